@@ -1,0 +1,143 @@
+// The fingerprint engine: observations in, identification out. Pure: no I/O, no clock, no globals.
+//
+// For every field value of a record, the rules that read that field are tried in file order and the
+// first one that matches explains the value (recog's rule: a value is claimed by one rule). The same
+// rule firing on several ports counts once. Confidences of independent rules that agree on a maker are
+// combined as a noisy-OR: 1 - Π(1 - c). Disagreeing makers are kept as conflicts, never hidden.
+import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord } from '../types.js';
+import { clean } from '../util/sanitize.js';
+import { extractFields, type MacVendorLookup } from './fields.js';
+import type { KnowledgeBase, Rule } from './rules.js';
+
+/** Fill `{1}` / `{name}` placeholders from a match; drop keys whose group did not participate. */
+export function fillExtraction(tpl: Extraction, m: RegExpExecArray): Extraction {
+  const out: Extraction = {};
+  for (const [k, v] of Object.entries(tpl) as Array<[keyof Extraction, string]>) {
+    let missing = false;
+    const filled = v.replace(/\{(\w+)\}/g, (_s, g: string) => {
+      const val = /^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g];
+      if (val === undefined || val === '') { missing = true; return ''; }
+      return val;
+    }).trim();
+    if (!missing && filled) (out as Record<string, string>)[k] = k === 'maker' || k === 'brand' ? filled.toLowerCase() : clean(filled, 128);
+  }
+  return out;
+}
+
+/** Try one rule against one value. */
+export function matchRule(rule: Rule, value: string, reqPath?: string): Extraction | undefined {
+  if (rule.pathRegex && !rule.pathRegex.test(reqPath ?? '/')) return undefined;
+  rule.regex.lastIndex = 0;
+  const m = rule.regex.exec(value);
+  return m ? fillExtraction(rule.extract, m) : undefined;
+}
+
+/** The first rule (in knowledge-base order) that claims this field value. */
+export function firstMatch(kb: KnowledgeBase, fv: Pick<FieldValue, 'field' | 'value' | 'path'>): { rule: Rule; extracted: Extraction } | undefined {
+  for (const rule of kb.byField.get(fv.field) ?? []) {
+    const extracted = matchRule(rule, fv.value, fv.path);
+    if (extracted) return { rule, extracted };
+  }
+  return undefined;
+}
+
+export function collectEvidence(rec: ObservationRecord, kb: KnowledgeBase, macVendor?: MacVendorLookup): Evidence[] {
+  const byRule = new Map<string, Evidence>();
+  for (const fv of extractFields(rec, macVendor)) {
+    const hit = firstMatch(kb, fv);
+    if (!hit) continue;
+    const prev = byRule.get(hit.rule.id);
+    const ev: Evidence = {
+      rule: hit.rule.id, field: fv.field, where: fv.where, value: clean(fv.value, 160),
+      extracted: hit.extracted, confidence: hit.rule.confidence, description: hit.rule.description, source: hit.rule.source,
+    };
+    // One rule counts once; keep the occurrence that extracted the most.
+    if (!prev || Object.keys(ev.extracted).length > Object.keys(prev.extracted).length) byRule.set(hit.rule.id, ev);
+  }
+  return [...byRule.values()].sort((a, b) => b.confidence - a.confidence || a.rule.localeCompare(b.rule));
+}
+
+function noisyOr(cs: number[]): number {
+  return 1 - cs.reduce((p, c) => p * (1 - c), 1);
+}
+
+function claims(evidence: Evidence[], key: 'maker' | 'brand'): Claim[] {
+  const by = new Map<string, Evidence[]>();
+  for (const e of evidence) {
+    const v = e.extracted[key];
+    if (v) by.set(v, [...(by.get(v) ?? []), e]);
+  }
+  return [...by.entries()]
+    .map(([value, es]) => ({ value, score: round(noisyOr(es.map((e) => e.confidence))), rules: es.map((e) => e.rule) }))
+    .sort((a, b) => b.score - a.score || a.value.localeCompare(b.value));
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** The value of `key` from the most confident evidence that has one (ties: longest value). */
+function best<K extends keyof Extraction>(evidence: Evidence[], key: K, prefer?: (e: Evidence) => boolean): Extraction[K] | undefined {
+  let pick: Evidence | undefined;
+  for (const e of evidence) {
+    const v = e.extracted[key];
+    if (!v) continue;
+    const better = !pick
+      || (prefer && prefer(e) && !prefer(pick))
+      || (!(prefer && prefer(pick) && !prefer(e)) && (e.confidence > pick.confidence
+        || (e.confidence === pick.confidence && String(v).length > String(pick.extracted[key]).length)));
+    if (better) pick = e;
+  }
+  return pick?.extracted[key];
+}
+
+export function identify(rec: ObservationRecord, kb: KnowledgeBase, macVendor?: MacVendorLookup): Identification {
+  const evidence = collectEvidence(rec, kb, macVendor);
+  const name = (id?: string) => (id ? kb.vocab[id]?.name ?? id : undefined);
+  const makers = claims(evidence, 'maker');
+  const brands = claims(evidence, 'brand');
+  const top = makers[0];
+  const maker = top?.value;
+  const fromMaker = (e: Evidence) => !e.extracted.maker || e.extracted.maker === maker;
+  const brand = brands[0]?.value ?? (maker && kb.vocab[maker]?.kind !== 'platform' ? maker : undefined);
+  const reasoning: string[] = [];
+  if (maker && top) {
+    const kinds = [...new Set(evidence.filter((e) => e.extracted.maker === maker).map((e) => describeField(e.field)))];
+    reasoning.push(`${name(maker)} is the maker: ${kinds.join(', ')} (${top.rules.length} rule${top.rules.length > 1 ? 's' : ''}, combined confidence ${top.score.toFixed(2)}).`);
+  }
+  if (brand && maker && brand !== maker) {
+    reasoning.push(`The label is ${name(brand)}, but the platform evidence says it was made by ${name(maker)}.`);
+  } else if (brand && !maker) {
+    reasoning.push(`Only the brand (${name(brand)}) is known; no evidence shows who built it.`);
+  }
+  const conflicts = makers.slice(1).filter((c) => c.score >= 0.2);
+  for (const c of conflicts) reasoning.push(`Conflicting evidence points to ${name(c.value)} (${c.rules.join(', ')}, confidence ${c.score.toFixed(2)}).`);
+  const product = best(evidence, 'product');
+  const deviceType = best(evidence, 'device_type', fromMaker) as DeviceType | undefined;
+  if (!maker && product) reasoning.push(`Identified as ${product}${deviceType ? ` (${deviceType})` : ''}, not a camera maker.`);
+  return {
+    maker, maker_name: name(maker), maker_score: top?.score ?? 0,
+    brand, brand_name: name(brand),
+    model: best(evidence, 'model', fromMaker), firmware: best(evidence, 'firmware', fromMaker),
+    serial: best(evidence, 'serial', fromMaker), device_type: deviceType, product,
+    conflicts, evidence, reasoning,
+  };
+}
+
+export function describeField(field: string): string {
+  const [proto, kind, sub] = field.split('.');
+  const map: Record<string, string> = {
+    'http.header': `HTTP ${sub} header`, 'http.title': 'HTTP page title', 'http.body': 'HTTP page content',
+    'http.favicon_md5': 'favicon hash', 'http.favicon_mmh3': 'favicon hash', 'http.status': 'HTTP status',
+    'tls.subject': 'TLS certificate subject', 'tls.issuer': 'TLS certificate issuer',
+    'rtsp.header': `RTSP ${sub} header`, 'onvif.scope': 'ONVIF scopes', 'onvif.manufacturer': 'ONVIF manufacturer',
+    'onvif.model': 'ONVIF model', 'onvif.firmware': 'ONVIF firmware', 'onvif.serial': 'ONVIF serial number',
+    'mac.vendor': 'MAC address OUI', 'mdns.type': 'mDNS service type', 'mdns.txt': 'mDNS TXT record',
+  };
+  const key = `${proto}.${kind}`;
+  if (map[key]) return map[key];
+  if (proto === 'sadp') return kind ? `SADP ${kind}` : 'answers SADP';
+  if (proto === 'dhip') return kind ? `DHIP ${kind}` : 'answers DHIP';
+  if (proto === 'upnp') return `UPnP ${kind}`;
+  return field;
+}

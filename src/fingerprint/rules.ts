@@ -1,0 +1,145 @@
+// Loading and validating the fingerprint knowledge base. Rules are data (src/data/fingerprints/*.yaml);
+// this module turns them into compiled, validated objects. No network, no global state.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { DATA_DIR } from '../paths.js';
+import type { DeviceType, Extraction } from '../types.js';
+
+export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control',
+  'camera-or-recorder', 'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'];
+
+/** Fields a rule may read. `*` = any sub-key (header name, UPnP key, TXT key, SADP/DHIP key). */
+export const FIELD_PATTERNS: readonly RegExp[] = [
+  /^http\.header\.[a-z0-9-]+$/, /^http\.(title|body|favicon_md5|favicon_mmh3|status)$/,
+  /^tls\.(subject|issuer)$/,
+  /^rtsp\.header\.[a-z0-9-]+$/, /^rtsp\.status$/,
+  /^onvif\.(manufacturer|model|firmware|serial|hardware|scope|xaddr|types)$/,
+  /^upnp\.[A-Za-z]+$/,
+  /^mdns\.(type|instance|host|txt)$/, /^mdns\.txt\.[a-z0-9_-]+$/,
+  /^(sadp|dhip)\.[A-Za-z0-9_]+$/, /^(sadp|dhip)$/,
+  /^mac\.(vendor|address)$/,
+  /^hostname$/,
+];
+
+export interface RuleExample {
+  value: string;
+  path?: string;
+  expect: Extraction;
+  note?: string;
+}
+
+export interface RawRule {
+  id: string;
+  description: string;
+  field: string;
+  path?: string;
+  pattern: string;
+  flags?: string;
+  extract: Extraction;
+  confidence: number;
+  source: string;
+  examples: RuleExample[];
+}
+
+export interface Rule extends RawRule {
+  regex: RegExp;
+  pathRegex?: RegExp;
+  file: string;
+  order: number;
+}
+
+export interface KnowledgeBase {
+  rules: Rule[];
+  byField: Map<string, Rule[]>;
+  vocab: Vocabulary;
+}
+
+export interface VocabEntry { name: string; kind: 'maker' | 'brand' | 'software' | 'platform'; legal?: string }
+export type Vocabulary = Record<string, VocabEntry>;
+
+export class KnowledgeBaseError extends Error {}
+
+const ALLOWED_FLAGS = /^[imsu]*$/;
+const EXTRACT_KEYS = new Set(['maker', 'brand', 'model', 'firmware', 'serial', 'device_type', 'product', 'platform']);
+
+function fieldAllowed(field: string): boolean {
+  return FIELD_PATTERNS.some((p) => p.test(field));
+}
+
+export function loadVocabulary(file = path.join(DATA_DIR, 'vendors.yaml')): Vocabulary {
+  const doc = YAML.parse(readFileSync(file, 'utf8')) as { vendors?: Record<string, VocabEntry> };
+  if (!doc?.vendors || typeof doc.vendors !== 'object') throw new KnowledgeBaseError(`${file}: missing "vendors" map`);
+  return doc.vendors;
+}
+
+/** Validate and compile one rule; throws KnowledgeBaseError with the rule id and the problem. */
+export function compileRule(raw: RawRule, file: string, order: number, vocab: Vocabulary): Rule {
+  const where = `${path.basename(file)}: rule ${raw?.id ?? `#${order}`}`;
+  const fail = (m: string): never => { throw new KnowledgeBaseError(`${where}: ${m}`); };
+  if (!raw || typeof raw !== 'object') fail('not an object');
+  if (!/^[a-z0-9][a-z0-9._-]+$/.test(raw.id ?? '')) fail('id must be lower-case dotted words');
+  if (!raw.description) fail('missing description');
+  if (!raw.field || !fieldAllowed(raw.field)) fail(`unknown field "${raw.field}"`);
+  if (typeof raw.pattern !== 'string' || !raw.pattern) fail('missing pattern');
+  if (raw.flags !== undefined && !ALLOWED_FLAGS.test(raw.flags)) fail(`flags "${raw.flags}" not allowed (use i, m, s, u)`);
+  if (typeof raw.confidence !== 'number' || raw.confidence <= 0 || raw.confidence > 1) fail('confidence must be in (0, 1]');
+  if (!raw.source || raw.source.length < 8) fail('every rule must cite its source');
+  if (!raw.extract || typeof raw.extract !== 'object' || Object.keys(raw.extract).length === 0) fail('missing extract');
+  for (const [k, v] of Object.entries(raw.extract)) {
+    if (!EXTRACT_KEYS.has(k)) fail(`unknown extract key "${k}"`);
+    if (typeof v !== 'string') fail(`extract.${k} must be a string`);
+  }
+  for (const k of ['maker', 'brand'] as const) {
+    const v = raw.extract[k];
+    if (v && !v.includes('{') && !vocab[v]) fail(`extract.${k} "${v}" is not in vendors.yaml`);
+  }
+  if (raw.extract.device_type && !DEVICE_TYPES.includes(raw.extract.device_type)) fail(`bad device_type "${raw.extract.device_type}"`);
+  if (!Array.isArray(raw.examples) || raw.examples.length === 0) fail('every rule needs at least one real example');
+  if (raw.examples.length > 20) fail('at most 20 examples');
+  let regex: RegExp;
+  try { regex = new RegExp(raw.pattern, raw.flags ?? ''); } catch (e) { return fail(`bad pattern: ${(e as Error).message}`); }
+  let pathRegex: RegExp | undefined;
+  if (raw.path !== undefined) {
+    if (!raw.field.startsWith('http.')) fail('path only applies to http fields');
+    try { pathRegex = new RegExp(raw.path); } catch (e) { return fail(`bad path pattern: ${(e as Error).message}`); }
+  }
+  return { ...raw, regex, pathRegex, file: path.basename(file), order };
+}
+
+export function loadKnowledgeBase(dir = path.join(DATA_DIR, 'fingerprints'), vocab = loadVocabulary()): KnowledgeBase {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const rules: Rule[] = [];
+  const ids = new Set<string>();
+  let order = 0;
+  for (const f of files) {
+    const full = path.join(dir, f);
+    let doc: { field?: string; rules?: RawRule[] };
+    try { doc = YAML.parse(readFileSync(full, 'utf8')); } catch (e) { throw new KnowledgeBaseError(`${f}: ${(e as Error).message}`); }
+    if (!doc || !Array.isArray(doc.rules)) throw new KnowledgeBaseError(`${f}: expected a "rules" list`);
+    for (const r of doc.rules) {
+      const raw = { ...r, field: r?.field ?? doc.field } as RawRule;
+      const rule = compileRule(raw, full, order++, vocab);
+      if (ids.has(rule.id)) throw new KnowledgeBaseError(`${f}: duplicate rule id ${rule.id}`);
+      ids.add(rule.id);
+      rules.push(rule);
+    }
+  }
+  return indexRules(rules, vocab);
+}
+
+export function indexRules(rules: Rule[], vocab: Vocabulary): KnowledgeBase {
+  const byField = new Map<string, Rule[]>();
+  for (const r of rules) {
+    const list = byField.get(r.field) ?? [];
+    list.push(r);
+    byField.set(r.field, list);
+  }
+  return { rules, byField, vocab };
+}
+
+let cached: KnowledgeBase | undefined;
+export function defaultKnowledgeBase(): KnowledgeBase {
+  cached ??= loadKnowledgeBase();
+  return cached;
+}

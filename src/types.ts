@@ -1,0 +1,229 @@
+// The data model shared by every part of camsweep. Pure types, no I/O.
+//
+// Flow: targets -> probes/discovery (edges, sockets) -> ObservationRecord per device
+//       -> fingerprint engine (pure) -> Identification -> policy engine (pure) -> Verdict
+//       -> report renderers (pure).
+
+/** Version of the observation-record and scan-report formats. Bump on a breaking change. */
+export const SCHEMA_VERSION = '1.0';
+
+export type Headers = Record<string, string | string[]>;
+
+export interface HttpObservation {
+  port: number;
+  tls?: boolean;
+  /** Request path that produced this answer ("/" for the index page, or a vendor path). */
+  path?: string;
+  status?: number;
+  /** Lower-case header names; a header that repeats is an array. */
+  headers?: Headers;
+  title?: string;
+  /** First bytes of the body (bounded), control characters removed. */
+  body?: string;
+  favicon_md5?: string;
+  favicon_mmh3?: number;
+}
+
+export interface TlsObservation {
+  port: number;
+  subject?: string;
+  issuer?: string;
+  version?: string;
+  not_before?: string;
+  not_after?: string;
+  fingerprint256?: string;
+}
+
+export interface RtspObservation {
+  port: number;
+  method?: string;
+  status?: number;
+  headers?: Headers;
+}
+
+export interface OnvifObservation {
+  manufacturer?: string;
+  model?: string;
+  firmware?: string;
+  serial?: string;
+  hardware?: string;
+  scopes?: string[];
+  xaddrs?: string[];
+  endpoint?: string;
+  types?: string[];
+  clock_skew_s?: number;
+}
+
+export interface UpnpObservation {
+  server?: string;
+  location?: string;
+  usn?: string;
+  st?: string;
+  manufacturer?: string;
+  manufacturerURL?: string;
+  modelName?: string;
+  modelNumber?: string;
+  modelDescription?: string;
+  friendlyName?: string;
+  serialNumber?: string;
+  deviceType?: string;
+  udn?: string;
+}
+
+export interface MdnsObservation {
+  instance?: string;
+  type?: string;
+  host?: string;
+  port?: number;
+  txt?: Record<string, string>;
+}
+
+/** Free-form vendor discovery answers (SADP, DHIP): key -> string value. */
+export type VendorDiscoveryObservation = Record<string, string | number | boolean | undefined>;
+
+/**
+ * One device as seen on the wire. This is the single interchange format: `scan --format json`
+ * embeds one per device and `identify` reads them back. Only `ip` is required.
+ */
+export interface ObservationRecord {
+  ip: string;
+  mac?: string;
+  hostname?: string;
+  /** Other addresses the same physical device answered from. */
+  addresses?: string[];
+  open_ports?: number[];
+  http?: HttpObservation[];
+  tls?: TlsObservation[];
+  rtsp?: RtspObservation[];
+  onvif?: OnvifObservation;
+  upnp?: UpnpObservation;
+  mdns?: MdnsObservation[];
+  sadp?: VendorDiscoveryObservation;
+  dhip?: VendorDiscoveryObservation;
+  /** Which protocols/probes saw this device (e.g. "tcp", "http", "onvif", "sadp"). */
+  seen_by?: string[];
+  /** Free-form annotations (e.g. an ID for a labelled corpus record). */
+  [extra: `x_${string}`]: unknown;
+}
+
+/** A value read out of an observation record, with the path it came from. */
+export interface FieldValue {
+  /** Canonical field name a rule reads, e.g. "http.header.server". */
+  field: string;
+  value: string;
+  /** Where exactly it came from, e.g. "http:80/" or "rtsp:554". */
+  where: string;
+  /** For http fields: the request path that produced it. */
+  path?: string;
+}
+
+export type DeviceType = 'camera' | 'recorder' | 'doorbell' | 'thermal' | 'access-control' | 'camera-or-recorder'
+  | 'router' | 'gateway' | 'switch' | 'printer' | 'nas' | 'web-server' | 'appliance' | 'radio' | 'other';
+
+/** What one rule extracted. `{1}`/`{name}` placeholders are filled from capture groups. */
+export interface Extraction {
+  /** Canonical maker id from the vocabulary (who built the device / whose platform it runs). */
+  maker?: string;
+  /** Label on the box, when the evidence names a brand (e.g. "amcrest"). */
+  brand?: string;
+  model?: string;
+  firmware?: string;
+  serial?: string;
+  device_type?: DeviceType;
+  /** A software product (web server, SDK) identified by this rule, e.g. "nginx". */
+  product?: string;
+  /** Platform/firmware family, e.g. "dahua-oem" for a Dahua firmware built for an OEM. */
+  platform?: string;
+}
+
+export interface Evidence {
+  rule: string;
+  field: string;
+  where: string;
+  /** The observed value (sanitised, truncated) that matched. */
+  value: string;
+  extracted: Extraction;
+  confidence: number;
+  description: string;
+  source: string;
+}
+
+export interface Claim {
+  value: string;
+  score: number;
+  rules: string[];
+}
+
+export interface Identification {
+  /** Canonical maker id (vocabulary key), or undefined when not identified. */
+  maker?: string;
+  maker_name?: string;
+  maker_score: number;
+  brand?: string;
+  brand_name?: string;
+  model?: string;
+  firmware?: string;
+  serial?: string;
+  device_type?: DeviceType;
+  product?: string;
+  /** Makers that other evidence pointed to, with their scores: conflicts are shown, not hidden. */
+  conflicts: Claim[];
+  evidence: Evidence[];
+  /** Human sentences explaining how brand, maker and platform were linked. */
+  reasoning: string[];
+}
+
+export type VerdictStatus = 'restricted' | 'suspect' | 'clear' | 'unknown';
+export const VERDICT_ORDER: Record<VerdictStatus, number> = { unknown: 0, clear: 1, suspect: 2, restricted: 3 };
+
+export interface ListingRef {
+  list: string;
+  instrument: string;
+  date: string;
+  source: string;
+  scope?: string;
+}
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** The restricted entity this device was tied to (policy entity id), if any. */
+  entity?: string;
+  entity_name?: string;
+  listings: ListingRef[];
+  reasons: string[];
+  policy: string;
+}
+
+export interface HostError {
+  stage: string;
+  port?: number;
+  code: string;
+  message: string;
+}
+
+export interface DeviceReport {
+  ip: string;
+  addresses?: string[];
+  mac?: string;
+  hostname?: string;
+  open_ports: number[];
+  seen_by: string[];
+  observations: ObservationRecord;
+  identification: Identification;
+  verdict: Verdict;
+  errors: HostError[];
+}
+
+export interface ScanReport {
+  schema_version: string;
+  tool: { name: 'camsweep'; version: string };
+  command: string;
+  started_at: string;
+  finished_at: string;
+  targets: string[];
+  policy: { name: string; lists: string[] };
+  options: Record<string, unknown>;
+  devices: DeviceReport[];
+  summary: { hosts_scanned: number; devices: number; restricted: number; suspect: number; clear: number; unknown: number };
+  warnings: string[];
+}

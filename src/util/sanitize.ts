@@ -1,0 +1,52 @@
+// Every byte from the network is hostile. These helpers make a string safe to store, compare and print:
+// no control characters (C0, DEL, C1), no ANSI escape sequences, no bidi overrides, bounded length.
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-_]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Single-line value: every control character (including CR, LF, TAB) becomes a space. */
+export function clean(s: unknown, max = 512): string {
+  if (s === undefined || s === null) return '';
+  let t = typeof s === 'string' ? s : String(s);
+  if (t.length > max * 4) t = t.slice(0, max * 4);
+  t = t.replace(ANSI, '').replace(CONTROL_ALL, ' ').replace(/\u00a0/g, ' ').trim();
+  return t.length > max ? t.slice(0, max) + '…' : t;
+}
+
+/** Multi-line text (HTTP bodies): keeps TAB/LF/CR, drops other controls and escape sequences. */
+export function cleanText(s: unknown, max = 16384): string {
+  if (s === undefined || s === null) return '';
+  let t = typeof s === 'string' ? s : String(s);
+  if (t.length > max) t = t.slice(0, max);
+  return t.replace(ANSI, '').replace(CONTROL, '');
+}
+
+/** True when the string contains nothing a terminal would interpret. */
+export function isTerminalSafe(s: string): boolean {
+  return !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(s);
+}
+
+/** Deep-clean a JSON value read from an untrusted file or the network. Drops prototype keys. */
+export function cleanJson(v: unknown, depth = 0, maxString = 16384): unknown {
+  if (depth > 12) return undefined;
+  if (typeof v === 'string') return cleanText(v, maxString);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'boolean' || v === null) return v;
+  if (Array.isArray(v)) return v.slice(0, 1000).map((x) => cleanJson(x, depth + 1, maxString));
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    let n = 0;
+    for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+      if (++n > 500) break;
+      const c = cleanJson(val, depth + 1, maxString);
+      if (c !== undefined) out[clean(k, 128)] = c;
+    }
+    return out;
+  }
+  return undefined;
+}
