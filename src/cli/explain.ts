@@ -1,0 +1,43 @@
+// `camsweep explain`: the full evidence chain for one device, in words a consultant can paste into a
+// report. Every step names its rule and the rule's source. Pure rendering.
+import type { Knowledge } from '../scan/scan.js';
+import type { DeviceReport } from '../types.js';
+import { clean } from '../util/sanitize.js';
+
+export function renderExplain(d: DeviceReport, k: Knowledge): string {
+  const id = d.identification;
+  const out: string[] = [];
+  out.push(`Device ${clean(d.ip, 60)}${d.mac ? ` (MAC ${clean(d.mac, 20)})` : ''}`);
+  if (d.open_ports.length) out.push(`  Open TCP ports: ${d.open_ports.join(', ')}`);
+  if (d.seen_by.length) out.push(`  Seen by: ${d.seen_by.join(', ')}`);
+  out.push('');
+  out.push(`Verdict: ${d.verdict.status.toUpperCase()} under policy ${d.verdict.policy}`);
+  for (const r of d.verdict.reasons) out.push(`  ${clean(r, 600)}`);
+  for (const l of d.verdict.listings) out.push(`  - ${l.list} (${l.date})${l.scope ? `, scope ${l.scope}` : ''}: ${l.instrument}. Source: ${l.source}`);
+  out.push('');
+  out.push('Identification:');
+  out.push(`  Brand (label): ${id.brand_name ?? 'unknown'}`);
+  out.push(`  Maker (who built it): ${id.maker_name ?? 'unknown'}${id.maker ? `, combined confidence ${id.maker_score.toFixed(2)}` : ''}`);
+  if (id.model) out.push(`  Model: ${clean(id.model, 120)}`);
+  if (id.firmware) out.push(`  Firmware: ${clean(id.firmware, 120)}`);
+  if (id.serial) out.push(`  Serial: ${clean(id.serial, 120)}`);
+  if (id.device_type) out.push(`  Device type: ${id.device_type}`);
+  if (id.product) out.push(`  Product: ${clean(id.product, 120)}`);
+  for (const r of id.reasoning) out.push(`  ${clean(r, 600)}`);
+  out.push('');
+  out.push(`Evidence (${id.evidence.length} piece${id.evidence.length === 1 ? '' : 's'}, strongest first):`);
+  id.evidence.forEach((e, i) => {
+    const said = Object.entries(e.extracted).map(([kk, v]) => `${kk}=${kk === 'maker' || kk === 'brand' ? k.kb.vocab[v as string]?.name ?? v : v}`).join(', ');
+    out.push(`  ${i + 1}. ${clean(e.description, 200)} [rule ${e.rule}, confidence ${e.confidence}]`);
+    out.push(`     seen at ${clean(e.where, 120)}: ${clean(e.field, 60)} = "${clean(e.value, 200)}"`);
+    out.push(`     says: ${clean(said, 300)}`);
+    out.push(`     source: ${clean(e.source, 400)}`);
+  });
+  if (id.evidence.length === 0) out.push('  none: no rule of the knowledge base matched anything this device sent.');
+  if (d.errors.length) {
+    out.push('');
+    out.push('Errors while probing:');
+    for (const e of d.errors) out.push(`  ${e.stage}${e.port ? `:${e.port}` : ''} ${e.code}: ${clean(e.message, 200)}`);
+  }
+  return out.join('\n') + '\n';
+}

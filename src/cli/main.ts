@@ -1,0 +1,323 @@
+// The command line. Only this file decides exit codes; everything else returns data or throws typed errors.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { KnowledgeBaseError, defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
+import { loadPolicy, PolicyError, type Policy } from '../policy/policy.js';
+import { buildReport } from '../report/report.js';
+import { colorsFor } from '../report/color.js';
+import { renderJson, renderJsonl, renderTable } from '../report/table.js';
+import { assess, DEFAULT_PORTS, scanHosts, type ScanOptions } from '../scan/scan.js';
+import { localSubnets, parseTarget, resolveTargets, splitTargetText, TargetError, type TargetSpec } from '../targets/targets.js';
+import type { DeviceReport, ObservationRecord, ScanReport, VerdictStatus } from '../types.js';
+import { VERDICT_ORDER } from '../types.js';
+import { cleanJson, clean } from '../util/sanitize.js';
+import { VERSION } from '../version.js';
+import { EXIT_CODES, exitCodeHelp, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
+import { renderVendors } from './vendors.js';
+import { renderExplain } from './explain.js';
+
+export class UsageError extends Error {}
+export class RunError extends Error {}
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+
+type Opts = Record<string, unknown>;
+
+function addOptions(cmd: Command, name: CommandName): Command {
+  let group = '';
+  for (const def of optionsFor(name)) {
+    const o = new Option(def.flags, def.description);
+    if (def.choices) o.choices(def.choices);
+    if (def.default !== undefined && def.kind !== 'bool') o.default(def.default);
+    if (def.kind === 'int') o.argParser((v: string) => parseIntOpt(v, def));
+    if (def.group !== group) { group = def.group; o.helpGroup(`${group}:`); } else o.helpGroup(`${group}:`);
+    cmd.addOption(o);
+  }
+  return cmd;
+}
+
+function parseIntOpt(v: string, def: OptionDef): number {
+  if (!/^\d{1,9}$/.test(v.trim())) throw new UsageError(`${def.flags.split(' ').pop()?.replace(/[<>]/g, '') ?? 'value'} for ${def.flags.split(',').pop()!.trim().split(' ')[0]} must be a whole number, got "${clean(v, 40)}"`);
+  return Number(v);
+}
+
+function failOnExit(devices: DeviceReport[], failOn: string): number {
+  if (failOn === 'never') return 0;
+  const bar = VERDICT_ORDER[failOn as VerdictStatus];
+  return devices.some((d) => VERDICT_ORDER[d.verdict.status] >= bar) ? 1 : 0;
+}
+
+function loadKnowledge(policyName: string): { kb: KnowledgeBase; policy: Policy } {
+  const kb = defaultKnowledgeBase();
+  return { kb, policy: loadPolicy(policyName, kb.vocab) };
+}
+
+async function readAll(stream: NodeJS.ReadableStream, limit = 64 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of stream) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(String(c));
+    n += b.length;
+    if (n > limit) throw new UsageError(`input larger than ${limit} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function readFileOrFail(file: string, what: string): string {
+  try { return readFileSync(file, 'utf8'); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code ?? (e as Error).message}`);
+  }
+}
+
+function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
+  if (o.format) return o.format as 'table' | 'json' | 'jsonl';
+  if (o.output) return 'json';
+  return io.stdout.isTTY ? 'table' : 'json';
+}
+
+function emit(io: Io, o: Opts, report: ScanReport): void {
+  const fmt = pickFormat(o, io);
+  const toFile = typeof o.output === 'string';
+  const colors = colorsFor(toFile ? { isTTY: false } : io.stdout, o.color === false, io.env);
+  const text = fmt === 'table' ? renderTable(report, colors, Math.max(100, Math.min(200, io.stdout.columns ?? 140)))
+    : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
+  if (toFile) {
+    try { writeFileSync(o.output as string, text); } catch (e) {
+      throw new RunError(`cannot write ${o.output as string}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else io.stdout.write(text);
+}
+
+function scanOptions(o: Opts, ports: number[]): ScanOptions {
+  return {
+    ports, timeoutMs: o.timeout as number, hostTimeoutMs: o.hostTimeout as number, concurrency: Math.max(1, o.concurrency as number),
+    rate: o.rate as number, maxBytes: Math.max(1024, o.maxBytes as number), userAgent: `camsweep/${VERSION}`,
+  };
+}
+
+function progress(io: Io, o: Opts) {
+  const live = !o.quiet && Boolean(io.stderr.isTTY);
+  let lastDraw = 0;
+  return {
+    onHostDone(done: number, total: number, found: number) {
+      if (!live) return;
+      const now = Date.now();
+      if (done !== total && now - lastDraw < 100) return;
+      lastDraw = now;
+      io.stderr.write(`\r\x1b[2Kscanned ${done}/${total} hosts, ${found} device${found === 1 ? '' : 's'}`);
+      if (done === total) io.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+  const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
+  let ports: number[];
+  try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
+  const words = [...args];
+  if (typeof o.list === 'string') words.push(...splitTargetText(readFileOrFail(o.list, 'target list')));
+  if (words.length === 0 && o.stdin !== false && !io.stdin.isTTY) words.push(...splitTargetText(await readAll(io.stdin)));
+  let specs: TargetSpec[];
+  const warnings: string[] = [];
+  if (words.length === 0) {
+    const subnets = localSubnets();
+    if (subnets.length === 0) throw new RunError('no target given and no local IPv4 subnet found on an up, non-virtual interface; name targets explicitly');
+    note(`No target given: scanning the local subnets ${subnets.map((s) => `${s.cidr} (${s.iface})`).join(', ')}`);
+    specs = subnets.map((s) => parseTarget(s.cidr));
+  } else specs = words.map(parseTarget);
+  const { kb, policy } = loadKnowledge(String(o.policy));
+  const resolved = await resolveTargets(specs, { allowPublic: Boolean(o.allowPublic), maxHosts: o.maxHosts as number });
+  note(`Scanning ${resolved.hosts.length} host${resolved.hosts.length === 1 ? '' : 's'} (${resolved.described.join(', ')}) on TCP ports ${ports.join(',')}; policy ${policy.name}`);
+  const started = new Date();
+  const devices = await scanHosts(resolved.hosts, resolved.names, scanOptions(o, ports), { kb, policy }, progress(io, o), signal);
+  if (signal.aborted) warnings.push('scan interrupted; results are partial');
+  const report = buildReport({
+    command: 'scan', started, finished: new Date(), targets: specs.map((s) => s.text), policy, devices, hostsScanned: resolved.hosts.length, warnings,
+    options: { ports, timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: o.concurrency, rate: o.rate, fail_on: o.failOn },
+  });
+  emit(io, o, report);
+  return failOnExit(devices, String(o.failOn));
+}
+
+async function runDemo(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+  const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
+  const { kb, policy } = loadKnowledge(String(o.policy));
+  const { startLab } = await import('../lab/index.js');
+  let lab;
+  try { lab = await startLab({}); } catch (e) { throw new RunError(`cannot start the simulated lab: ${(e as Error).message}`); }
+  try {
+    note(`Started the simulated lab: ${lab.devices.length} devices on ${lab.targets[0]}–${lab.targets[lab.targets.length - 1]} (loopback only), ports ${lab.portList.join(',')}`);
+    note(`Scanning it as: camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}`);
+    const started = new Date();
+    const devices = await scanHosts(lab.targets, new Map(), scanOptions(o, lab.portList), { kb, policy }, progress(io, o), signal);
+    const report = buildReport({
+      command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices, hostsScanned: lab.targets.length, warnings: [],
+      options: { ports: lab.portList, timeout_ms: o.timeout, concurrency: o.concurrency },
+    });
+    emit(io, o, report);
+    return failOnExit(devices, o.failOnGiven ? String(o.failOn) : 'never');
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function runLab(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+  const { startLab } = await import('../lab/index.js');
+  let lab;
+  try { lab = await startLab({}); } catch (e) { throw new RunError(`cannot start the simulated lab: ${(e as Error).message}`); }
+  const lines = lab.devices.map((d) => `  ${d.ip.padEnd(15)} ${String(d.persona.label ?? d.persona.name).padEnd(40)} ports ${Object.values(d.ports).join(',')}`);
+  io.stdout.write(`Simulated camera lab running on loopback (${lab.devices.length} devices):\n${lines.join('\n')}\n\n`
+    + `Try:  camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}\n`
+    + 'Press Ctrl-C to stop.\n');
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await lab.stop();
+  if (!o.quiet) io.stderr.write('lab stopped\n');
+  return 0;
+}
+
+/** Parse observation records: a JSON array, one JSON object, or JSON Lines. Each must have an "ip". */
+export function parseRecords(text: string, source: string): ObservationRecord[] {
+  const t = text.trim();
+  if (!t) throw new UsageError(`${source}: no observation records`);
+  let items: unknown[];
+  if (t.startsWith('[')) {
+    try { items = JSON.parse(t) as unknown[]; } catch (e) { throw new UsageError(`${source}: not valid JSON: ${(e as Error).message}`); }
+  } else {
+    items = [];
+    const lines = t.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i].trim();
+      if (!l || l.startsWith('#')) continue;
+      try { items.push(JSON.parse(l)); } catch (e) { throw new UsageError(`${source}:${i + 1}: not valid JSON: ${(e as Error).message}`); }
+    }
+  }
+  return items.map((x, i) => {
+    let v = cleanJson(x) as Record<string, unknown> | undefined;
+    // A saved scan report, or one of its JSON Lines, carries the record under "observations".
+    if (v && typeof v === 'object' && v.observations && typeof v.observations === 'object') v = v.observations as Record<string, unknown>;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${source}: record ${i + 1} is not a JSON object`);
+    if (typeof v.ip !== 'string' || !v.ip) throw new UsageError(`${source}: record ${i + 1} has no "ip"`);
+    return v as unknown as ObservationRecord;
+  });
+}
+
+async function readRecords(file: string | undefined, io: Io): Promise<{ records: ObservationRecord[]; source: string }> {
+  if (!file || file === '-') {
+    if (io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
+    const text = await readAll(io.stdin);
+    return { records: parseRecordsOrReport(text, 'stdin'), source: 'stdin' };
+  }
+  return { records: parseRecordsOrReport(readFileOrFail(file, 'observation file'), file), source: file };
+}
+
+/** Accept a whole saved scan report too: its devices' observations are the records. */
+function parseRecordsOrReport(text: string, source: string): ObservationRecord[] {
+  const t = text.trim();
+  if (t.startsWith('{') && !t.includes('\n{')) {
+    try {
+      const doc = JSON.parse(t) as { devices?: Array<{ observations?: unknown }> };
+      if (Array.isArray(doc.devices)) return parseRecords(JSON.stringify(doc.devices), source);
+    } catch { /* fall through to the generic parser for the error message */ }
+  }
+  return parseRecords(text, source);
+}
+
+async function runIdentify(file: string | undefined, o: Opts, io: Io): Promise<number> {
+  const { records, source } = await readRecords(file, io);
+  const k = loadKnowledge(String(o.policy));
+  const started = new Date();
+  const devices = records.map((r) => assess(r, k));
+  const report = buildReport({ command: 'identify', started, finished: new Date(), targets: [source], policy: k.policy, devices, hostsScanned: records.length, warnings: [], options: { fail_on: o.failOn } });
+  emit(io, o, report);
+  return failOnExit(devices, String(o.failOn));
+}
+
+async function runExplain(what: string, o: Opts, io: Io): Promise<number> {
+  const k = loadKnowledge(String(o.policy));
+  let records: ObservationRecord[];
+  if (what.trim().startsWith('{')) records = parseRecords(what, 'argument');
+  else if (typeof o.input === 'string') records = (await readRecords(o.input as string, io)).records.filter((r) => r.ip === what);
+  else throw new UsageError('explain needs a JSON observation record, or an address with --input FILE (a saved scan or records file)');
+  if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input as string}`);
+  const text = records.map((r) => renderExplain(assess(r, k), k)).join('\n');
+  if (typeof o.output === 'string') {
+    try { writeFileSync(o.output, text); } catch (e) { throw new RunError(`cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code}`); }
+  } else io.stdout.write(text);
+  return 0;
+}
+
+export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> {
+  const io: Io = { ...defaultIo(), ...ioIn };
+  const ac = new AbortController();
+  const onSig = () => { if (ac.signal.aborted) process.exit(130); ac.abort(); };
+  const attachSignals = io.stdout === process.stdout;
+  if (attachSignals) { process.on('SIGINT', onSig); process.on('SIGTERM', onSig); }
+  let code = 0;
+  const program = new Command('camsweep')
+    .description('Find network cameras and recorders and say, with evidence, which come from restricted manufacturers.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', exitCodeHelp());
+  const sub = (name: CommandName, desc: string) => addOptions(program.command(name).description(desc).exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp());
+
+  sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
+    .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
+    .action(async (targets: string[], o: Opts, cmd: Command) => { code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal); });
+  sub('demo', 'start the built-in simulated camera lab on loopback, scan it and print the result')
+    .action(async (o: Opts, cmd: Command) => { code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal); });
+  sub('lab', 'run the simulated camera lab on loopback until interrupted, and print what to scan')
+    .action(async (o: Opts) => { code = await runLab(o, io, ac.signal); });
+  sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')
+    .argument('[file]', 'file of records, or - for stdin')
+    .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io); });
+  sub('explain', 'show the full evidence chain for one device (a JSON record, or an address with --input)')
+    .argument('<record-or-ip>', 'a JSON observation record, or an address found in --input')
+    .addOption(new Option('-i, --input <file>', 'saved scan report or records file to look the address up in'))
+    .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io); });
+  sub('vendors', 'list the restricted entities of a policy, their brands and OEM relations, and the lists that name them')
+    .action(async (o: Opts) => {
+      const k = loadKnowledge(String(o.policy));
+      const fmt = o.format ?? (io.stdout.isTTY ? 'table' : 'json');
+      const text = renderVendors(k.policy, k.kb.vocab, fmt === 'table' ? 'table' : 'json');
+      if (typeof o.output === 'string') writeFileSync(o.output, text); else io.stdout.write(text);
+    });
+  program.command('options-reference', { hidden: true }).action(() => { io.stdout.write(optionsMarkdown()); });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2; // commander already printed a one-line error
+    }
+    const msg = (e as Error)?.message ?? String(e);
+    if (e instanceof UsageError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
+      io.stderr.write(`camsweep: error: ${clean(msg, 500)}\n`);
+      return 2;
+    }
+    if (e instanceof RunError) { io.stderr.write(`camsweep: error: ${clean(msg, 500)}\n`); return 3; }
+    io.stderr.write(`camsweep: internal error: ${clean(msg, 500)}\n`);
+    if (io.env.CAMSWEEP_DEBUG) io.stderr.write(String((e as Error)?.stack) + '\n');
+    return 3;
+  } finally {
+    if (attachSignals) { process.off('SIGINT', onSig); process.off('SIGTERM', onSig); }
+  }
+}
+
+export { EXIT_CODES };

@@ -1,0 +1,77 @@
+// ONE typed table of options. It drives the commander parser, `--help`, and the README's option
+// reference (`camsweep help-options --markdown` prints it).
+
+export type CommandName = 'scan' | 'demo' | 'lab' | 'identify' | 'vendors' | 'explain';
+
+export interface OptionDef {
+  flags: string;
+  description: string;
+  group: 'Targets' | 'Scan' | 'Policy' | 'Output';
+  commands: CommandName[];
+  default?: string | number | boolean | string[];
+  choices?: string[];
+  kind?: 'int' | 'ports' | 'string' | 'bool' | 'list';
+}
+
+export const FORMATS = ['table', 'json', 'jsonl'] as const;
+export const FAIL_ON = ['restricted', 'suspect', 'never'] as const;
+
+const S: CommandName[] = ['scan'];
+const SD: CommandName[] = ['scan', 'demo'];
+const JUDGING: CommandName[] = ['scan', 'demo', 'identify', 'explain'];
+
+export const OPTIONS: OptionDef[] = [
+  { flags: '-l, --list <file>', description: 'read targets from a file (one per line, # comments)', group: 'Targets', commands: S, kind: 'string' },
+  { flags: '--no-stdin', description: 'do not read targets from standard input when it is piped', group: 'Targets', commands: S, kind: 'bool' },
+  { flags: '--allow-public', description: 'allow globally routable addresses (only networks you are authorised to scan)', group: 'Targets', commands: S, kind: 'bool', default: false },
+  { flags: '--max-hosts <n>', description: 'refuse to scan more hosts than this', group: 'Targets', commands: S, kind: 'int', default: 65536 },
+  { flags: '-p, --ports <list>', description: 'TCP ports to sweep, e.g. 80,443,554 or 8000-8100', group: 'Scan', commands: S, kind: 'ports', default: '80,443,554,8000,8080,8443,8554,37777' },
+  { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response)', group: 'Scan', commands: SD, kind: 'int', default: 2000 },
+  { flags: '--host-timeout <ms>', description: 'deadline for everything done to one host', group: 'Scan', commands: SD, kind: 'int', default: 30000 },
+  { flags: '-c, --concurrency <n>', description: 'connections in flight at most', group: 'Scan', commands: SD, kind: 'int', default: 256 },
+  { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },
+  { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144 },
+  { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
+  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: [...JUDGING, 'vendors'], choices: [...FORMATS] },
+  { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
+  { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
+  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool', default: false },
+];
+
+export const EXIT_CODES = [
+  { code: 0, meaning: 'finished; nothing at or above --fail-on' },
+  { code: 1, meaning: 'finished; at least one device at or above --fail-on (default: restricted)' },
+  { code: 2, meaning: 'usage or input error (bad option, target, file or policy)' },
+  { code: 3, meaning: 'the scan could not run (cannot bind, no interface, output not writable, internal error)' },
+] as const;
+
+export function optionsFor(cmd: CommandName): OptionDef[] {
+  return OPTIONS.filter((o) => o.commands.includes(cmd));
+}
+
+/** Markdown reference of every option and exit code, generated from the table above. */
+export function optionsMarkdown(): string {
+  const rows = OPTIONS.map((o) => `| \`${o.flags}\` | ${o.commands.join(', ')} | ${o.description}${o.choices ? ` (${o.choices.join(' \\| ')})` : ''} | ${o.default === undefined ? '' : `\`${String(o.default)}\``} |`);
+  const codes = EXIT_CODES.map((e) => `| ${e.code} | ${e.meaning} |`);
+  return ['| option | commands | meaning | default |', '|---|---|---|---|', ...rows, '', '| exit code | meaning |', '|---|---|', ...codes, ''].join('\n');
+}
+
+export function exitCodeHelp(): string {
+  return '\nExit codes:\n' + EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n') + '\n';
+}
+
+/** Parse "80,443,8000-8010" into a sorted unique list; throws on anything else. */
+export function parsePorts(s: string): number[] {
+  const out = new Set<number>();
+  for (const part of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+    if (!m) throw new Error(`bad port "${part}" (expected e.g. 80,443,8000-8100)`);
+    const a = Number(m[1]);
+    const b = m[2] ? Number(m[2]) : a;
+    if (a < 1 || b > 65535 || b < a) throw new Error(`bad port range "${part}" (1-65535)`);
+    for (let p = a; p <= b; p++) out.add(p);
+  }
+  if (out.size === 0) throw new Error('no ports given');
+  return [...out].sort((x, y) => x - y);
+}

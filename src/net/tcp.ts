@@ -1,0 +1,127 @@
+// The only place (with udp.ts) that opens sockets. Every call is bounded in bytes and time, honours an
+// AbortSignal, never uses a proxy, and never throws: failures come back as data.
+import net from 'node:net';
+import tls from 'node:tls';
+
+export type PortState = 'open' | 'closed' | 'filtered' | 'error';
+
+export interface ConnectResult { state: PortState; code?: string; ms: number }
+
+/** TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error. */
+export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
+    const sock = net.connect({ host, port });
+    let done = false;
+    const finish = (state: PortState, code?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sock.removeAllListeners();
+      sock.on('error', () => {});
+      sock.destroy();
+      resolve({ state, code, ms: Math.round(performance.now() - t0) });
+    };
+    const onAbort = () => finish('error', 'ABORTED');
+    const timer = setTimeout(() => finish('filtered', 'ETIMEDOUT'), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => finish('open'));
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      const code = e.code ?? 'ERROR';
+      finish(code === 'ECONNREFUSED' ? 'closed' : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'filtered' : 'error', code);
+    });
+  });
+}
+
+export interface PeerCert { subject?: string; issuer?: string; not_before?: string; not_after?: string; fingerprint256?: string }
+
+export interface ExchangeResult {
+  data: Buffer;
+  /** Why reading stopped: complete, closed (peer closed), cap (maxBytes), timeout, error. */
+  end: 'complete' | 'closed' | 'cap' | 'timeout' | 'error' | 'aborted';
+  code?: string;
+  cert?: PeerCert;
+  tlsVersion?: string;
+  ms: number;
+}
+
+export interface ExchangeOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  servername?: string;
+  request: Buffer | string;
+  timeoutMs: number;
+  maxBytes: number;
+  signal?: AbortSignal;
+  isComplete?: (data: Buffer) => boolean;
+}
+
+function dn(o: Record<string, string | string[]> | undefined): string | undefined {
+  if (!o || typeof o !== 'object') return undefined;
+  const order = ['CN', 'OU', 'O', 'L', 'ST', 'C'];
+  const keys = [...order.filter((k) => k in o), ...Object.keys(o).filter((k) => !order.includes(k))];
+  const parts = keys.map((k) => `${k}=${Array.isArray(o[k]) ? (o[k] as string[]).join('+') : o[k]}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** Send one request and read one bounded response, over TCP or TLS (any version, any certificate). */
+export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    if (o.signal?.aborted) return resolve({ data: Buffer.alloc(0), end: 'aborted', ms: 0 });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    let cert: PeerCert | undefined;
+    let tlsVersion: string | undefined;
+    const sock: net.Socket = o.tls
+      ? tls.connect({
+        host: o.host, port: o.port, rejectUnauthorized: false, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0',
+        ...(o.servername && net.isIP(o.servername) === 0 ? { servername: o.servername } : {}),
+      })
+      : net.connect({ host: o.host, port: o.port });
+    const finish = (end: ExchangeResult['end'], code?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      sock.removeAllListeners();
+      sock.on('error', () => {});
+      sock.destroy();
+      resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, ms: Math.round(performance.now() - t0) });
+    };
+    const onAbort = () => finish('aborted', 'ABORTED');
+    const timer = setTimeout(() => finish('timeout', 'ETIMEDOUT'), o.timeoutMs);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const send = () => { sock.write(o.request); };
+    if (o.tls) {
+      (sock as tls.TLSSocket).once('secureConnect', () => {
+        try {
+          const c = (sock as tls.TLSSocket).getPeerCertificate();
+          if (c && Object.keys(c).length) {
+            cert = { subject: dn(c.subject as never), issuer: dn(c.issuer as never), not_before: c.valid_from, not_after: c.valid_to, fingerprint256: c.fingerprint256 };
+          }
+          tlsVersion = (sock as tls.TLSSocket).getProtocol() ?? undefined;
+        } catch { /* a certificate we cannot read is not fatal */ }
+        send();
+      });
+    } else sock.once('connect', send);
+    sock.on('data', (d: Buffer) => {
+      const room = o.maxBytes - size;
+      if (d.length >= room) { chunks.push(d.subarray(0, room)); size += room; return finish('cap'); }
+      chunks.push(d);
+      size += d.length;
+      if (o.isComplete) {
+        let complete = false;
+        try { complete = o.isComplete(Buffer.concat(chunks, size)); } catch { complete = false; }
+        if (complete) finish('complete');
+      }
+    });
+    sock.once('end', () => finish('closed'));
+    sock.once('close', () => finish('closed'));
+    sock.once('error', (e: NodeJS.ErrnoException) => finish('error', e.code ?? 'ERROR'));
+  });
+}

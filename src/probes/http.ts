@@ -1,0 +1,123 @@
+// HTTP(S) probe: index page (following up to two same-host redirects), favicon, and the safe vendor
+// paths listed in src/data/http-paths.yaml. Records status, every header (duplicates kept), title,
+// bounded body, favicon hashes and the TLS certificate. Never sends credentials.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { DATA_DIR } from '../paths.js';
+import type { HostError, HttpObservation, TlsObservation } from '../types.js';
+import { cleanText } from '../util/sanitize.js';
+import { bodyText, extractTitle } from '../wire/html.js';
+import { faviconMmh3, md5 } from '../wire/hash.js';
+import { one, parseResponse, responseComplete } from '../wire/response.js';
+import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
+
+export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }
+
+export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
+export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
+const BODY_KEEP = 16384;
+
+let pathDefs: HttpPathDef[] | undefined;
+export function vendorPaths(): HttpPathDef[] {
+  pathDefs ??= (YAML.parse(readFileSync(path.join(DATA_DIR, 'http-paths.yaml'), 'utf8')) as { paths: HttpPathDef[] }).paths;
+  return pathDefs;
+}
+
+export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): string {
+  const hostHeader = host.includes(':') ? `[${host}]` : host;
+  const lines = [`${method} ${reqPath} HTTP/1.1`, `Host: ${hostHeader}${port === 80 || port === 443 ? '' : `:${port}`}`,
+    `User-Agent: ${ua}`, 'Accept: */*', 'Connection: close'];
+  if (body !== undefined) lines.push(`Content-Type: ${contentType ?? 'application/octet-stream'}`, `Content-Length: ${Buffer.byteLength(body)}`);
+  return lines.join('\r\n') + '\r\n\r\n' + (body ?? '');
+}
+
+interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean }
+
+async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, method: string, reqPath: string, body?: string, ct?: string): Promise<Fetched> {
+  const r = await ctx.net.exchange({
+    host: t.ip, port: t.port, tls: useTls, servername: t.hostname,
+    request: buildRequest(method, t.hostname ?? t.ip, t.port, reqPath, ctx.userAgent, body, ct),
+    timeoutMs: ctx.timeoutMs, maxBytes: ctx.maxBytes, signal: ctx.signal, isComplete: (b) => responseComplete(b),
+  });
+  const tlsObs: TlsObservation | undefined = r.cert ? { port: t.port, subject: r.cert.subject, issuer: r.cert.issuer, version: r.tlsVersion, not_before: r.cert.not_before, not_after: r.cert.not_after, fingerprint256: r.cert.fingerprint256 } : undefined;
+  const parsed = parseResponse(r.data);
+  if (!parsed || !parsed.protocol.startsWith('HTTP')) {
+    const looksTls = r.data.length > 0 && (r.data[0] === 0x15 || r.data[0] === 0x16);
+    return {
+      tls: tlsObs, looksTls,
+      error: { stage: 'http', port: t.port, code: r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
+    };
+  }
+  const text = bodyText(parsed.body);
+  const obs: HttpObservation = { port: t.port, tls: useTls, path: reqPath, status: parsed.status, headers: parsed.headers };
+  const title = /html|xml|^$/i.test(String(one(parsed.headers['content-type']) ?? '')) || /<title/i.test(text) ? extractTitle(text) : undefined;
+  if (title) obs.title = title;
+  if (text.length) obs.body = cleanText(text, BODY_KEEP);
+  return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs };
+}
+
+/** A redirect we may follow: relative, or absolute to the same host and port. Returns a path. */
+export function sameOriginPath(location: string, t: ProbeTarget, useTls: boolean): string | undefined {
+  try {
+    const base = `${useTls ? 'https' : 'http'}://${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}/`;
+    const u = new URL(location, base);
+    const b = new URL(base);
+    const sameHost = u.hostname === b.hostname || (t.hostname !== undefined && u.hostname === t.hostname);
+    if (!sameHost || (u.port || (u.protocol === 'https:' ? '443' : '80')) !== String(t.port)) return undefined;
+    return (u.pathname + u.search).slice(0, 512);
+  } catch { return undefined; }
+}
+
+export const httpProbe: Probe = {
+  name: 'http',
+  description: 'HTTP(S) index, favicon and safe vendor paths; TLS certificate',
+  ports: HTTP_PORTS,
+  async run(t, ctx): Promise<ProbeResult> {
+    const errors: HostError[] = [];
+    const http: HttpObservation[] = [];
+    let tlsObs: TlsObservation | undefined;
+    let useTls = HTTPS_FIRST.has(t.port);
+    let first = await fetchOnce(t, ctx, useTls, 'GET', '/');
+    if (!first.obs && (first.looksTls || !useTls) && !ctx.signal.aborted) {
+      const other = await fetchOnce(t, ctx, !useTls, 'GET', '/');
+      if (other.obs) { useTls = !useTls; first = other; }
+    }
+    tlsObs ??= first.tls;
+    if (!first.obs) {
+      if (first.error) errors.push(first.error);
+      return { record: tlsObs ? { tls: [tlsObs] } : {}, errors };
+    }
+    http.push(first.obs);
+    // Follow up to two same-origin redirects from the index (cameras often bounce to a login page).
+    let loc = first.obs.status && first.obs.status >= 300 && first.obs.status < 400 ? first.location : undefined;
+    const seen = new Set(['/']);
+    for (let hop = 0; loc && hop < 2 && !ctx.signal.aborted; hop++) {
+      const p = sameOriginPath(loc, t, useTls);
+      if (!p || seen.has(p)) break;
+      seen.add(p);
+      const f = await fetchOnce(t, ctx, useTls, 'GET', p);
+      if (!f.obs) break;
+      http.push(f.obs);
+      loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
+    }
+    for (const def of vendorPaths()) {
+      if (ctx.signal.aborted) break;
+      const f = await fetchOnce(t, ctx, useTls, def.method, def.path, def.body, def.content_type);
+      if (!f.obs) continue;
+      if (def.id === 'favicon') {
+        if (f.obs.status === 200 && f.raw && f.raw.length > 0 && !/text\/html/i.test(String(one(f.obs.headers?.['content-type'] ?? '')))) {
+          const idx = http[http.length - 1];
+          idx.favicon_md5 = md5(f.raw);
+          idx.favicon_mmh3 = faviconMmh3(f.raw);
+        }
+        continue;
+      }
+      // A vendor path that the server does not know (404 or the same page as the index) adds nothing.
+      if (f.obs.status === 404 || f.obs.status === 405) continue;
+      delete f.obs.title;
+      http.push(f.obs);
+    }
+    return { record: { http, ...(tlsObs ? { tls: [tlsObs] } : {}) }, errors };
+  },
+};

@@ -1,0 +1,30 @@
+// The probe interface: one module per protocol, behind one small interface; the scan core knows none
+// of them by name beyond the registry in ./index.ts. A probe runs against one open port of one host and
+// returns a fragment of the host's observation record. It never throws.
+import type { HostError, ObservationRecord } from '../types.js';
+import type { connectCheck, exchange } from '../net/tcp.js';
+
+export interface NetApi { exchange: typeof exchange; connectCheck: typeof connectCheck }
+
+export interface ProbeContext {
+  /** Per-connection deadline. */
+  timeoutMs: number;
+  /** Byte cap per response. */
+  maxBytes: number;
+  /** Host-level deadline and Ctrl-C. */
+  signal: AbortSignal;
+  net: NetApi;
+  userAgent: string;
+}
+
+export interface ProbeTarget { ip: string; port: number; hostname?: string }
+
+export interface ProbeResult { record: Partial<ObservationRecord>; errors: HostError[] }
+
+export interface Probe {
+  name: string;
+  description: string;
+  /** Ports this probe speaks on by default (any open port in this list gets the probe). */
+  ports: readonly number[];
+  run(target: ProbeTarget, ctx: ProbeContext): Promise<ProbeResult>;
+}

@@ -1,0 +1,29 @@
+// Building the single result model every renderer takes. Pure.
+import type { DeviceReport, ScanReport, VerdictStatus } from '../types.js';
+import { SCHEMA_VERSION } from '../types.js';
+import type { Policy } from '../policy/policy.js';
+import { VERSION } from '../version.js';
+
+export function summarise(devices: DeviceReport[], hostsScanned: number): ScanReport['summary'] {
+  const count = (s: VerdictStatus) => devices.filter((d) => d.verdict.status === s).length;
+  return { hosts_scanned: hostsScanned, devices: devices.length, restricted: count('restricted'), suspect: count('suspect'), clear: count('clear'), unknown: count('unknown') };
+}
+
+export function buildReport(a: {
+  command: string; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
+  devices: DeviceReport[]; hostsScanned: number; warnings: string[];
+}): ScanReport {
+  return {
+    schema_version: SCHEMA_VERSION,
+    tool: { name: 'camsweep', version: VERSION },
+    command: a.command,
+    started_at: a.started.toISOString(),
+    finished_at: a.finished.toISOString(),
+    targets: a.targets,
+    policy: { name: a.policy.name, lists: Object.values(a.policy.lists).map((l) => l.name) },
+    options: a.options,
+    devices: a.devices,
+    summary: summarise(a.devices, a.hostsScanned),
+    warnings: a.warnings,
+  };
+}

@@ -1,0 +1,118 @@
+// Tolerant parser for HTTP/1.x and RTSP/1.0 responses as embedded devices send them. Pure.
+// Accepts CRLF or bare LF, header names of any case (stored lower-case), duplicate headers (kept as
+// arrays), missing reason phrases, garbage lines, chunked bodies and truncated input. Never throws.
+import type { Headers } from '../types.js';
+import { clean } from '../util/sanitize.js';
+
+export interface ParsedResponse {
+  protocol: string;
+  status: number;
+  reason: string;
+  headers: Headers;
+  /** Header block in arrival order, raw names kept (cleaned). */
+  rawHeaders: Array<[string, string]>;
+  body: Buffer;
+  /** True when the body was cut by the byte cap, a deadline or the peer closing early. */
+  truncated: boolean;
+}
+
+const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?|RTSP\/\d\.\d)\s+(\d{3})(?:\s+(.*))?$/i;
+const MAX_HEADERS = 100;
+
+/** Find the end of the header block: index just after CRLFCRLF or LFLF, or -1. */
+export function headerEnd(buf: Buffer): number {
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] === 0x0a) {
+      if (buf[i + 1] === 0x0a) return i + 2;
+      if (buf[i + 1] === 0x0d && buf[i + 2] === 0x0a) return i + 3;
+    }
+  }
+  return -1;
+}
+
+export function parseResponse(buf: Buffer, opts: { complete?: boolean } = {}): ParsedResponse | undefined {
+  try {
+    const end = headerEnd(buf);
+    const headText = buf.subarray(0, end < 0 ? Math.min(buf.length, 65536) : end).toString('latin1');
+    const lines = headText.split(/\r?\n/);
+    const m = STATUS_LINE.exec((lines[0] ?? '').trim());
+    if (!m) return undefined;
+    const headers: Headers = {};
+    const rawHeaders: Array<[string, string]> = [];
+    let last: string | undefined;
+    for (const line of lines.slice(1)) {
+      if (line === '' || rawHeaders.length >= MAX_HEADERS) continue;
+      if (/^[ \t]/.test(line) && last) { // obsolete line folding
+        const cur = headers[last];
+        const add = ' ' + clean(line, 1024);
+        if (Array.isArray(cur)) cur[cur.length - 1] += add; else headers[last] = (cur ?? '') + add;
+        continue;
+      }
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const rawName = clean(line.slice(0, colon), 128);
+      const name = rawName.toLowerCase().replace(/\s+/g, '-');
+      if (!name || name === '__proto__' || name === 'constructor' || name === 'prototype') continue;
+      const value = clean(line.slice(colon + 1), 2048);
+      rawHeaders.push([rawName, value]);
+      const prev = headers[name];
+      if (prev === undefined) headers[name] = value;
+      else headers[name] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+      last = name;
+    }
+    let body = end < 0 ? Buffer.alloc(0) : buf.subarray(end);
+    let truncated = end < 0;
+    const te = one(headers['transfer-encoding']);
+    if (te && /chunked/i.test(te)) {
+      const d = dechunk(body);
+      body = d.body;
+      truncated ||= !d.complete;
+    } else {
+      const cl = Number(one(headers['content-length']));
+      if (Number.isFinite(cl) && cl >= 0) {
+        if (body.length > cl) body = body.subarray(0, cl);
+        else if (body.length < cl) truncated = true;
+      } else if (opts.complete === false) truncated = true;
+    }
+    return { protocol: m[1].toUpperCase(), status: Number(m[2]), reason: clean(m[3] ?? '', 128), headers, rawHeaders, body, truncated };
+  } catch {
+    return undefined;
+  }
+}
+
+export function one(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Decode a chunked body; tolerant of bad sizes (stops there). */
+export function dechunk(buf: Buffer): { body: Buffer; complete: boolean } {
+  const parts: Buffer[] = [];
+  let i = 0;
+  while (i < buf.length) {
+    const nl = buf.indexOf(0x0a, i);
+    if (nl < 0) return { body: Buffer.concat(parts), complete: false };
+    const sizeText = buf.subarray(i, nl).toString('latin1').trim().split(';')[0];
+    if (!/^[0-9a-f]{1,8}$/i.test(sizeText)) return { body: Buffer.concat(parts), complete: false };
+    const size = parseInt(sizeText, 16);
+    if (size === 0) return { body: Buffer.concat(parts), complete: true };
+    const start = nl + 1;
+    parts.push(buf.subarray(start, Math.min(start + size, buf.length)));
+    if (start + size > buf.length) return { body: Buffer.concat(parts), complete: false };
+    i = start + size;
+    if (buf[i] === 0x0d) i++;
+    if (buf[i] === 0x0a) i++;
+  }
+  return { body: Buffer.concat(parts), complete: false };
+}
+
+/** True when `buf` holds a whole response (headers + declared body), so reading can stop early. */
+export function responseComplete(buf: Buffer, headOnly = false): boolean {
+  const end = headerEnd(buf);
+  if (end < 0) return false;
+  if (headOnly) return true;
+  const head = buf.subarray(0, end).toString('latin1');
+  if (/^transfer-encoding:[ \t]*chunked/im.test(head)) return dechunk(buf.subarray(end)).complete;
+  const m = /^content-length:[ \t]*(\d{1,10})[ \t]*\r?$/im.exec(head);
+  if (m) return buf.length >= end + Number(m[1]);
+  return /^RTSP\//i.test(head) || /^HTTP\/\d(?:\.\d)? (?:1\d\d|204|304)/i.test(head);
+}
