@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { dechunk, parseResponse, responseComplete } from '../src/wire/response.js';
+import { extractTitle } from '../src/wire/html.js';
+import { base64Lines, faviconMmh3, murmur3_32 } from '../src/wire/hash.js';
+import { clean, cleanJson, isTerminalSafe } from '../src/util/sanitize.js';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+describe('response parser', () => {
+  it('keeps duplicate WWW-Authenticate challenges apart (Hikvision ISAPI 401, agsh/onvif#294)', () => {
+    const r = parseResponse(b('HTTP/1.1 401 Unauthorized\r\nDate: Sat, 01 Jan 2022 00:00:00 GMT\r\nServer: App-webs/\r\n'
+      + 'WWW-Authenticate: Digest qop="auth", realm="IP Camera(C2183)", nonce="4e6a", stale="FALSE"\r\n'
+      + 'WWW-Authenticate: Digest qop="auth", realm="IP Camera(C2183)", nonce="4e6a", stale="FALSE", algorithm="SHA-256"\r\n'
+      + 'Content-Length: 5\r\n\r\nDenied'))!;
+    expect(r.status).toBe(401);
+    expect(r.headers['www-authenticate']).toHaveLength(2);
+    expect(r.headers.server).toBe('App-webs/');
+    expect(r.body.toString()).toBe('Denie');
+  });
+  it('tolerates bare LF, upper-case names, no reason phrase, header names with spaces (Dahua-style)', () => {
+    const r = parseResponse(b('HTTP/1.1 200\nCONTENT-TYPE: text/html\nX Bad Header: yes\nP3P: CP=CAO PSA OUR\n\n\xef\xbb\xbf<!DOCTYPE html><title>WEB SERVICE</title>'))!;
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html');
+    expect(r.headers['x-bad-header']).toBe('yes');
+    expect(r.headers.p3p).toBe('CP=CAO PSA OUR');
+  });
+  it('parses RTSP replies', () => {
+    const r = parseResponse(b('RTSP/1.0 401 Unauthorized\r\nCSeq: 2\r\nWWW-Authenticate: Basic realm="device"\r\nServer: Dahua Rtsp Server\r\n\r\n'))!;
+    expect(r.protocol).toBe('RTSP/1.0');
+    expect(r.headers.server).toBe('Dahua Rtsp Server');
+    expect(responseComplete(b('RTSP/1.0 200 OK\r\nCSeq: 1\r\n\r\n'))).toBe(true);
+  });
+  it('decodes chunked bodies and notices truncation', () => {
+    expect(dechunk(b('4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n'))).toEqual({ body: b('Wikipedia'), complete: true });
+    expect(dechunk(b('4\r\nWi')).complete).toBe(false);
+    expect(parseResponse(b('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'))!.body.toString()).toBe('abc');
+  });
+  it('strips control characters and escape sequences from header values', () => {
+    const r = parseResponse(b('HTTP/1.0 200 OK\r\nServer: evil\x1b[31mred\x07\x01\r\n\r\n'))!;
+    expect(r.headers.server).toBe('evilred');
+  });
+  it('rejects non-HTTP input without throwing', () => {
+    expect(parseResponse(b('SSH-2.0-OpenSSH_9.2\r\n'))).toBeUndefined();
+    expect(parseResponse(Buffer.from([0x16, 0x03, 0x01, 0x00]))).toBeUndefined();
+  });
+  it('never throws and never yields control characters, whatever the bytes (property)', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+      const r = parseResponse(Buffer.concat([b('HTTP/1.1 200 OK\r\n'), Buffer.from(bytes)]));
+      if (r) for (const v of Object.values(r.headers).flat()) expect(isTerminalSafe(v)).toBe(true);
+    }), { numRuns: 500 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 1024 }), (bytes) => { parseResponse(Buffer.from(bytes)); dechunk(Buffer.from(bytes)); responseComplete(Buffer.from(bytes)); }), { numRuns: 500 });
+  });
+  it('survives every truncation of a real response (property)', () => {
+    const full = b('HTTP/1.1 302 Redirect\r\nServer: Hikvision-Webs\r\nLocation: /doc/page/login.asp\r\nContent-Length: 0\r\n\r\n');
+    fc.assert(fc.property(fc.integer({ min: 0, max: full.length }), (n) => { parseResponse(full.subarray(0, n)); }));
+  });
+});
+
+describe('html and hashes', () => {
+  it('extracts titles with entities, case-insensitive, bounded', () => {
+    expect(extractTitle('<HTML><TITLE>Axis &amp; co</TITLE>')).toBe('Axis & co');
+    expect(extractTitle('<title id="x">\n  NETSurveillance WEB\n</title>')).toBe('NETSurveillance WEB');
+    expect(extractTitle('<title>unterminated')).toBe('unterminated');
+    expect(extractTitle('no title')).toBeUndefined();
+    fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => { const t = extractTitle('<title>' + s); if (t) expect(isTerminalSafe(t)).toBe(true); }));
+  });
+  it('computes MurmurHash3 x86_32 like the reference implementation', () => {
+    // Reference values of MurmurHash3_x86_32 (seed 0), as printed by Python mmh3.hash().
+    expect(murmur3_32(Buffer.from(''))).toBe(0);
+    expect(murmur3_32(Buffer.from('hello'))).toBe(613153351);
+    expect(murmur3_32(Buffer.from('The quick brown fox jumps over the lazy dog'))).toBe(776992547);
+  });
+  it('hashes favicons over base64 with 76-column lines (Shodan convention)', () => {
+    const data = Buffer.alloc(100, 7);
+    expect(base64Lines(data).split('\n')[0]).toHaveLength(76);
+    expect(base64Lines(data).endsWith('\n')).toBe(true);
+    expect(faviconMmh3(data)).toBe(murmur3_32(Buffer.from(base64Lines(data))));
+  });
+});
+
+describe('sanitizer', () => {
+  it('removes ANSI, C0/C1 and bidi controls and bounds length', () => {
+    expect(clean('a\x1b]0;title\x07b\u202ec\x9bd')).toBe('ab c d');
+    expect(clean('x'.repeat(100), 10)).toBe('xxxxxxxxxx…');
+    fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => { expect(isTerminalSafe(clean(s))).toBe(true); }));
+  });
+  it('drops prototype keys from untrusted JSON', () => {
+    const v = cleanJson(JSON.parse('{"ip":"1.2.3.4","__proto__":{"polluted":1},"a":{"constructor":1,"b":"\\u001b[2J"}}')) as Record<string, unknown>;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(v)).toEqual(['ip', 'a']);
+    expect((v.a as Record<string, string>).b).toBe('');
+  });
+});
