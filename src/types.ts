@@ -140,8 +140,10 @@ export interface Evidence {
   rule: string;
   field: string;
   where: string;
-  /** The observed value (sanitised, truncated) that matched. */
+  /** The observed value (sanitised; for long values an excerpt around the match). */
   value: string;
+  /** Exactly the text the rule's pattern matched (bounded). */
+  matched?: string;
   extracted: Extraction;
   confidence: number;
   description: string;

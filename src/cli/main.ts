@@ -163,7 +163,7 @@ async function runDemo(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
       command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices, hostsScanned: lab.targets.length, warnings: [],
       options: { ports: lab.portList, timeout_ms: o.timeout, concurrency: o.concurrency },
     });
-    emit(io, o, report);
+    emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, report);
     return failOnExit(devices, o.failOnGiven ? String(o.failOn) : 'never');
   } finally {
     await lab.stop();

@@ -24,19 +24,30 @@ export function fillExtraction(tpl: Extraction, m: RegExpExecArray): Extraction 
   return out;
 }
 
+export interface RuleHit { extracted: Extraction; /** The matched text with a little context, bounded. */ excerpt: string; matched: string }
+
 /** Try one rule against one value. */
-export function matchRule(rule: Rule, value: string, reqPath?: string): Extraction | undefined {
+export function matchRule(rule: Rule, value: string, reqPath?: string): RuleHit | undefined {
   if (rule.pathRegex && !rule.pathRegex.test(reqPath ?? '/')) return undefined;
   rule.regex.lastIndex = 0;
   const m = rule.regex.exec(value);
-  return m ? fillExtraction(rule.extract, m) : undefined;
+  if (!m) return undefined;
+  return { extracted: fillExtraction(rule.extract, m), excerpt: excerpt(value, m.index, m[0].length), matched: clean(m[0], 120) };
+}
+
+/** Short values are shown whole; in long ones (page bodies) only the matched part, with context. */
+export function excerpt(value: string, index: number, length: number, max = 160): string {
+  if (value.length <= max) return clean(value, max);
+  const start = Math.max(0, index - 24);
+  const end = Math.min(value.length, Math.max(index + length, start + max));
+  return `${start > 0 ? '…' : ''}${clean(value.slice(start, Math.min(end, start + max)), max)}${end < value.length ? '…' : ''}`;
 }
 
 /** The first rule (in knowledge-base order) that claims this field value. */
-export function firstMatch(kb: KnowledgeBase, fv: Pick<FieldValue, 'field' | 'value' | 'path'>): { rule: Rule; extracted: Extraction } | undefined {
+export function firstMatch(kb: KnowledgeBase, fv: Pick<FieldValue, 'field' | 'value' | 'path'>): ({ rule: Rule } & RuleHit) | undefined {
   for (const rule of kb.byField.get(fv.field) ?? []) {
-    const extracted = matchRule(rule, fv.value, fv.path);
-    if (extracted) return { rule, extracted };
+    const hit = matchRule(rule, fv.value, fv.path);
+    if (hit) return { rule, ...hit };
   }
   return undefined;
 }
@@ -48,7 +59,7 @@ export function collectEvidence(rec: ObservationRecord, kb: KnowledgeBase, macVe
     if (!hit) continue;
     const prev = byRule.get(hit.rule.id);
     const ev: Evidence = {
-      rule: hit.rule.id, field: fv.field, where: fv.where, value: clean(fv.value, 160),
+      rule: hit.rule.id, field: fv.field, where: fv.where, value: hit.excerpt, matched: hit.matched,
       extracted: hit.extracted, confidence: hit.rule.confidence, description: hit.rule.description, source: hit.rule.source,
     };
     // One rule counts once; keep the occurrence that extracted the most.

@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { DeviceReport, ScanReport, VerdictStatus } from '../types.js';
 import { clean } from '../util/sanitize.js';
+import { describeField } from '../fingerprint/engine.js';
 import type { Colors } from './color.js';
 
 const VERDICT_STYLE: Record<VerdictStatus, Parameters<Colors['paint']>[0]> = {
@@ -12,7 +13,9 @@ const VERDICT_STYLE: Record<VerdictStatus, Parameters<Colors['paint']>[0]> = {
 export function strongestEvidence(d: DeviceReport): string {
   const e = d.identification.evidence.find((x) => !d.identification.maker || x.extracted.maker === d.identification.maker) ?? d.identification.evidence[0];
   if (!e) return d.open_ports.length ? `open ports ${d.open_ports.join(',')}` : '';
-  return `${e.description}: ${e.value}`;
+  const shown = e.value.length <= 70 ? e.value : (e.matched && e.matched.length > 3 ? e.matched : e.value);
+  const v = shown.length > 70 ? shown.slice(0, 69) + '…' : shown;
+  return `${describeField(e.field)}: ${v}`;
 }
 
 export function brandCell(d: DeviceReport): string {
@@ -23,7 +26,7 @@ export function brandCell(d: DeviceReport): string {
 
 export function renderTable(r: ScanReport, c: Colors, width = 140): string {
   const cols = ['Address', 'Brand', 'Maker', 'Model', 'Firmware', 'Verdict', 'Strongest evidence'];
-  const fixed = [17, 26, 12, 20, 18, 12];
+  const fixed = [15, 24, 11, 18, 16, 12];
   const evidenceWidth = Math.max(24, width - fixed.reduce((a, b) => a + b, 0) - cols.length - 1);
   const t = new Table({
     head: cols.map((h) => c.paint('bold', h)),
