@@ -52,7 +52,12 @@ export interface Expected {
   product?: string;
 }
 
-/** Discovery answers, for the discovery simulators (ONVIF, SSDP, SADP, DHIP, mDNS). Pure data. */
+/**
+ * Discovery answers, for the discovery simulators (ONVIF, SSDP, SADP, DHIP, mDNS). Pure data.
+ * Conventions: an empty address field (SADP IPv4Address, DHIP IPv4Address.IPAddress) means "fill in the
+ * device's lab IP"; ports are the standard numbers (map them with mapPort(); the lab records the result
+ * in LabDevice.ports); paths (xaddrPath, locationPath) are served by the persona's HTTP port.
+ */
 export interface PersonaDiscovery {
   onvif?: {
     manufacturer: string;
