@@ -69,3 +69,4 @@ selfsigned bosch '/C=DE/O=Bosch Sicherheitssysteme GmbH/OU=ST-VS/CN=00-07-5f-9a-
 # HP printer embedded web server self-signed certificate (CN = default host name NPIxxxxxx; illustrative).
 selfsigned hp '/CN=NPI7A2B3C/O=HP' 20210810000000Z 20410805000000Z
 rm -f dahua-ca.key  # the CA key is only needed while signing
+chmod 644 ./*.key ./*.pem  # throwaway lab keys: readable by the unprivileged user running the lab
