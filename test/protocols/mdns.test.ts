@@ -12,6 +12,7 @@ import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './help
 /** Hand-assembled DNS message with name compression (RFC 1035 §4.1.4), so the parser is tested on bytes
  *  that did not come from dns-packet's encoder (which never compresses). */
 function assemble(parts: Array<number[] | Buffer | string>): Buffer {
+  // each part is a byte array, a Buffer, or latin1 text
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 }
 function label(s: string): Buffer {
@@ -44,7 +45,7 @@ const AVAHI_RTSP = (() => {
   const txt = [[0xc0, instOffset], u16(16), u16(0x8001), u32(10), u16(txtRdata.length), txtRdata];
   const a = [[0xc0, targetOffset], u16(1), u16(0x8001), u32(10), u16(4), [10, 77, 0, 2]];
   const aaaa = [[0xc0, targetOffset], u16(28), u16(0x8001), u32(10), u16(16), [0xfe, 0x80, ...Array(12).fill(0), 0, 2]];
-  return assemble([header, ...question, ...answer, ...srv, ...txt, ...a, ...aaaa].flat() as Array<number[] | Buffer>);
+  return assemble([header, ...question, ...answer, ...srv, ...txt, ...a, ...aaaa]);
 })();
 
 // Axis camera answering a multicast PTR query for _axis-video._tcp.local (UniversalScanner Axis.selftest
