@@ -165,3 +165,12 @@ describe('demo and vendors', () => {
     expect(t.stdout).toMatch(/Lorex \(2018-02-06 to 2023-12-31\)/);
   });
 });
+
+describe('documentation', () => {
+  it('README options section is generated from the option table', async () => {
+    const r = await runCli(['options-reference']);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(r.stdout.trim());
+    expect(readme).toMatch(/^```sh\nnpm ci && npx camsweep demo/m);
+  });
+});

@@ -33,7 +33,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144 },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
-  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: [...JUDGING, 'vendors'], choices: [...FORMATS] },
+  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors'], choices: [...FORMATS] },
   { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
   { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool', default: false },
@@ -52,7 +52,7 @@ export function optionsFor(cmd: CommandName): OptionDef[] {
 
 /** Markdown reference of every option and exit code, generated from the table above. */
 export function optionsMarkdown(): string {
-  const rows = OPTIONS.map((o) => `| \`${o.flags}\` | ${o.commands.join(', ')} | ${o.description}${o.choices ? ` (${o.choices.join(' \\| ')})` : ''} | ${o.default === undefined ? '' : `\`${String(o.default)}\``} |`);
+  const rows = OPTIONS.map((o) => `| \`${o.flags.replace(/\|/g, '\\|')}\` | ${o.commands.join(', ')} | ${o.description}${o.choices ? ` (${o.choices.join(' \\| ')})` : ''} | ${o.default === undefined ? '' : `\`${String(o.default)}\``} |`);
   const codes = EXIT_CODES.map((e) => `| ${e.code} | ${e.meaning} |`);
   return ['| option | commands | meaning | default |', '|---|---|---|---|', ...rows, '', '| exit code | meaning |', '|---|---|', ...codes, ''].join('\n');
 }
