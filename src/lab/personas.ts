@@ -777,7 +777,7 @@ const NGINX_WELCOME = '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!
 const nginxServer: Persona = {
   name: 'nginx-server',
   label: 'Generic Linux web server (nginx 1.24.0)',
-  expected: { verdict: 'unknown', product: 'nginx', device_type: 'web-server' },
+  expected: { verdict: 'clear', product: 'nginx', device_type: 'web-server' },
   notes: 'Negative control: no camera maker anywhere.',
   ports: [{
     port: 80, protocol: 'http', source: 'nginx 1.24.0 default index.html and headers',
