@@ -95,7 +95,7 @@ const parser = new XMLParser({
   parseTagValue: false, // keep every value a string: serials like "0012" must not become numbers
   trimValues: true,
   maxNestedTags: 64,
-  transformTagName: (t: string) => (safeKey(t) ? t : '_ignored'),
+  transformTagName: (t: string) => (safeKey(t) ? t : '__ignored'),
 });
 
 export type XmlNode = Record<string, unknown>;

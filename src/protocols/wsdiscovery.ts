@@ -16,7 +16,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { clean } from '../util/sanitize.js';
 import {
-  HTTP_MAX, UDP_MAX, type Input, type XmlNode, child, children, httpUrl, localName, parseXml, path, rawText,
+  HTTP_MAX, UDP_MAX, type Input, type XmlNode, child, children, httpUrl, localName, parseXml, path, rawText, safeKey,
   splitList, text, toText, xmlEscape,
 } from './common.js';
 
@@ -572,7 +572,7 @@ export function parseSoapRequest(xml: Input): SoapRequest | null {
   const env = child(parseXml(s), 'Envelope');
   const body = child(env, 'Body');
   if (!body || typeof body !== 'object') return null;
-  const op = Object.keys(body as XmlNode).find((k) => k !== '#text');
+  const op = Object.keys(body as XmlNode).find((k) => k !== '#text' && safeKey(k));
   if (!op) return null;
   const out: SoapRequest = { operation: clean(op, 128) };
   if (op === 'GetServices') out.includeCapability = text(child((body as XmlNode)[op], 'IncludeCapability')) === 'true';
