@@ -15,6 +15,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { clean } from '../util/sanitize.js';
+import type { OnvifObservation } from '../types.js';
 import {
   HTTP_MAX, UDP_MAX, type Input, type XmlNode, child, children, httpUrl, localName, parseXml, path, rawText, safeKey,
   splitList, text, toText, xmlEscape,
@@ -645,4 +646,28 @@ export function buildSoapFault(opts: { code?: string; subcode?: string; reason?:
   return soapResponse(`<s:Fault><s:Code><s:Value>${xmlEscape(opts.code ?? 's:Sender')}</s:Value>`
     + (sub ? `<s:Subcode><s:Value>${xmlEscape(sub)}</s:Value></s:Subcode>` : '')
     + `</s:Code><s:Reason><s:Text xml:lang="en">${xmlEscape(opts.reason ?? 'Sender not authorized')}</s:Text></s:Reason></s:Fault>`);
+}
+
+/**
+ * Assemble an OnvifObservation from a discovery match and (optionally) a GetDeviceInformation answer and
+ * a measured clock skew. Identity fields come only from GetDeviceInformation: scope names are free text
+ * (e.g. "name/NVT") and are kept in `scopes` for the fingerprint rules to read.
+ */
+export function toOnvifObservation(m: WsdMatch | null, info?: DeviceInformation | SoapFault | null, clockSkewS?: number): OnvifObservation {
+  const o: OnvifObservation = {};
+  if (m) {
+    if (m.endpoint) o.endpoint = m.endpoint;
+    if (m.types.length) o.types = [...m.types];
+    if (m.scopes.length) o.scopes = [...m.scopes];
+    if (m.xaddrs.length) o.xaddrs = [...m.xaddrs];
+  }
+  if (info && !('fault' in info)) {
+    if (info.manufacturer) o.manufacturer = info.manufacturer;
+    if (info.model) o.model = info.model;
+    if (info.firmware) o.firmware = info.firmware;
+    if (info.serial) o.serial = info.serial;
+    if (info.hardware) o.hardware = info.hardware;
+  }
+  if (clockSkewS !== undefined && Number.isFinite(clockSkewS)) o.clock_skew_s = Math.round(clockSkewS);
+  return o;
 }

@@ -5,7 +5,7 @@ import {
   buildGetSystemDateAndTime, parseSystemDateAndTime, parseSystemDateAndTimeDetail, buildGetDeviceInformation,
   parseDeviceInformation, buildGetServices, parseGetServices, passwordDigest, parseSoapRequest, verifyUsernameToken,
   buildSystemDateAndTimeResponse, buildDeviceInformationResponse, buildGetServicesResponse, buildSoapFault, parseSoapFault,
-  normalizeMessageId,
+  normalizeMessageId, toOnvifObservation,
 } from '../../src/protocols/wsdiscovery.js';
 import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './helpers.js';
 
@@ -479,6 +479,16 @@ describe('ONVIF device service', () => {
     const svcs = [{ namespace: 'http://www.onvif.org/ver10/device/wsdl', xaddr: 'http://10.0.0.1/onvif/device_service', version: '2.5' }];
     expect(parseGetServices(buildGetServicesResponse(svcs))).toEqual(svcs);
     expect(parseDeviceInformation(buildSoapFault())).toEqual({ fault: 'NotAuthorized', code: 's:Sender', subcodes: ['ter:NotAuthorized'], reason: 'Sender not authorized' });
+  });
+
+  it('toOnvifObservation combines a match, device information and skew', () => {
+    const [m] = parseProbeMatches(AXIS_M1065);
+    const o = toOnvifObservation(m, parseDeviceInformation(CANON_DI), 12.4);
+    expect(o).toEqual({
+      endpoint: m.endpoint, types: m.types, scopes: m.scopes, xaddrs: m.xaddrs,
+      manufacturer: 'Canon', model: 'VB-S30D', firmware: 'Ver. 1.3.3', serial: '0012AB34', hardware: '1D', clock_skew_s: 12,
+    });
+    expect(toOnvifObservation(null, parseDeviceInformation(NOT_AUTHORIZED))).toEqual({});
   });
 
   it('XXE in a SOAP reply is not resolved', () => {
