@@ -1,5 +1,6 @@
-// Orchestration: hosts → TCP sweep → probes on open ports → one observation record per host
-// → identification → verdict. Concurrency and deadlines live here, not in the modules.
+// Orchestration: a pure plan (what will be scanned, how), then its application: discovery modules and
+// the TCP sweep run together, their sightings are merged into one record per physical device, and each
+// device is identified and judged. Concurrency, rate and deadlines live here, not in the modules.
 import { defaultMacLookup } from '../fingerprint/oui.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
@@ -7,11 +8,14 @@ import { connectCheck, exchange } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
+import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, NetIface, Sighting, UdpApi } from '../discovery/types.js';
 import type { DeviceReport, HostError, ObservationRecord } from '../types.js';
 import { limiter, rateLimiter } from '../util/limit.js';
-import { mergeRecord } from './merge.js';
+import { mergeRecord, mergeSightings, type Seen } from './merge.js';
 
 export const DEFAULT_PORTS = [80, 443, 554, 8000, 8080, 8443, 8554, 37777] as const;
+export type ProtocolName = DiscoveryName | 'tcp';
+export const ALL_PROTOCOLS: readonly ProtocolName[] = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'];
 
 export interface ScanOptions {
   ports: number[];
@@ -21,7 +25,7 @@ export interface ScanOptions {
   hostTimeoutMs: number;
   /** Connections in flight at most. */
   concurrency: number;
-  /** New connections per second at most (0 = unlimited). */
+  /** New connections / datagrams per second at most (0 = unlimited). */
   rate: number;
   maxBytes: number;
   userAgent: string;
@@ -35,6 +39,80 @@ export interface ScanHooks {
 }
 
 export interface Knowledge { kb: KnowledgeBase; policy: Policy }
+
+/** Everything decided before the first packet: printed, then applied. */
+export interface ScanPlan {
+  hosts: string[];
+  names: Map<string, string>;
+  protocols: ProtocolName[];
+  /** Interfaces for multicast discovery (empty: unicast only). */
+  interfaces: NetIface[];
+  /** Hosts that get unicast discovery probes. */
+  unicastTargets: string[];
+  passive: boolean;
+  listenMs: number;
+  /** Keep only devices inside the target hosts (false when scanning "my local subnets"). */
+  restrictToTargets: boolean;
+  options: ScanOptions;
+  credentials: Credential[];
+  notes: string[];
+}
+
+/** Pure: decide interfaces, unicast targets and protocols from the resolved targets and the options. */
+export function planScan(a: {
+  hosts: string[]; names?: Map<string, string>; explicitTargets: boolean; protocols: ProtocolName[]; interfaces: NetIface[];
+  interfaceNamed: boolean; passive: boolean; listenMs: number; options: ScanOptions; credentials?: Credential[]; maxUnicast?: number;
+}): ScanPlan {
+  const notes: string[] = [];
+  const discovery = a.protocols.filter((p) => p !== 'tcp');
+  const hostSet = a.hosts;
+  let interfaces = a.interfaces.filter((i) => i.multicast);
+  if (a.explicitTargets && !a.interfaceNamed) {
+    // Multicast only on interfaces whose subnet holds at least one target; loopback targets get unicast only.
+    interfaces = interfaces.filter((i) => hostSet.some((h) => inCidr(h, i.cidr)));
+  }
+  const maxUnicast = a.maxUnicast ?? 4096;
+  let unicastTargets = a.passive || discovery.length === 0 ? [] : hostSet;
+  if (unicastTargets.length > maxUnicast) {
+    notes.push(`unicast discovery skipped: ${unicastTargets.length} hosts is more than ${maxUnicast}; multicast still runs`);
+    unicastTargets = [];
+  }
+  if (a.passive && a.protocols.includes('tcp')) notes.push('passive mode: the TCP sweep is off (nothing is sent)');
+  const protocols = a.passive ? discovery : a.protocols;
+  if (discovery.length && interfaces.length === 0 && unicastTargets.length === 0) notes.push('no interface for multicast and no unicast target: discovery protocols will find nothing');
+  return {
+    hosts: a.passive ? [] : hostSet, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
+    listenMs: a.listenMs, restrictToTargets: a.explicitTargets, options: a.options, credentials: a.credentials ?? [], notes,
+  };
+}
+
+export function describePlan(p: ScanPlan): string[] {
+  const lines: string[] = [];
+  const disc = p.protocols.filter((x) => x !== 'tcp');
+  if (p.protocols.includes('tcp')) lines.push(`TCP sweep: ${p.hosts.length} host${p.hosts.length === 1 ? '' : 's'}, ports ${p.options.ports.join(',')}`);
+  if (disc.length) {
+    lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
+    lines.push(p.interfaces.length ? `  multicast on ${p.interfaces.map((i) => `${i.name} (${i.cidr})`).join(', ')}` : '  no multicast interface');
+    if (p.unicastTargets.length) lines.push(`  unicast to ${p.unicastTargets.length} host${p.unicastTargets.length === 1 ? '' : 's'}`);
+  }
+  return [...lines, ...p.notes.map((n) => `note: ${n}`)];
+}
+
+function ipToInt(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
+}
+
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, p] = cidr.split('/');
+  const a = ipToInt(ip);
+  const b = ipToInt(base);
+  const prefix = Number(p);
+  if (a === undefined || b === undefined || !(prefix >= 0 && prefix <= 32)) return false;
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+}
 
 /** Judge a finished observation record: pure apart from reading the (cached) OUI table. */
 export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[] = []): DeviceReport {
@@ -54,15 +132,17 @@ export function compareIp(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
-export async function scanHosts(hosts: string[], names: Map<string, string>, o: ScanOptions, k: Knowledge, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<DeviceReport[]> {
+export interface HostResult { record: ObservationRecord; errors: HostError[] }
+
+/** TCP sweep + probes on open ports. Returns one record per host with at least one open port. */
+export async function sweepHosts(hosts: string[], names: Map<string, string>, o: ScanOptions, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<HostResult[]> {
   const net = o.net ?? { exchange, connectCheck };
   const probeList = o.probes ?? Object.values(registry);
   const conn = limiter(Math.max(1, o.concurrency));
   const take = rateLimiter(o.rate);
-  const hostLimit = limiter(Math.max(1, Math.min(hosts.length, Math.ceil(o.concurrency / Math.max(1, o.ports.length)) + 4)));
-  const devices: DeviceReport[] = [];
+  const hostLimit = limiter(Math.max(1, Math.min(hosts.length || 1, Math.ceil(o.concurrency / Math.max(1, o.ports.length)) + 4)));
+  const results: HostResult[] = [];
   let done = 0;
-  const ua = o.userAgent;
 
   const scanOne = async (ip: string): Promise<void> => {
     const hostSignal = AbortSignal.any([AbortSignal.timeout(o.hostTimeoutMs), ...(signal ? [signal] : [])]);
@@ -75,7 +155,7 @@ export async function scanHosts(hosts: string[], names: Map<string, string>, o: 
     for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, code: s.r.code ?? 'ERROR', message: `connect failed (${s.r.code})` });
     if (open.length === 0) return;
     const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
-    const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: hostSignal, net, userAgent: ua };
+    const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: hostSignal, net, userAgent: o.userAgent };
     const jobs: Array<Promise<void>> = [];
     for (const port of open) {
       for (const p of probeList) {
@@ -95,17 +175,85 @@ export async function scanHosts(hosts: string[], names: Map<string, string>, o: 
     }
     await Promise.all(jobs);
     if (hostSignal.aborted && !signal?.aborted) errors.push({ stage: 'host', code: 'HOST_TIMEOUT', message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
-    // Stable order for deterministic output: by port, then path.
     rec.http?.sort((a, b) => a.port - b.port);
     rec.rtsp?.sort((a, b) => a.port - b.port);
-    const d = assess(rec, k, errors);
-    devices.push(d);
-    hooks.onDevice?.(d);
+    results.push({ record: rec, errors });
   };
 
   await Promise.all(hosts.map((ip) => hostLimit(async () => {
     if (!signal?.aborted) await scanOne(ip);
-    hooks.onHostDone?.(++done, hosts.length, devices.length);
+    hooks.onHostDone?.(++done, hosts.length, results.length);
   })));
-  return devices.sort((a, b) => compareIp(a.ip, b.ip));
+  return results;
+}
+
+/** Back-compatible TCP-only scan: sweep, then judge each host. */
+export async function scanHosts(hosts: string[], names: Map<string, string>, o: ScanOptions, k: Knowledge, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<DeviceReport[]> {
+  const res = await sweepHosts(hosts, names, o, hooks, signal);
+  return res.map((r) => assess(r.record, k, r.errors)).sort((a, b) => compareIp(a.ip, b.ip));
+}
+
+export interface DiscoveryRuntime {
+  modules: Partial<Record<DiscoveryName, DiscoveryModule>>;
+  udp: UdpApi;
+  http: HttpApi;
+  /** MAC for an address from the kernel neighbour table (after contact), if on the same link. */
+  neighbours?: () => Map<string, string>;
+  log?: (msg: string) => void;
+}
+
+/** Run every selected discovery module at once; a module that fails is reported, never fatal. */
+export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?: AbortSignal): Promise<{ sightings: Sighting[]; errors: string[] }> {
+  const names = plan.protocols.filter((p): p is DiscoveryName => p !== 'tcp');
+  const sightings: Sighting[] = [];
+  const errors: string[] = [];
+  const ac = new AbortController();
+  const all = AbortSignal.any([ac.signal, ...(signal ? [signal] : [])]);
+  const ctx: DiscoveryContext = {
+    signal: all, listenMs: plan.listenMs, interfaces: plan.interfaces, unicastTargets: plan.unicastTargets, passive: plan.passive,
+    udp: rt.udp, http: rt.http, rate: rateLimiter(plan.options.rate), timeoutMs: plan.options.timeoutMs, maxBytes: plan.options.maxBytes,
+    userAgent: plan.options.userAgent, credentials: plan.credentials, log: rt.log ?? (() => {}),
+  };
+  // Hard stop: the listening window plus time for follow-up calls.
+  const hard = setTimeout(() => ac.abort(), plan.listenMs + plan.options.timeoutMs * 4 + 2000);
+  try {
+    await Promise.all(names.map(async (n) => {
+      const m = rt.modules[n];
+      if (!m) { errors.push(`${n}: no such discovery module`); return; }
+      try { await m.run(ctx, (s) => sightings.push(s)); } catch (e) { errors.push(`${n}: ${String((e as Error)?.message ?? e).slice(0, 200)}`); }
+    }));
+  } finally { clearTimeout(hard); }
+  return { sightings, errors };
+}
+
+/** Apply a plan: discovery and TCP sweep together, merged per physical device, judged. */
+export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<{ devices: DeviceReport[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, signal) : Promise.resolve({ sightings: [] as Sighting[], errors: [] as string[] });
+  const tcp = plan.protocols.includes('tcp') ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, signal) : Promise.resolve([] as HostResult[]);
+  const [d, t] = await Promise.all([disc, tcp]);
+  for (const e of d.errors) warnings.push(`discovery ${e}`);
+  const targetSet = new Set(plan.hosts.length ? plan.hosts : plan.unicastTargets);
+  let sightings = d.sightings;
+  if (plan.restrictToTargets && targetSet.size) {
+    const outside = sightings.filter((s) => !targetSet.has(s.ip));
+    if (outside.length) warnings.push(`${new Set(outside.map((s) => s.ip)).size} device(s) answered discovery from outside the targets and were left out`);
+    sightings = sightings.filter((s) => targetSet.has(s.ip));
+  }
+  const errorsByIp = new Map<string, HostError[]>();
+  const seen: Seen[] = [];
+  for (const r of t) { seen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); }
+  for (const s of sightings) seen.push({ ip: s.ip, protocol: s.protocol, mac: s.mac, serial: s.serial, endpoint: s.endpoint, record: s.record });
+  const neigh = rt?.neighbours?.();
+  const records = mergeSightings(seen);
+  const devices = records.map((rec) => {
+    if (!rec.mac && neigh) {
+      for (const ip of rec.addresses ?? [rec.ip]) { const m = neigh.get(ip); if (m) { rec.mac = m; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort(); break; } }
+    }
+    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
+    const dev = assess(rec, k, errs);
+    hooks.onDevice?.(dev);
+    return dev;
+  });
+  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings };
 }
