@@ -174,3 +174,11 @@ describe('documentation', () => {
     expect(readme).toMatch(/^```sh\nnpm ci && npx camsweep demo/m);
   });
 });
+
+describe('local-subnet guard used by the test harness', () => {
+  it('refuses to scan local subnets when no target is given and the guard is set', async () => {
+    const r = await runCli(['scan', '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/CAMSWEEP_FORBID_LOCAL_SUBNETS/);
+  });
+});

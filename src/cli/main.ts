@@ -129,6 +129,8 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Pr
   let specs: TargetSpec[];
   const warnings: string[] = [];
   if (words.length === 0) {
+    // Test harnesses outside a lab namespace set this so a forgotten target can never sweep a real LAN.
+    if (io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1') throw new UsageError('no target given, and CAMSWEEP_FORBID_LOCAL_SUBNETS=1 forbids scanning the local subnets');
     const subnets = localSubnets();
     if (subnets.length === 0) throw new RunError('no target given and no local IPv4 subnet found on an up, non-virtual interface; name targets explicitly');
     note(`No target given: scanning the local subnets ${subnets.map((s) => `${s.cidr} (${s.iface})`).join(', ')}`);
