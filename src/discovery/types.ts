@@ -41,6 +41,8 @@ export interface UdpSocket {
   send(data: Buffer, port: number, address: string): Promise<void>;
   onMessage(fn: (m: UdpMessage) => void): void;
   readonly localPort: number;
+  /** Non-fatal problems met while opening (e.g. a multicast group that could not be joined on one interface). */
+  readonly warnings?: readonly string[];
   close(): void;
 }
 

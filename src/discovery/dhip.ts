@@ -1,0 +1,38 @@
+// Dahua DHIP "DHDiscover" over UDP 37810 (peers.md §3.2): the framed DHDiscover.search to
+// 239.255.255.251:37810 on each interface and to each unicast target (bare JSON gets no answer, so the
+// codec always frames it); client.notifyDevInfo replies (and announcements in passive mode) parsed by
+// src/protocols/dhip.ts into flat deviceInfo fields (nested keys dotted: "IPv4Address.IPAddress").
+import { DHIP_MULTICAST_V4, DHIP_PORT, buildSearch, parseDhip } from '../protocols/dhip.js';
+import { normalizeMac } from '../net/neighbours.js';
+import { nowIso, runSession, safeEmit } from './engine.js';
+import type { DiscoveryModule, Sighting } from './types.js';
+
+export const dhip: DiscoveryModule = {
+  name: 'dhip',
+  description: 'Dahua DHIP DHDiscover.search (UDP 37810)',
+  async run(ctx, emit) {
+    const seen = new Set<string>();
+    const probe = () => [buildSearch({ uni: 1 })];
+    await runSession(ctx, 'dhip', {
+      port: DHIP_PORT, group: DHIP_MULTICAST_V4, ttl: 1, listenWellKnown: true, multicast: probe, unicast: probe,
+      onMessage(m) {
+        const msg = parseDhip(m.data);
+        if (!msg || /DHDiscover\.search/i.test(msg.method)) return; // a search, not an answer
+        if (Object.keys(msg.deviceInfo).length === 0) return;
+        const info = msg.deviceInfo;
+        const mac = normalizeMac(msg.mac) || normalizeMac(info.MAC ?? info.Mac ?? '');
+        const serial = info.SerialNo ?? info.SerialNumber ?? '';
+        const key = `${m.address}|${mac || serial}`;
+        if (seen.has(key) || seen.size > 8192) return;
+        seen.add(key);
+        const record: Record<string, string> = { ...info };
+        if (msg.mac && !Object.prototype.hasOwnProperty.call(record, 'mac')) record.mac = msg.mac;
+        if (msg.method && !Object.prototype.hasOwnProperty.call(record, 'method')) record.method = msg.method;
+        const s: Sighting = { protocol: 'dhip', ip: m.address, record: { dhip: record }, at: nowIso() };
+        if (mac) s.mac = mac;
+        if (serial) s.serial = serial;
+        safeEmit(ctx, emit, s);
+      },
+    });
+  },
+};

@@ -1,0 +1,168 @@
+// The send/listen loop every discovery module shares (node-libs.md §2.1-2.3, §6; lab.md §0):
+//  - active: one socket per interface (bound 0.0.0.0:ephemeral, IP_MULTICAST_IF = that interface,
+//    large receive buffer), a few multicast rounds with 50-250 ms jitter; one more socket for unicast
+//    probes to every ctx.unicastTargets host, each send waiting for a ctx.rate() token; then listen
+//    ctx.listenMs after the last send.
+//  - passive: bind the well-known port with SO_REUSEADDR, join the group on every interface, send
+//    nothing, listen ctx.listenMs.
+// Modules give payload builders and a message handler; the engine owns the sockets and closes them.
+import type { DiscoveryContext, UdpMessage, UdpSocket, Sighting } from './types.js';
+
+export interface SessionSpec {
+  /** Destination (active) / bound (passive) port. */
+  port: number;
+  group: string;
+  /** Multicast TTL for sends. */
+  ttl: number;
+  /** Payloads for one multicast round (called once per round so message ids can be fresh). */
+  multicast(): Buffer[];
+  /** Payloads for one unicast host. */
+  unicast(host: string): Buffer[];
+  /** Multicast rounds (default 3). */
+  rounds?: number;
+  /** In active mode with interfaces, also listen on the well-known port joined to the group (vendor protocols that answer to the group). */
+  listenWellKnown?: boolean;
+  onMessage(m: UdpMessage, sock: UdpSocket): void;
+}
+
+export const DEFAULT_ROUNDS = 3;
+
+/** Resolves after `ms` or as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function jitter(): number {
+  return 50 + Math.floor(Math.random() * 200);
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Logs each distinct message once (a dead interface would otherwise log on every send). */
+function onceLogger(ctx: DiscoveryContext, prefix: string): (msg: string) => void {
+  const seen = new Set<string>();
+  return (msg) => {
+    if (seen.has(msg) || seen.size > 64) return;
+    seen.add(msg);
+    ctx.log(`${prefix}: ${msg}`);
+  };
+}
+
+/** Run one discovery session (active or passive) per the module's spec. Never throws. */
+export async function runSession(ctx: DiscoveryContext, name: string, spec: SessionSpec): Promise<void> {
+  const log = onceLogger(ctx, name);
+  const sockets: UdpSocket[] = [];
+  const attach = (s: UdpSocket) => {
+    sockets.push(s);
+    for (const w of s.warnings ?? []) log(w);
+    s.onMessage((m) => spec.onMessage(m, s));
+  };
+  const open = async (what: string, o: Parameters<DiscoveryContext['udp']['open']>[0]): Promise<UdpSocket | undefined> => {
+    try {
+      const s = await ctx.udp.open(o, ctx.signal);
+      attach(s);
+      return s;
+    } catch (e) {
+      log(`cannot open ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return undefined;
+    }
+  };
+  const send = async (s: UdpSocket, data: Buffer, port: number, host: string) => {
+    try {
+      await s.send(data, port, host);
+    } catch (e) {
+      log(`send to ${host}:${port} failed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+
+  try {
+    if (ctx.signal.aborted) return;
+    if (ctx.passive) {
+      const join = ctx.interfaces.map((i) => ({ group: spec.group, iface: i.address }));
+      const s = await open(`listener on port ${spec.port}`, { port: spec.port, reuseAddr: true, join });
+      if (s) await sleep(ctx.listenMs, ctx.signal);
+      return;
+    }
+
+    const mcast: UdpSocket[] = [];
+    for (const i of ctx.interfaces) {
+      const s = await open(`socket on ${i.name} (${i.address})`, { port: 0, multicastInterface: i.address, ttl: spec.ttl });
+      if (s) mcast.push(s);
+    }
+    if (spec.listenWellKnown && ctx.interfaces.length) {
+      await open(`listener on port ${spec.port}`, {
+        port: spec.port, reuseAddr: true, join: ctx.interfaces.map((i) => ({ group: spec.group, iface: i.address })),
+      });
+    }
+    const targets = [...new Set(ctx.unicastTargets)];
+    const uni = targets.length ? await open('unicast socket', { port: 0 }) : undefined;
+
+    const multicastLoop = async () => {
+      const rounds = spec.rounds ?? DEFAULT_ROUNDS;
+      for (let r = 0; r < rounds && mcast.length && !ctx.signal.aborted; r++) {
+        if (r > 0) await sleep(jitter(), ctx.signal);
+        const payloads = spec.multicast();
+        await Promise.all(mcast.map(async (s) => { for (const p of payloads) await send(s, p, spec.port, spec.group); }));
+      }
+    };
+    const unicastLoop = async () => {
+      if (!uni) return;
+      for (const host of targets) {
+        if (ctx.signal.aborted) return;
+        for (const p of spec.unicast(host)) {
+          await ctx.rate();
+          if (ctx.signal.aborted) return;
+          await send(uni, p, spec.port, host);
+        }
+      }
+    };
+    await Promise.all([multicastLoop(), unicastLoop()]);
+    if (sockets.length) await sleep(ctx.listenMs, ctx.signal);
+  } catch (e) {
+    log(`unexpected error: ${(e as Error).message}`);
+  } finally {
+    for (const s of sockets) s.close();
+  }
+}
+
+/** Collects follow-up work started from message handlers, so run() can wait for it. */
+export class Pending {
+  private readonly list: Array<Promise<unknown>> = [];
+  add(p: Promise<unknown>): void {
+    this.list.push(p.catch(() => undefined));
+  }
+  async settle(): Promise<void> {
+    // Handlers may add more while we wait.
+    for (let n = 0; n < this.list.length; n = this.list.length) await Promise.all(this.list.slice(n));
+  }
+}
+
+/** Emit, never letting a consumer's exception escape into a socket handler. */
+export function safeEmit(ctx: DiscoveryContext, emit: (s: Sighting) => void, s: Sighting): void {
+  try {
+    emit(s);
+  } catch (e) {
+    ctx.log(`${s.protocol}: consumer error: ${(e as Error).message}`);
+  }
+}
+
+/** True when `url` is http(s) and its host is exactly `ip`. */
+export function urlHostIs(url: string, ip: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.replace(/^\[|\]$/g, '').toLowerCase() === ip.toLowerCase();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,13 @@
+// The discovery-module registry: the scan core knows modules only through this map.
+import type { DiscoveryModule, DiscoveryName } from './types.js';
+import { onvif } from './onvif.js';
+import { ssdp } from './ssdp.js';
+import { mdns } from './mdns.js';
+import { sadp } from './sadp.js';
+import { dhip } from './dhip.js';
+
+export const discoveryModules = { onvif, ssdp, mdns, sadp, dhip } satisfies Record<DiscoveryName, DiscoveryModule>;
+
+export { onvif, ssdp, mdns, sadp, dhip };
+export type * from './types.js';
+export { DISCOVERY_NAMES } from './types.js';

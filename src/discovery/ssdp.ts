@@ -1,0 +1,78 @@
+// SSDP / UPnP (UDA 1.1; peers.md §4.2): M-SEARCH for ssdp:all, upnp:rootdevice and the Axis service to
+// 239.255.255.250:1900 and to each unicast target; each device's LOCATION description is fetched once,
+// only when its host is the responding address (SSRF guard) and size-capped. Passive mode: NOTIFY
+// ssdp:alive announcements (no description fetch: that would send).
+import { HTTP_MAX } from '../protocols/common.js';
+import {
+  SSDP_MULTICAST_V4, SSDP_PORT, SSDP_SEARCH_TARGETS, buildMSearch, parseDeviceDescription, parseSsdp, toUpnpObservation,
+  type SsdpMessage, type UpnpDescription,
+} from '../protocols/ssdp.js';
+import { Pending, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
+import type { DiscoveryContext, DiscoveryModule, Sighting } from './types.js';
+
+/** "uuid:abc::upnp:rootdevice" -> "uuid:abc". */
+export function udnOf(usn: string): string {
+  const m = /^(uuid:[^:\s]+(?:-[^:\s]+)*)/i.exec(usn.trim());
+  return m ? m[1] : '';
+}
+
+async function describe(ctx: DiscoveryContext, ip: string, msg: SsdpMessage, fetched: Map<string, Promise<UpnpDescription | null>>): Promise<Sighting> {
+  let desc: UpnpDescription | null = null;
+  if (!ctx.passive && msg.location) {
+    if (urlHostIs(msg.location, ip)) {
+      let p = fetched.get(msg.location);
+      if (!p) {
+        p = (async () => {
+          await ctx.rate();
+          const r = await ctx.http.fetch(msg.location, {
+            method: 'GET', headers: { 'User-Agent': ctx.userAgent }, allowHost: ip, timeoutMs: ctx.timeoutMs,
+            maxBytes: Math.min(ctx.maxBytes, HTTP_MAX), signal: ctx.signal,
+          });
+          if ('error' in r) { ctx.log(`ssdp: ${ip}: description ${msg.location.slice(0, 120)}: ${r.error}`); return null; }
+          if (r.status !== 200) return null;
+          return parseDeviceDescription(r.body);
+        })();
+        fetched.set(msg.location, p);
+      }
+      desc = await p;
+    } else {
+      ctx.log(`ssdp: ${ip}: LOCATION ${msg.location.slice(0, 120)} is not on the responding host; not fetched`);
+    }
+  }
+  const s: Sighting = { protocol: 'ssdp', ip, record: { upnp: toUpnpObservation(msg, desc) }, at: nowIso() };
+  const endpoint = desc?.udn || udnOf(msg.usn);
+  if (endpoint) s.endpoint = endpoint;
+  if (desc?.serialNumber) s.serial = desc.serialNumber;
+  return s;
+}
+
+export const ssdp: DiscoveryModule = {
+  name: 'ssdp',
+  description: 'SSDP M-SEARCH (UDP 1900) + UPnP device description from LOCATION',
+  async run(ctx, emit) {
+    const seen = new Set<string>();
+    const fetched = new Map<string, Promise<UpnpDescription | null>>();
+    const pending = new Pending();
+    const multicast = () => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, mx: 2, userAgent: ctx.userAgent }));
+    const unicast = (host: string) => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, host: `${host}:${SSDP_PORT}`, unicast: true, userAgent: ctx.userAgent }));
+    await runSession(ctx, 'ssdp', {
+      port: SSDP_PORT, group: SSDP_MULTICAST_V4, ttl: 2, multicast, unicast,
+      onMessage(m) {
+        const msg = parseSsdp(m.data);
+        if (!msg) return;
+        if (msg.kind === 'msearch') return; // someone else's search (or our own, looped back)
+        if (msg.kind === 'response' && msg.status !== 200) return;
+        if (msg.kind === 'notify' && !/ssdp:alive|ssdp:update/i.test(msg.nts)) {
+          if (/byebye/i.test(msg.nts)) ctx.log(`ssdp: ${m.address} said byebye (${msg.usn.slice(0, 80)})`);
+          return;
+        }
+        // One device per responder and root UDN (a device answers each ST, and ssdp:all several times).
+        const key = `${m.address}|${udnOf(msg.usn) || msg.location || msg.server}`;
+        if (seen.has(key) || seen.size > 8192) return;
+        seen.add(key);
+        pending.add(describe(ctx, m.address, msg, fetched).then((s) => safeEmit(ctx, emit, s)));
+      },
+    });
+    await pending.settle();
+  },
+};
