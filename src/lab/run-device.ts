@@ -1,0 +1,209 @@
+// Runs ONE simulated device (a src/lab persona) on a real address inside a network namespace of the
+// namespace lab (test/lab/). Root only, and only inside a network namespace other than the machine's
+// own: it binds the real port numbers and joins the discovery multicast groups.
+//
+//   node dist/lab/run-device.js --persona hikvision-camera --ip 10.213.0.11 --iface-address 10.213.0.11
+//       [--only-protocols sadp,dhip,onvif,ssdp,mdns,tcp] [--no-multicast] [--announce [--announce-interval ms]]
+//       [--mac aa:bb:cc:dd:ee:ff] [--serial S]      (a second unit of the same model: own MAC and serial)
+//
+// Prints `ready` on stdout once every service listens; exits 0 on SIGTERM/SIGINT. SIGUSR1 announces again.
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { Persona } from './personas.js';
+import { getPersona, PERSONAS } from './personas.js';
+import * as labServer from './server.js';
+import type { Lab, LabDevice } from './server.js';
+
+const PROTOCOLS = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'] as const;
+type Proto = (typeof PROTOCOLS)[number];
+
+function die(msg: string, code = 2): never {
+  process.stderr.write(`run-device: ${msg}\n`);
+  process.exit(code);
+}
+
+function ipv4(s: string, what: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m || m.slice(1).some((x) => Number(x) > 255)) die(`${what} "${s}" is not an IPv4 address`);
+  return s;
+}
+
+/**
+ * Only inside a namespace of the test lab (named cs<pid>[n<k>]-<host> by test/lab/netns.ts): never in the
+ * machine's own network namespace, where binding real ports and joining groups would touch the real LAN.
+ */
+function labNamespace(): string | undefined {
+  try {
+    const name = execFileSync('ip', ['netns', 'identify', String(process.pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return /^cs\d+(n\d+)?-[a-z0-9-]+$/.test(name) ? name : undefined;
+  } catch { return undefined; }
+}
+
+function macForms(mac: string): { colon: string; bare: string; eui64: string } {
+  const b = mac.toLowerCase().replace(/[^0-9a-f]/g, '');
+  if (b.length !== 12) die(`--mac "${mac}" is not a MAC address`);
+  const bytes = b.match(/../g)!.map((x) => Number.parseInt(x, 16));
+  const e = [bytes[0]! ^ 2, bytes[1]!, bytes[2]!, 0xff, 0xfe, bytes[3]!, bytes[4]!, bytes[5]!];
+  const groups = [0, 2, 4, 6].map((i) => ((e[i]! << 8) | e[i + 1]!).toString(16));
+  return { colon: b.match(/../g)!.join(':'), bare: b, eui64: groups.join(':') };
+}
+
+/** Replace every spelling of `from` (aa:bb.., AA-BB.., aabb..., EUI-64) in s by the same spelling of `to`. */
+function replaceMac(s: string, from: string, to: string): string {
+  const f = macForms(from);
+  const t = macForms(to);
+  const fb = f.bare.match(/../g)!;
+  const tb = t.bare.match(/../g)!;
+  let out = s;
+  for (const sep of [':', '-', '']) {
+    const re = new RegExp(fb.join(sep), 'gi');
+    out = out.replace(re, (hit) => {
+      const v = tb.join(sep);
+      return hit === hit.toUpperCase() && /[A-F]/.test(hit) ? v.toUpperCase() : v;
+    });
+  }
+  return out.split(f.eui64).join(t.eui64);
+}
+
+/** A second physical unit of a persona: same model, own MAC and serial (discovery data only). */
+function cloneUnit(p: Persona, mac?: string, serial?: string): Persona {
+  if (!mac && !serial) return p;
+  const d = p.discovery;
+  const oldSerial = d?.onvif?.serial ?? (d?.dhip?.deviceInfo['SerialNo'] as string | undefined) ?? d?.sadp?.['DeviceSN'] ?? d?.upnp?.serialNumber;
+  const oldMac = p.mac ?? d?.dhip?.mac;
+  const fix = (s: string) => {
+    let out = s;
+    if (mac && oldMac) out = replaceMac(out, oldMac, mac);
+    if (serial && oldSerial) out = out.split(oldSerial).join(serial);
+    return out;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return fix(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return { ...p, mac: mac ? macForms(mac).colon : p.mac, discovery: d ? (walk(d) as Persona['discovery']) : d, notes: `${p.notes ?? ''} (second unit)`.trim() };
+}
+
+interface Responders { stop(): Promise<void> | void; announce?(): Promise<void> | void }
+
+/** The discovery responders of src/lab/discovery.ts, when present (loaded by URL so this builds before it lands). */
+async function loadDiscovery(): Promise<Record<string, unknown> | undefined> {
+  const url = new URL('./discovery.js', import.meta.url);
+  if (!fs.existsSync(url)) return undefined;
+  return (await import(url.href)) as Record<string, unknown>;
+}
+
+/**
+ * TCP services on the real address. server.ts binds loopback only (127.0.0.0/8); when it offers no way
+ * to bind another address, bind a loopback address private to this namespace and DNAT the device's
+ * address to it (iptables inside the lab namespace; route_localnet is a per-namespace setting).
+ */
+async function startTcp(persona: Persona, ip: string): Promise<{ lab: Lab; device: LabDevice }> {
+  const api = labServer as unknown as Record<string, unknown>;
+  if (typeof api['startDevice'] === 'function') {
+    const startDevice = api['startDevice'] as (p: Persona, ip: string, o: { realPorts: boolean }) => Promise<Lab>;
+    const lab = await startDevice(persona, ip, { realPorts: true });
+    return { lab, device: lab.devices[0]! };
+  }
+  const idx = PERSONAS.findIndex((p) => p.name === persona.name);
+  const lab = await labServer.startLab({ subnet: '127.213.0.0/24', realPorts: true, only: [persona.name] });
+  const local = lab.devices[0]!.ip;
+  if (local !== `127.213.0.${10 + idx}`) die(`unexpected loopback address ${local}`, 3);
+  execFileSync('sysctl', ['-q', '-w', 'net.ipv4.conf.all.route_localnet=1', 'net.ipv4.conf.eth0.route_localnet=1']);
+  execFileSync('iptables', ['-t', 'nat', '-A', 'PREROUTING', '-d', ip, '-p', 'tcp', '-j', 'DNAT', '--to-destination', local, '-m', 'comment', '--comment', 'camsweep-lab run-device']);
+  return { lab, device: { ...lab.devices[0]!, persona, ip } };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      persona: { type: 'string' },
+      ip: { type: 'string' },
+      'iface-address': { type: 'string' },
+      'only-protocols': { type: 'string' },
+      'no-multicast': { type: 'boolean', default: false },
+      announce: { type: 'boolean', default: false },
+      'announce-interval': { type: 'string', default: '2000' },
+      mac: { type: 'string' },
+      serial: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.persona) die(`--persona is required; known: ${PERSONAS.map((p) => p.name).join(', ')}`);
+  const base = getPersona(values.persona);
+  if (!base) die(`unknown persona "${values.persona}"; known: ${PERSONAS.map((p) => p.name).join(', ')}`);
+  if (!values.ip) die('--ip is required');
+  const ip = ipv4(values.ip, '--ip');
+  const ifaceAddress = ipv4(values['iface-address'] ?? ip, '--iface-address');
+  const only = values['only-protocols'] ? values['only-protocols'].split(',').map((s) => s.trim()).filter(Boolean) : [...PROTOCOLS];
+  const bad = only.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
+  if (bad.length) die(`--only-protocols: unknown ${bad.join(', ')}; known: ${PROTOCOLS.join(', ')}`);
+  const protocols = new Set(only as Proto[]);
+  const interval = Number(values['announce-interval']);
+  if (!Number.isFinite(interval) || interval < 100) die('--announce-interval must be a number of milliseconds >= 100');
+  if (process.getuid?.() !== 0) die('needs root (real port numbers, multicast groups)', 3);
+  if (!labNamespace()) die('refusing to run outside a namespace of the test lab (ip netns named cs<pid>-<host>); run it with `ip netns exec <lab namespace>`', 3);
+
+  const persona = cloneUnit(base, values.mac, values.serial);
+  const stops: Array<() => Promise<void> | void> = [];
+  let device: LabDevice = { persona, ip, ports: Object.fromEntries(persona.ports.map((s) => [s.port, s.port])) };
+  if (protocols.has('tcp') && persona.ports.length) {
+    const t = await startTcp(persona, ip);
+    device = t.device;
+    stops.push(() => t.lab.stop());
+  }
+
+  let responders: Responders | undefined;
+  const discoveryProtocols = [...protocols].filter((p) => p !== 'tcp');
+  if (discoveryProtocols.length && persona.discovery) {
+    const mod = await loadDiscovery();
+    const start = mod?.['startDiscoveryResponders'] as ((d: LabDevice, o: Record<string, unknown>) => Promise<Responders>) | undefined;
+    if (!start) {
+      process.stderr.write('run-device: src/lab/discovery.ts (startDiscoveryResponders) is not available; discovery protocols are off\n');
+    } else {
+      responders = await start(device, {
+        multicastIface: values['no-multicast'] ? undefined : ifaceAddress,
+        multicast: !values['no-multicast'],
+        unicastAddress: ip,
+        protocols: discoveryProtocols,
+        realPorts: true,
+      });
+      const r = responders;
+      stops.push(() => r.stop());
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const announce = async () => {
+    if (!responders) return;
+    const mod = await loadDiscovery();
+    try {
+      if (typeof responders.announce === 'function') await responders.announce();
+      else if (typeof mod?.['announce'] === 'function') await (mod['announce'] as (d: LabDevice, o: Record<string, unknown>) => Promise<void>)(device, { multicastIface: ifaceAddress, protocols: discoveryProtocols });
+    } catch (e) { process.stderr.write(`run-device: announce failed: ${(e as Error).message}\n`); }
+  };
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (timer) clearInterval(timer);
+    for (const s of stops.reverse()) { try { await s(); } catch { /* best effort */ } }
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGUSR1', () => void announce());
+
+  const ports = protocols.has('tcp') ? Object.keys(device.ports).join(',') || '-' : '-';
+  process.stdout.write(`ready ${persona.name} ${ip} tcp=${ports} discovery=${responders ? discoveryProtocols.join(',') : '-'}${values['no-multicast'] ? ' unicast-only' : ''}\n`);
+  if (values.announce && !values['no-multicast']) {
+    await announce();
+    timer = setInterval(() => void announce(), interval);
+  }
+}
+
+main().catch((e: unknown) => die((e as Error).stack ?? String(e), 3));
