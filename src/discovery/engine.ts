@@ -6,6 +6,7 @@
 //  - passive: bind the well-known port with SO_REUSEADDR, join the group on every interface, send
 //    nothing, listen ctx.listenMs.
 // Modules give payload builders and a message handler; the engine owns the sockets and closes them.
+import { setMaxListeners } from 'node:events';
 import type { DiscoveryContext, UdpMessage, UdpSocket, Sighting } from './types.js';
 
 export interface SessionSpec {
@@ -62,6 +63,8 @@ function onceLogger(ctx: DiscoveryContext, prefix: string): (msg: string) => voi
 /** Run one discovery session (active or passive) per the module's spec. Never throws. */
 export async function runSession(ctx: DiscoveryContext, name: string, spec: SessionSpec): Promise<void> {
   const log = onceLogger(ctx, name);
+  // Every socket, sleep and follow-up request listens on the one signal: lift Node's leak warning.
+  try { setMaxListeners(1024, ctx.signal); } catch { /* not an EventTarget we can tune */ }
   const sockets: UdpSocket[] = [];
   const attach = (s: UdpSocket) => {
     sockets.push(s);

@@ -65,7 +65,8 @@ async function followUps(ctx: DiscoveryContext, ip: string, xaddr: string): Prom
   if (!('error' in dt)) {
     const dev = parseSystemDateAndTime(dt.body);
     if (dev) {
-      skewMs = dev.getTime() - (t0 + t1) / 2;
+      // The device reports whole seconds (truncated): +500 ms centres the estimate.
+      skewMs = dev.getTime() + 500 - (t0 + t1) / 2;
       skew = Math.round(skewMs / 1000);
     }
   }

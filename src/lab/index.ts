@@ -5,3 +5,5 @@ export { PERSONAS, getPersona } from './personas.js';
 export type { Persona, PortSpec, PortProtocol, Expected, PersonaDiscovery, CertName } from './personas.js';
 export { httpResponse, rtspResponse, httpDate, makeIco, BOM } from './wire.js';
 export type { Bytes, LabRequest, Responder, HttpResponseOptions } from './wire.js';
+export { startDiscoveryResponders, upnpDescriptionFor } from './discovery.js';
+export type { DiscoveryResponders, DiscoveryResponderOptions } from './discovery.js';

@@ -9,6 +9,8 @@
 // Serial numbers, MAC addresses, nonces and keys are synthetic (well-formed, not real devices).
 import type { DeviceType, VerdictStatus } from '../types.js';
 import { BOM, type Bytes, type LabRequest, type Responder, hex, httpDate, httpResponse, makeIco, rtspResponse } from './wire.js';
+import { parseSoapRequest, verifyUsernameToken, buildGetServicesResponse } from '../protocols/wsdiscovery.js';
+import { digestResponse, parseDigestAuthorization } from '../discovery/digest.js';
 
 export type { Bytes, LabRequest, Responder } from './wire.js';
 
@@ -74,6 +76,12 @@ export interface PersonaDiscovery {
     xaddrPath: string;
     /** Whether GetDeviceInformation is answered without credentials (most firmware: no). */
     deviceInfoPreAuth?: boolean;
+    /** The device's ONVIF user (synthetic): GetDeviceInformation is answered when it is presented. */
+    credentials?: { username: string; password: string };
+    /** How the ONVIF user may authenticate: WS-UsernameToken or HTTP Digest ('both', the default), or HTTP Digest only. */
+    auth?: 'both' | 'digest';
+    /** Device clock minus true UTC, in seconds (cheap cameras drift; WS-UsernameToken must use the device clock). */
+    clockSkewS?: number;
   };
   /** Hikvision SADP ProbeMatch fields (PEERS §3.1), tag → text, in wire order. */
   sadp?: Record<string, string>;
@@ -250,25 +258,53 @@ function favicon(ico: Buffer, server?: string): Responder {
 }
 
 /**
- * ONVIF device service (ONVIF Core; PEERS §4.1): GetSystemDateAndTime is PRE_AUTH and always answered;
- * GetDeviceInformation is answered only when `deviceInfoPreAuth`, else HTTP 401 with `realm`.
+ * ONVIF device service (ONVIF Core; PEERS §4.1): GetSystemDateAndTime and GetServices are PRE_AUTH and always
+ * answered (the clock shifted by `clockSkewS`); GetDeviceInformation is answered when `deviceInfoPreAuth`,
+ * or when the persona's `credentials` come as a WS-UsernameToken PasswordDigest (Created within 5 minutes of
+ * the device clock; not with auth 'digest') or as HTTP Digest; a wrong token gets a ter:NotAuthorized fault
+ * (HTTP 400), anything else HTTP 401 with a Digest challenge in `realm`.
  */
 function onvifService(info: NonNullable<PersonaDiscovery['onvif']>, server: string | undefined, realm: string): Responder {
   const soap = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><env:Body>${body}</env:Body></env:Envelope>\n`;
   const sh = (): Array<[string, string]> => [['Date', httpDate()], ...(server ? [['Server', server] as [string, string]] : []), ['Content-Type', 'application/soap+xml; charset=utf-8'], ['Content-Length', '{len}'], ['Connection', 'close']];
+  const x = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const faultBody = soap('<env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value xmlns:ter="http://www.onvif.org/ver10/error">ter:NotAuthorized</env:Value></env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">Sender not Authorized</env:Text></env:Reason></env:Fault>');
+  const deviceNow = () => new Date(Date.now() + (info.clockSkewS ?? 0) * 1000);
+  const digestOk = (req: LabRequest): boolean => {
+    const c = info.credentials;
+    const a = parseDigestAuthorization(req.headers['authorization']);
+    if (!c || !a || a.username !== c.username || a.realm !== realm || !a.nonce || !a.response) return false;
+    const alg = (a.algorithm ?? 'MD5').toUpperCase() === 'SHA-256' ? 'SHA-256' : 'MD5';
+    const want = digestResponse({ algorithm: alg, username: c.username, realm, password: c.password, method: req.method, uri: a.uri ?? req.target, nonce: a.nonce, nc: a.nc, cnonce: a.cnonce, qop: a.qop });
+    return want === a.response && (a.uri ?? '') === req.target;
+  };
+  const deviceInfo = () => httpResponse('200 OK', sh(), soap(`<tds:GetDeviceInformationResponse><tds:Manufacturer>${x(info.manufacturer)}</tds:Manufacturer><tds:Model>${x(info.model)}</tds:Model><tds:FirmwareVersion>${x(info.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${x(info.serial)}</tds:SerialNumber><tds:HardwareId>${x(info.hardware)}</tds:HardwareId></tds:GetDeviceInformationResponse>`));
   return (req) => {
     const b = req.body.toString('utf8');
     if (/GetSystemDateAndTime/.test(b)) {
-      const d = new Date();
+      const d = deviceNow();
       return httpResponse('200 OK', sh(), soap(`<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC0</tt:TZ></tt:TimeZone><tt:UTCDateTime><tt:Time><tt:Hour>${d.getUTCHours()}</tt:Hour><tt:Minute>${d.getUTCMinutes()}</tt:Minute><tt:Second>${d.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${d.getUTCFullYear()}</tt:Year><tt:Month>${d.getUTCMonth() + 1}</tt:Month><tt:Day>${d.getUTCDate()}</tt:Day></tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`));
     }
-    if (/GetDeviceInformation/.test(b) && info.deviceInfoPreAuth) {
-      return httpResponse('200 OK', sh(), soap(`<tds:GetDeviceInformationResponse><tds:Manufacturer>${info.manufacturer}</tds:Manufacturer><tds:Model>${info.model}</tds:Model><tds:FirmwareVersion>${info.firmware}</tds:FirmwareVersion><tds:SerialNumber>${info.serial}</tds:SerialNumber><tds:HardwareId>${info.hardware}</tds:HardwareId></tds:GetDeviceInformationResponse>`));
+    if (/GetServices/.test(b)) {
+      const base = `http://${req.host}`;
+      return httpResponse('200 OK', sh(), buildGetServicesResponse([
+        { namespace: 'http://www.onvif.org/ver10/device/wsdl', xaddr: `${base}${info.xaddrPath}`, version: '17.12' },
+        { namespace: 'http://www.onvif.org/ver10/media/wsdl', xaddr: `${base}/onvif/Media`, version: '17.12' },
+        { namespace: 'http://www.onvif.org/ver10/events/wsdl', xaddr: `${base}/onvif/Events`, version: '17.12' },
+      ]));
     }
     if (/GetDeviceInformation/.test(b)) {
+      if (info.deviceInfoPreAuth || digestOk(req)) return deviceInfo();
+      const sec = parseSoapRequest(b)?.security;
+      if (sec && info.credentials && info.auth !== 'digest') {
+        const created = Date.parse(sec.created);
+        const fresh = Number.isFinite(created) && Math.abs(created - deviceNow().getTime()) <= 300_000;
+        if (fresh && verifyUsernameToken(sec, info.credentials.username, info.credentials.password)) return deviceInfo();
+        return httpResponse('400 Bad Request', sh(), faultBody);
+      }
       return httpResponse('401 Unauthorized', [['Date', httpDate()], ...(server ? [['Server', server] as [string, string]] : []),
         ['WWW-Authenticate', `Digest realm="${realm}", qop="auth", nonce="${hex(16)}"`], ['Content-Type', 'application/soap+xml; charset=utf-8'], ['Content-Length', '{len}'], ['Connection', 'close']],
-      soap('<env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value xmlns:ter="http://www.onvif.org/ver10/error">ter:NotAuthorized</env:Value></env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">Sender not Authorized</env:Text></env:Reason></env:Fault>'));
+      faultBody);
     }
     return httpResponse('400 Bad Request', sh(), soap('<env:Fault><env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text xml:lang="en">Action not supported by the lab</env:Text></env:Reason></env:Fault>'));
   };
@@ -296,6 +332,8 @@ const hikCamDiscovery: PersonaDiscovery = {
   onvif: {
     manufacturer: 'HIKVISION', model: 'DS-2CD2143G0-I', firmware: 'V5.6.3 build 190923', serial: 'DS-2CD2143G0-I20190923AAWRD12345678',
     hardware: '88', types: ONVIF_TYPES, endpoint: 'urn:uuid:3fa1b2c4-1dd2-11b2-a105-4419b6123456', xaddrPath: '/onvif/device_service',
+    // Synthetic ONVIF user; the clock runs 1 h 2 min fast (WS-UsernameToken must use the device clock).
+    credentials: { username: 'onvif-audit', password: 'Lab-Hik-2143!' }, clockSkewS: 3720,
     scopes: ['onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/Profile/G', 'onvif://www.onvif.org/Profile/T',
       'onvif://www.onvif.org/MAC/44:19:b6:12:34:56', 'onvif://www.onvif.org/hardware/DS-2CD2143G0-I', 'onvif://www.onvif.org/name/HIKVISION%20DS-2CD2143G0-I', 'onvif://www.onvif.org/location/city/hangzhou'],
   },
@@ -385,6 +423,8 @@ const dahuaDiscovery: PersonaDiscovery = {
   onvif: {
     manufacturer: 'Dahua', model: 'IPC-HFW2431S-S-S2', firmware: '2.800.0000016.0.R, Build Date 2020-06-05', serial: DAHUA_SERIAL, hardware: '1.00',
     types: ONVIF_TYPES, endpoint: 'urn:uuid:f1a2b3c4-d5e6-4789-a012-3cef8c416cce', xaddrPath: '/onvif/device_service',
+    // Synthetic ONVIF user, HTTP Digest only (the device answers a UsernameToken with 401 + Digest challenge).
+    credentials: { username: 'onvif-audit', password: 'Lab-Dahua-2431!' }, auth: 'digest',
     scopes: ['onvif://www.onvif.org/location/country/china', 'onvif://www.onvif.org/name/Dahua', 'onvif://www.onvif.org/hardware/IPC-HFW2431S-S-S2',
       'onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/Network_Video_Transmitter', 'onvif://www.onvif.org/extension/unique_identifier/1', 'onvif://www.onvif.org/Profile/T'],
   },

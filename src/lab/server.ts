@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ROOT } from '../paths.js';
 import { PERSONAS, type CertName, type Persona, type PortSpec, type Responder } from './personas.js';
 import { httpResponse, type LabRequest } from './wire.js';
+import { startDiscoveryResponders, upnpDescriptionFor, type DiscoveryResponders } from './discovery.js';
 
 export interface LabDevice {
   persona: Persona;
@@ -21,6 +22,8 @@ export interface Lab {
   targets: string[];
   /** Every bound port (sorted, unique): the port list to scan. */
   portList: number[];
+  /** Discovery announcements (ONVIF Hello, SSDP NOTIFY, mDNS, SADP, DHIP) from every device, by unicast to `to` (see DiscoveryResponders.announce). */
+  announce(to?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export interface StartLabOptions {
   realPorts?: boolean;
   /** Persona names to start (default: all). IPs stay those of the full list. */
   only?: string[];
+  /** Also answer ONVIF/SSDP/mDNS/SADP/DHIP on each device's IP (UDP, all ports >= 1024). Default true. */
+  discovery?: boolean;
 }
 
 export const DEFAULT_SUBNET = '127.77.0.0/24';
@@ -281,6 +286,14 @@ function closeServer(srv: net.Server): Promise<void> {
   });
 }
 
+/** An HTTP port spec that also serves the persona's UPnP description at its LOCATION path, unless a route already does. */
+function withUpnpDescription(persona: Persona, spec: PortSpec): PortSpec {
+  const u = persona.discovery?.upnp;
+  if (!u || spec.protocol !== 'http' || spec.port !== 80 || spec.routes?.[`GET ${u.locationPath}`]) return spec;
+  const doc = upnpDescriptionFor(persona) ?? '';
+  return { ...spec, routes: { ...spec.routes, [`GET ${u.locationPath}`]: () => httpResponse('200 OK', [['Content-Type', 'text/xml; charset="utf-8"'], ['Server', u.server], ['Content-Length', '{len}'], ['Connection', 'close']], doc) } };
+}
+
 /** Start the lab. Rejects with a message naming the address on any bind error (and releases what it bound). */
 export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const [a, b, c] = parseLabSubnet(opts.subnet ?? DEFAULT_SUBNET);
@@ -292,6 +305,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   if (PERSONAS.length + 10 > 254) throw new Error('lab: too many personas for one /24');
 
   const servers: net.Server[] = [];
+  const responders: DiscoveryResponders[] = [];
   const sockets = new Set<net.Socket>();
   const devices: LabDevice[] = [];
   let stopped = false;
@@ -300,7 +314,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     if (stopped) return;
     stopped = true;
     for (const s of sockets) s.destroy();
-    await Promise.all(servers.map(closeServer));
+    await Promise.all([...servers.map(closeServer), ...responders.map((r) => r.stop())]);
     for (const s of sockets) s.destroy();
   };
 
@@ -310,7 +324,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       const ip = `${a}.${b}.${c}.${10 + i}`;
       const ports: Record<number, number> = {};
       const seen = new Set<number>();
-      for (const spec of persona.ports) {
+      for (const rawSpec of persona.ports) {
+        const spec = withUpnpDescription(persona, rawSpec);
         const bound = mapPort(spec.port, realPorts);
         if (seen.has(bound)) throw new Error(`lab: persona ${persona.name} maps two services to port ${bound}`);
         seen.add(bound);
@@ -321,6 +336,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         ports[spec.port] = bound;
       }
       devices.push({ persona, ip, ports });
+      if ((opts.discovery ?? true) && persona.discovery) responders.push(await startDiscoveryResponders({ persona, ip, ports }));
     }
   } catch (e) {
     await stop();
@@ -328,5 +344,6 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   }
 
   const portList = [...new Set(devices.flatMap((d) => Object.values(d.ports)))].sort((x, y) => x - y);
-  return { devices, targets: devices.map((d) => d.ip), portList, stop };
+  const announce = async (to?: string) => { await Promise.all(responders.map((r) => r.announce(to))); };
+  return { devices, targets: devices.map((d) => d.ip), portList, announce, stop };
 }
