@@ -173,6 +173,20 @@ export interface Identification {
   evidence: Evidence[];
   /** Human sentences explaining how brand, maker and platform were linked. */
   reasoning: string[];
+  /**
+   * Recorders: camera channels the recorder reports in SADP (AnalogChannelNum/DigitalChannelNum) or DHIP
+   * (VideoInputChannels/RemoteVideoInputChannels). Cameras on those channels (often on the recorder's own
+   * PoE subnet) are not seen directly by a scan.
+   */
+  channels?: RecorderChannels;
+}
+
+export interface RecorderChannels {
+  analog: number;
+  ip: number;
+  total: number;
+  /** Which discovery answer gave the counts. */
+  from: 'sadp' | 'dhip';
 }
 
 export type VerdictStatus = 'restricted' | 'suspect' | 'clear' | 'unknown';

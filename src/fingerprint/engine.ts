@@ -4,7 +4,7 @@
 // first one that matches explains the value (recog's rule: a value is claimed by one rule). The same
 // rule firing on several ports counts once. Confidences of independent rules that agree on a maker are
 // combined as a noisy-OR: 1 - Π(1 - c). Disagreeing makers are kept as conflicts, never hidden.
-import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord } from '../types.js';
+import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord, RecorderChannels } from '../types.js';
 import { clean } from '../util/sanitize.js';
 import { extractFields, type MacVendorLookup } from './fields.js';
 import type { KnowledgeBase, Rule } from './rules.js';
@@ -126,13 +126,46 @@ export function identify(rec: ObservationRecord, kb: KnowledgeBase, macVendor?: 
   const product = best(evidence, 'product');
   const deviceType = best(evidence, 'device_type', fromMaker) as DeviceType | undefined;
   if (!maker && product) reasoning.push(`Identified as ${product}${deviceType ? ` (${deviceType})` : ''}, not a camera maker.`);
+  const channels = recorderChannels(rec, deviceType);
+  if (channels) {
+    reasoning.push(`Recorder with ${channels.total} camera channel${channels.total === 1 ? '' : 's'} (${channels.analog} analog, ${channels.ip} IP, from ${channels.from.toUpperCase()}): `
+      + `up to ${channels.total} camera${channels.total === 1 ? '' : 's'} behind this recorder ${channels.total === 1 ? 'is' : 'are'} not seen directly.`);
+  }
   return {
     maker, maker_name: name(maker), maker_score: top?.score ?? 0,
     brand, brand_name: name(brand),
     model: best(evidence, 'model', fromMaker), firmware: best(evidence, 'firmware', fromMaker),
     serial: best(evidence, 'serial', fromMaker), device_type: deviceType, product,
-    conflicts, evidence, reasoning,
+    conflicts, evidence, reasoning, ...(channels ? { channels } : {}),
   };
+}
+
+function count(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,4}\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 1024 ? n : undefined;
+}
+
+/**
+ * Camera channels a recorder reports in its discovery answer: SADP AnalogChannelNum/DigitalChannelNum,
+ * DHIP VideoInputChannels/RemoteVideoInputChannels. Reported for recorders, or whenever IP channels are
+ * non-zero (a camera has none); a camera's own sensor channel is not counted.
+ */
+export function recorderChannels(rec: ObservationRecord, deviceType?: DeviceType): RecorderChannels | undefined {
+  const sources: Array<['sadp' | 'dhip', string, string]> = [['sadp', 'AnalogChannelNum', 'DigitalChannelNum'], ['dhip', 'VideoInputChannels', 'RemoteVideoInputChannels']];
+  for (const [from, aKey, iKey] of sources) {
+    const d = rec[from];
+    if (!d || typeof d !== 'object') continue;
+    const analog = count((d as Record<string, unknown>)[aKey]);
+    const ip = count((d as Record<string, unknown>)[iKey]);
+    if (analog === undefined && ip === undefined) continue;
+    const a = analog ?? 0;
+    const i = ip ?? 0;
+    if (a + i === 0) continue;
+    if (deviceType === 'recorder' || (i > 0 && deviceType !== 'camera' && deviceType !== 'doorbell' && deviceType !== 'thermal')) {
+      return { analog: a, ip: i, total: a + i, from };
+    }
+  }
+  return undefined;
 }
 
 export function describeField(field: string): string {
