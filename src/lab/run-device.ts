@@ -7,13 +7,13 @@
 //       [--mac aa:bb:cc:dd:ee:ff] [--serial S]      (a second unit of the same model: own MAC and serial)
 //
 // Prints `ready` on stdout once every service listens; exits 0 on SIGTERM/SIGINT. SIGUSR1 announces again.
-import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { Persona } from './personas.js';
 import { getPersona, PERSONAS } from './personas.js';
 import * as labServer from './server.js';
 import type { Lab, LabDevice } from './server.js';
+import { startDiscoveryResponders, type DiscoveryResponders } from './discovery.js';
 
 const PROTOCOLS = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'] as const;
 type Proto = (typeof PROTOCOLS)[number];
@@ -87,13 +87,17 @@ function cloneUnit(p: Persona, mac?: string, serial?: string): Persona {
   return { ...p, mac: mac ? macForms(mac).colon : p.mac, discovery: d ? (walk(d) as Persona['discovery']) : d, notes: `${p.notes ?? ''} (second unit)`.trim() };
 }
 
-interface Responders { stop(): Promise<void> | void; announce?(): Promise<void> | void }
-
-/** The discovery responders of src/lab/discovery.ts, when present (loaded by URL so this builds before it lands). */
-async function loadDiscovery(): Promise<Record<string, unknown> | undefined> {
-  const url = new URL('./discovery.js', import.meta.url);
-  if (!fs.existsSync(url)) return undefined;
-  return (await import(url.href)) as Record<string, unknown>;
+/** Keep only the discovery answers of the chosen protocols (a SADP-only camera answers nothing else). */
+function onlyDiscovery(p: Persona, protocols: Set<Proto>): Persona {
+  const d = p.discovery;
+  if (!d) return p;
+  const keep: NonNullable<Persona['discovery']> = {};
+  if (protocols.has('onvif') && d.onvif) keep.onvif = d.onvif;
+  if (protocols.has('ssdp') && d.upnp) keep.upnp = d.upnp;
+  if (protocols.has('mdns') && d.mdns) keep.mdns = d.mdns;
+  if (protocols.has('sadp') && d.sadp) keep.sadp = d.sadp;
+  if (protocols.has('dhip') && d.dhip) keep.dhip = d.dhip;
+  return { ...p, discovery: keep };
 }
 
 /**
@@ -109,7 +113,8 @@ async function startTcp(persona: Persona, ip: string): Promise<{ lab: Lab; devic
     return { lab, device: lab.devices[0]! };
   }
   const idx = PERSONAS.findIndex((p) => p.name === persona.name);
-  const lab = await labServer.startLab({ subnet: '127.213.0.0/24', realPorts: true, only: [persona.name] });
+  // Discovery responders are started separately on the real address (startDiscoveryResponders below).
+  const lab = await labServer.startLab({ subnet: '127.213.0.0/24', realPorts: true, only: [persona.name], discovery: false });
   const local = lab.devices[0]!.ip;
   if (local !== `127.213.0.${10 + idx}`) die(`unexpected loopback address ${local}`, 3);
   execFileSync('sysctl', ['-q', '-w', 'net.ipv4.conf.all.route_localnet=1', 'net.ipv4.conf.eth0.route_localnet=1']);
@@ -147,7 +152,7 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) die('needs root (real port numbers, multicast groups)', 3);
   if (!labNamespace()) die('refusing to run outside a namespace of the test lab (ip netns named cs<pid>-<host>); run it with `ip netns exec <lab namespace>`', 3);
 
-  const persona = cloneUnit(base, values.mac, values.serial);
+  const persona = onlyDiscovery(cloneUnit(base, values.mac, values.serial), protocols);
   const stops: Array<() => Promise<void> | void> = [];
   let device: LabDevice = { persona, ip, ports: Object.fromEntries(persona.ports.map((s) => [s.port, s.port])) };
   if (protocols.has('tcp') && persona.ports.length) {
@@ -156,34 +161,18 @@ async function main(): Promise<void> {
     stops.push(() => t.lab.stop());
   }
 
-  let responders: Responders | undefined;
-  const discoveryProtocols = [...protocols].filter((p) => p !== 'tcp');
-  if (discoveryProtocols.length && persona.discovery) {
-    const mod = await loadDiscovery();
-    const start = mod?.['startDiscoveryResponders'] as ((d: LabDevice, o: Record<string, unknown>) => Promise<Responders>) | undefined;
-    if (!start) {
-      process.stderr.write('run-device: src/lab/discovery.ts (startDiscoveryResponders) is not available; discovery protocols are off\n');
-    } else {
-      responders = await start(device, {
-        multicastIface: values['no-multicast'] ? undefined : ifaceAddress,
-        multicast: !values['no-multicast'],
-        unicastAddress: ip,
-        protocols: discoveryProtocols,
-        realPorts: true,
-      });
-      const r = responders;
-      stops.push(() => r.stop());
-    }
+  let responders: DiscoveryResponders | undefined;
+  if (persona.discovery && Object.keys(persona.discovery).length) {
+    // Unicast answers on the device's address always; groups joined on the interface unless --no-multicast.
+    responders = await startDiscoveryResponders(device, values['no-multicast'] ? {} : { multicastIface: ifaceAddress });
+    const r = responders;
+    stops.push(() => r.stop());
   }
 
   let timer: NodeJS.Timeout | undefined;
   const announce = async () => {
-    if (!responders) return;
-    const mod = await loadDiscovery();
-    try {
-      if (typeof responders.announce === 'function') await responders.announce();
-      else if (typeof mod?.['announce'] === 'function') await (mod['announce'] as (d: LabDevice, o: Record<string, unknown>) => Promise<void>)(device, { multicastIface: ifaceAddress, protocols: discoveryProtocols });
-    } catch (e) { process.stderr.write(`run-device: announce failed: ${(e as Error).message}\n`); }
+    if (!responders || values['no-multicast']) return;
+    try { await responders.announce(); } catch (e) { process.stderr.write(`run-device: announce failed: ${(e as Error).message}\n`); }
   };
 
   let stopping = false;
@@ -199,7 +188,7 @@ async function main(): Promise<void> {
   process.on('SIGUSR1', () => void announce());
 
   const ports = protocols.has('tcp') ? Object.keys(device.ports).join(',') || '-' : '-';
-  process.stdout.write(`ready ${persona.name} ${ip} tcp=${ports} discovery=${responders ? discoveryProtocols.join(',') : '-'}${values['no-multicast'] ? ' unicast-only' : ''}\n`);
+  process.stdout.write(`ready ${persona.name} ${ip} tcp=${ports} discovery=${responders ? Object.keys(persona.discovery ?? {}).join(',') : '-'}${values['no-multicast'] ? ' unicast-only' : ''}\n`);
   if (values.announce && !values['no-multicast']) {
     await announce();
     timer = setInterval(() => void announce(), interval);

@@ -36,6 +36,8 @@ export interface HostSpec {
   octet: number;
   /** Multicast (and limited-broadcast) routes in this namespace. Default true. */
   multicast?: boolean;
+  /** MAC address of eth0 (e.g. the persona's vendor OUI, so ARP shows what a real camera's NIC would). */
+  mac?: string;
   /** Keep IPv6 on eth0 (link-local). Default true. */
   ipv6?: boolean;
 }
@@ -262,6 +264,7 @@ export class NetnsLab {
     for (const h of hostSpecs) {
       if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(h.name) || h.name === 'lan') throw new Error(`netns lab: bad host name ${h.name}`);
       if (!Number.isInteger(h.octet) || h.octet < 2 || h.octet > 254) throw new Error(`netns lab: bad octet ${h.octet}`);
+      if (h.mac !== undefined && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(h.mac)) throw new Error(`netns lab: bad MAC ${h.mac}`);
       if (names.has(h.name) || octets.has(h.octet)) throw new Error(`netns lab: duplicate host ${h.name} / .${h.octet}`);
       names.add(h.name); octets.add(h.octet);
     }
@@ -308,8 +311,9 @@ export class NetnsLab {
           'link set lo up',
           `link set eth0 alias ${MARK}:${prefix}:${h.name}`,
           `addr add ${LAB_NET}.${h.octet}/24 dev eth0`,
-          'link set eth0 up',
         ];
+        if (h.mac) cmds.push(`link set eth0 address ${h.mac}`);
+        cmds.push('link set eth0 up');
         if (multicast) cmds.push('route add 224.0.0.0/4 dev eth0', 'route add 255.255.255.255/32 dev eth0');
         run('ip', ['-n', ns, '-batch', '-'], cmds.join('\n') + '\n');
         lab.hosts.set(h.name, { name: h.name, ns, ip: `${LAB_NET}.${h.octet}`, multicast });

@@ -36,11 +36,12 @@ trap restore EXIT
 DENY=$'#!/bin/sh\n# camsweep test/lab/setup.sh: no service may start during the lab package install\nexit 101\n'
 if [ ! -e "$POLICY" ]; then
   printf '%s' "$DENY" > "$POLICY"; chmod 755 "$POLICY"; created=1
-elif ! sh "$POLICY" x start >/dev/null 2>&1 && [ "$(sh "$POLICY" x start >/dev/null 2>&1; echo $?)" = 101 ]; then
-  : # already denies every start
 else
-  cp -p "$POLICY" "$BACKUP"; saved=1
-  printf '%s' "$DENY" > "$POLICY"; chmod 755 "$POLICY"
+  rc=0; sh "$POLICY" camsweep-lab start >/dev/null 2>&1 || rc=$?
+  if [ "$rc" != 101 ]; then   # present but allows starts: set it aside for the install
+    cp -p "$POLICY" "$BACKUP"; saved=1
+    printf '%s' "$DENY" > "$POLICY"; chmod 755 "$POLICY"
+  fi
 fi
 
 export DEBIAN_FRONTEND=noninteractive

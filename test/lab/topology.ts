@@ -71,7 +71,7 @@ export function ipOf(octet: number): string { return `${LAB_NET}.${octet}`; }
 export function hostSpecs(): HostSpec[] {
   return [
     { name: SCANNER.host, octet: SCANNER.octet },
-    ...CAMERAS.map((c) => ({ name: c.host, octet: c.octet, multicast: !c.unicastOnly })),
+    ...CAMERAS.map((c) => ({ name: c.host, octet: c.octet, multicast: !c.unicastOnly, mac: c.mac })),
     ...DAEMONS.map((d) => ({ name: d.host, octet: d.octet })),
   ];
 }
