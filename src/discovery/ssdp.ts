@@ -62,6 +62,7 @@ export const ssdp: DiscoveryModule = {
         if (!msg) return;
         if (msg.kind === 'msearch') return; // someone else's search (or our own, looped back)
         if (msg.kind === 'response' && msg.status !== 200) return;
+        if (!msg.location && !msg.usn && !msg.server) return; // nothing that identifies anything
         if (msg.kind === 'notify' && !/ssdp:alive|ssdp:update/i.test(msg.nts)) {
           if (/byebye/i.test(msg.nts)) ctx.log(`ssdp: ${m.address} said byebye (${msg.usn.slice(0, 80)})`);
           return;
