@@ -1,6 +1,7 @@
 // The namespace LAN itself, checked with tools that are not camsweep: the topology and its safety
 // properties, the real daemons answering (our own plain-dgram probe plus nmap's broadcast scripts),
 // and a teardown that leaves nothing behind. Root only; skipped otherwise.
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,14 +84,31 @@ describe.skipIf(why)('namespace lab harness (no camsweep)', () => {
     ]);
     expect(dnssd.stdout).toContain(`Address=${ipOf(31)}`);
     expect(dnssd.stdout).toMatch(/554\/tcp rtsp/);
-    // nmap 7.93 reports only the first UPnP responder; miniupnpd is the only SSDP responder until the
-    // simulated cameras run, so it must be that one.
-    if (!fs.existsSync(path.join(REPO, 'dist', 'lab', 'run-device.js'))) {
-      expect(upnp.stdout).toContain(UPNP.friendlyName);
-      expect(upnp.stdout).toContain(UPNP.manufacturer);
-    } else {
-      expect(upnp.stdout).toMatch(/broadcast-upnp-info/);
-    }
+    // nmap 7.93 reports only the first UPnP responder; this lab runs no simulated camera, so miniupnpd
+    // is the only SSDP responder and must be the one reported.
+    expect(upnp.stdout).toContain(UPNP.friendlyName);
+    expect(upnp.stdout).toContain(UPNP.manufacturer);
+  });
+
+  it('sweeps leftovers of a crashed run (owner PID gone) and leaves live labs alone', async () => {
+    let dead = 4_000_000;
+    while (fs.existsSync(`/proc/${dead}`)) dead++;
+    const prefix = `cs${dead}`;
+    for (const n of ['lan', 'cam']) execFileSync('ip', ['netns', 'add', `${prefix}-${n}`]);
+    fs.mkdirSync(`/run/camsweep-lab/${prefix}`, { recursive: true });
+    const orphan = spawn('ip', ['netns', 'exec', `${prefix}-cam`, 'sleep', '300'], { stdio: 'ignore', detached: true });
+    orphan.unref();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fs.existsSync(`/proc/${orphan.pid}`)).toBe(true);
+    const swept = sweepStaleLabs();
+    expect(swept).toContain(prefix);
+    expect(swept).not.toContain(lab.prefix);
+    expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`))).toEqual([]);
+    expect(fs.existsSync(`/run/camsweep-lab/${prefix}`)).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    const stat = fs.existsSync(`/proc/${orphan.pid}/stat`) ? fs.readFileSync(`/proc/${orphan.pid}/stat`, 'utf8') : '';
+    expect(stat === '' || / Z /.test(stat), `orphan ${orphan.pid} still running: ${stat}`).toBe(true);
+    expect(listNamespaces().filter((n) => n.startsWith(`${lab.prefix}-`)).length).toBe(lab.hosts.size + 1);
   });
 
   it('tears down completely: no namespace, process or file of this lab remains; host unchanged', async () => {

@@ -149,7 +149,13 @@ export function hostNetSnapshot(): Record<string, string> {
 }
 
 function killPids(pids: number[], graceMs: number): number[] {
-  const alive = (p: number) => { try { process.kill(p, 0); return true; } catch { return false; } };
+  // A zombie (dead, not yet reaped by its parent, e.g. this process) counts as gone.
+  const alive = (p: number) => {
+    try {
+      const st = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      return st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3) !== 'Z';
+    } catch { return false; }
+  };
   const targets = pids.filter((p) => p > 1 && p !== process.pid && alive(p));
   for (const p of targets) { try { process.kill(p, 'SIGTERM'); } catch { /* gone */ } }
   const until = Date.now() + graceMs;
