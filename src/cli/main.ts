@@ -6,7 +6,9 @@ import { loadPolicy, PolicyError, type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
 import { colorsFor } from '../report/color.js';
 import { renderJson, renderJsonl, renderTable } from '../report/table.js';
-import { assess, DEFAULT_PORTS, scanHosts, type ScanOptions } from '../scan/scan.js';
+import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
+import type { Credential } from '../discovery/types.js';
+import YAML from 'yaml';
 import { localSubnets, parseTarget, resolveTargets, splitTargetText, TargetError, type TargetSpec } from '../targets/targets.js';
 import type { DeviceReport, ObservationRecord, ScanReport, VerdictStatus } from '../types.js';
 import { VERDICT_ORDER } from '../types.js';
@@ -119,32 +121,84 @@ function progress(io: Io, o: Opts) {
   };
 }
 
+function parseProtocols(v: unknown): ProtocolName[] {
+  const list = String(v ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) throw new UsageError('--protocols needs at least one of ' + ALL_PROTOCOLS.join(', '));
+  for (const p of list) if (!ALL_PROTOCOLS.includes(p as ProtocolName)) throw new UsageError(`unknown protocol "${clean(p, 30)}" in --protocols (known: ${ALL_PROTOCOLS.join(', ')})`);
+  return [...new Set(list)] as ProtocolName[];
+}
+
+/** Credentials file: YAML or JSON list of {username, password}, or lines "user:password". */
+export function parseCredentials(text: string, file: string): Credential[] {
+  const t = text.trim();
+  let items: unknown;
+  if (/^[[{-]/.test(t)) {
+    try { items = YAML.parse(t); } catch (e) { throw new UsageError(`${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`); }
+  } else items = t.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#')).map((l) => { const i = l.indexOf(':'); return i < 0 ? { username: l } : { username: l.slice(0, i), password: l.slice(i + 1) }; });
+  if (!Array.isArray(items)) throw new UsageError(`${file}: expected a list of {username, password}`);
+  return items.map((c, i) => {
+    const o = c as Record<string, unknown>;
+    if (!o || typeof o.username !== 'string' || typeof o.password !== 'string') throw new UsageError(`${file}: entry ${i + 1} needs "username" and "password" strings`);
+    return { username: o.username, password: o.password };
+  });
+}
+
+async function discoveryRuntime(passive: boolean, log: (s: string) => void): Promise<DiscoveryRuntime> {
+  const [{ discoveryModules }, udp, http, neigh] = await Promise.all([
+    import('../discovery/index.js'), import('../net/udp.js'), import('../net/http-fetch.js'), import('../net/neighbours.js'),
+  ]);
+  const u = udp.createUdpApi();
+  return {
+    modules: discoveryModules, udp: passive ? udp.createPassiveUdpApi(u) : u, http: http.createHttpApi(), log,
+    neighbours: () => { try { return neigh.readNeighbours(); } catch { return new Map(); } },
+  };
+}
+
 async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Promise<number> {
   const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
   let ports: number[];
   try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
+  const protocols = parseProtocols(o.protocols);
+  const passive = Boolean(o.passive);
   const words = [...args];
   if (typeof o.list === 'string') words.push(...splitTargetText(readFileOrFail(o.list, 'target list')));
-  if (words.length === 0 && o.stdin !== false && !io.stdin.isTTY) words.push(...splitTargetText(await readAll(io.stdin)));
+  if (words.length === 0 && o.stdin !== false && !io.stdin.isTTY && !passive) words.push(...splitTargetText(await readAll(io.stdin)));
+  const credentials = typeof o.credentials === 'string' ? parseCredentials(readFileOrFail(o.credentials, 'credentials file'), o.credentials) : [];
+  const ifNames = o.interface ? String(o.interface).split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+  const ifaces = await import('../net/interfaces.js');
+  let chosen;
+  try { chosen = ifaces.chooseInterfaces(ifNames); } catch (e) { throw new UsageError((e as Error).message); }
+  const container = ifaces.detectContainer();
   let specs: TargetSpec[];
   const warnings: string[] = [];
-  if (words.length === 0) {
+  if (container) { warnings.push(container); note(`warning: ${container}`); }
+  const explicit = words.length > 0;
+  if (!explicit) {
     // Test harnesses outside a lab namespace set this so a forgotten target can never sweep a real LAN.
     if (io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1') throw new UsageError('no target given, and CAMSWEEP_FORBID_LOCAL_SUBNETS=1 forbids scanning the local subnets');
-    const subnets = localSubnets();
-    if (subnets.length === 0) throw new RunError('no target given and no local IPv4 subnet found on an up, non-virtual interface; name targets explicitly');
-    note(`No target given: scanning the local subnets ${subnets.map((s) => `${s.cidr} (${s.iface})`).join(', ')}`);
+    const subnets = localSubnets().filter((s) => !ifNames || ifNames.includes(s.iface));
+    if (subnets.length === 0 && !passive) throw new RunError('no target given and no local IPv4 subnet found on an up, non-virtual interface; name targets explicitly');
+    if (subnets.length) note(`No target given: the local subnets ${subnets.map((s) => `${s.cidr} (${s.iface})`).join(', ')}`);
     specs = subnets.map((s) => parseTarget(s.cidr));
   } else specs = words.map(parseTarget);
   const { kb, policy } = loadKnowledge(String(o.policy));
   const resolved = await resolveTargets(specs, { allowPublic: Boolean(o.allowPublic), maxHosts: o.maxHosts as number });
-  note(`Scanning ${resolved.hosts.length} host${resolved.hosts.length === 1 ? '' : 's'} (${resolved.described.join(', ')}) on TCP ports ${ports.join(',')}; policy ${policy.name}`);
+  const plan = planScan({
+    hosts: resolved.hosts, names: resolved.names, explicitTargets: explicit, protocols, interfaces: chosen,
+    interfaceNamed: Boolean(ifNames), passive, listenMs: o.listenTime as number, options: scanOptions(o, ports), credentials,
+  });
+  note(`Scanning ${resolved.described.join(', ') || 'nothing (passive listening)'}; policy ${policy.name}`);
+  for (const line of describePlan(plan)) note(`  ${line}`);
   const started = new Date();
-  const devices = await scanHosts(resolved.hosts, resolved.names, scanOptions(o, ports), { kb, policy }, progress(io, o), signal);
+  const rt = plan.protocols.some((p) => p !== 'tcp') ? await discoveryRuntime(passive, (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }) : undefined;
+  const { devices, warnings: w } = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
+  warnings.push(...w);
+  for (const x of w) note(`warning: ${x}`);
   if (signal.aborted) warnings.push('scan interrupted; results are partial');
   const report = buildReport({
     command: 'scan', started, finished: new Date(), targets: specs.map((s) => s.text), policy, devices, hostsScanned: resolved.hosts.length, warnings,
-    options: { ports, timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: o.concurrency, rate: o.rate, fail_on: o.failOn },
+    options: { ports, protocols: plan.protocols, passive, listen_time_ms: plan.listenMs, interfaces: plan.interfaces.map((i) => i.name),
+      timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: o.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
   });
   emit(io, o, report);
   return failOnExit(devices, String(o.failOn));
@@ -160,10 +214,16 @@ async function runDemo(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
     note(`Started the simulated lab: ${lab.devices.length} devices on ${lab.targets[0]}–${lab.targets[lab.targets.length - 1]} (loopback only), ports ${lab.portList.join(',')}`);
     note(`Scanning it as: camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}`);
     const started = new Date();
-    const devices = await scanHosts(lab.targets, new Map(), scanOptions(o, lab.portList), { kb, policy }, progress(io, o), signal);
+    // The lab's devices also answer the unicast forms of ONVIF, SSDP, mDNS, SADP and DHIP on loopback.
+    const plan = planScan({
+      hosts: lab.targets, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false,
+      passive: false, listenMs: 1500, options: scanOptions(o, lab.portList),
+    });
+    const rt = await discoveryRuntime(false, () => {});
+    const { devices, warnings } = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
     const report = buildReport({
-      command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices, hostsScanned: lab.targets.length, warnings: [],
-      options: { ports: lab.portList, timeout_ms: o.timeout, concurrency: o.concurrency },
+      command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices, hostsScanned: lab.targets.length, warnings,
+      options: { ports: lab.portList, protocols: plan.protocols, listen_time_ms: plan.listenMs, timeout_ms: o.timeout, concurrency: o.concurrency },
     });
     emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, report);
     return failOnExit(devices, o.failOnGiven ? String(o.failOn) : 'never');

@@ -6,7 +6,7 @@ export type CommandName = 'scan' | 'demo' | 'lab' | 'identify' | 'vendors' | 'ex
 export interface OptionDef {
   flags: string;
   description: string;
-  group: 'Targets' | 'Scan' | 'Policy' | 'Output';
+  group: 'Targets' | 'Scan' | 'Discovery' | 'Policy' | 'Output';
   commands: CommandName[];
   default?: string | number | boolean | string[];
   choices?: string[];
@@ -31,6 +31,11 @@ export const OPTIONS: OptionDef[] = [
   { flags: '-c, --concurrency <n>', description: 'connections in flight at most', group: 'Scan', commands: SD, kind: 'int', default: 256 },
   { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },
   { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144 },
+  { flags: '--protocols <list>', description: 'what to run: onvif, ssdp, mdns, sadp, dhip (discovery) and tcp (port sweep and probes)', group: 'Discovery', commands: S, kind: 'list', default: 'onvif,ssdp,mdns,sadp,dhip,tcp' },
+  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000 },
+  { flags: '-i, --interface <names>', description: 'interfaces for multicast discovery, comma-separated (default: up, non-virtual interfaces holding a target)', group: 'Discovery', commands: S, kind: 'list' },
+  { flags: '--passive', description: 'send nothing: listen for ONVIF Hello, SSDP NOTIFY, mDNS and vendor announcements for --listen-time', group: 'Discovery', commands: S, kind: 'bool', default: false },
+  { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}) for one GetDeviceInformation attempt each; never guessed', group: 'Discovery', commands: S, kind: 'string' },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
   { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors'], choices: [...FORMATS] },
