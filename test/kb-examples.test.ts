@@ -3,7 +3,7 @@
 // example says.
 import { describe, expect, it } from 'vitest';
 import { firstMatch } from '../src/fingerprint/engine.js';
-import { compileRule, KnowledgeBaseError, loadKnowledgeBase, loadVocabulary, type RawRule } from '../src/fingerprint/rules.js';
+import { compileRule, indexRules, KnowledgeBaseError, loadKnowledgeBase, loadVocabulary, type RawRule } from '../src/fingerprint/rules.js';
 
 const kb = loadKnowledgeBase();
 
@@ -42,9 +42,14 @@ describe('rule validation rejects bad data', () => {
   const bad: Array<[string, Partial<RawRule>]> = [
     ['no source', { source: '' }], ['no examples', { examples: [] }], ['unknown field', { field: 'http.nope' }],
     ['bad regex', { pattern: '(' }], ['inline flag group', { pattern: '(?i)x' }], ['unknown maker', { extract: { maker: 'nosuchvendor' } }],
-    ['bad confidence', { confidence: 2 }], ['bad flags', { flags: 'g' }], ['bad extract key', { extract: { colour: 'x' } as never }],
+    ['bad confidence', { confidence: 2 }], ['unknown field in also', { also: ['nope.field'] }], ['bad flags', { flags: 'g' }], ['bad extract key', { extract: { colour: 'x' } as never }],
   ];
   it('accepts a good rule', () => { expect(compileRule(good, 'f.yaml', 0, vocab).id).toBe('x.test'); });
+  it('indexes a rule under every field it reads (also)', () => {
+    const r = compileRule({ ...good, field: 'onvif.model', also: ['upnp.modelName', 'sadp.DeviceDescription'] }, 'f.yaml', 0, vocab);
+    const k = indexRules([r], vocab);
+    for (const f of ['onvif.model', 'upnp.modelName', 'sadp.DeviceDescription']) expect(firstMatch(k, { field: f, value: 'x' })?.rule.id, f).toBe('x.test');
+  });
   for (const [name, patch] of bad) {
     it(`rejects: ${name}`, () => { expect(() => compileRule({ ...good, ...patch } as RawRule, 'f.yaml', 0, vocab)).toThrow(KnowledgeBaseError); });
   }

@@ -32,7 +32,10 @@ export interface RuleExample {
 export interface RawRule {
   id: string;
   description: string;
+  /** The field the rule reads (examples are checked against it). */
   field: string;
+  /** More fields carrying the same kind of value (e.g. a model number in ONVIF, UPnP, SADP and DHIP). */
+  also?: string[];
   path?: string;
   pattern: string;
   flags?: string;
@@ -81,6 +84,7 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
   if (!/^[a-z0-9][a-z0-9._-]+$/.test(raw.id ?? '')) fail('id must be lower-case dotted words');
   if (!raw.description) fail('missing description');
   if (!raw.field || !fieldAllowed(raw.field)) fail(`unknown field "${raw.field}"`);
+  if (raw.also !== undefined && (!Array.isArray(raw.also) || raw.also.some((f) => typeof f !== 'string' || !fieldAllowed(f)))) fail(`"also" must list known fields`);
   if (typeof raw.pattern !== 'string' || !raw.pattern) fail('missing pattern');
   if (raw.flags !== undefined && !ALLOWED_FLAGS.test(raw.flags)) fail(`flags "${raw.flags}" not allowed (use i, m, s, u)`);
   if (typeof raw.confidence !== 'number' || raw.confidence <= 0 || raw.confidence > 1) fail('confidence must be in (0, 1]');
@@ -101,7 +105,7 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
   try { regex = new RegExp(raw.pattern, raw.flags ?? ''); } catch (e) { return fail(`bad pattern: ${(e as Error).message}`); }
   let pathRegex: RegExp | undefined;
   if (raw.path !== undefined) {
-    if (!raw.field.startsWith('http.')) fail('path only applies to http fields');
+    if (![raw.field, ...(raw.also ?? [])].every((f) => f.startsWith('http.'))) fail('path only applies to http fields');
     try { pathRegex = new RegExp(raw.path); } catch (e) { return fail(`bad path pattern: ${(e as Error).message}`); }
   }
   return { ...raw, regex, pathRegex, file: path.basename(file), order };
@@ -131,9 +135,11 @@ export function loadKnowledgeBase(dir = path.join(DATA_DIR, 'fingerprints'), voc
 export function indexRules(rules: Rule[], vocab: Vocabulary): KnowledgeBase {
   const byField = new Map<string, Rule[]>();
   for (const r of rules) {
-    const list = byField.get(r.field) ?? [];
-    list.push(r);
-    byField.set(r.field, list);
+    for (const f of new Set([r.field, ...(r.also ?? [])])) {
+      const list = byField.get(f) ?? [];
+      list.push(r);
+      byField.set(f, list);
+    }
   }
   return { rules, byField, vocab };
 }
