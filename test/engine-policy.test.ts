@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { identify, collectEvidence } from '../src/fingerprint/engine.js';
+import { identify, collectEvidence, recorderChannels } from '../src/fingerprint/engine.js';
 import { extractFields, normaliseMac, isLocallyAdministered } from '../src/fingerprint/fields.js';
 import { compileRule, indexRules, loadVocabulary, type RawRule } from '../src/fingerprint/rules.js';
 import { judge, loadPolicy, parsePolicyFile, PolicyError, packNames } from '../src/policy/policy.js';
@@ -150,5 +150,23 @@ describe('policy', () => {
     for (const [text, re] of bad) expect(() => parsePolicyFile(text, 'p.yaml', vocab), text).toThrow(re);
     expect(() => loadPolicy('nope')).toThrow(PolicyError);
     expect(() => loadPolicy('/nonexistent/policy.yaml')).toThrow(/cannot read policy file/);
+  });
+});
+
+describe('recorder channels (cameras behind a recorder)', () => {
+  it('reports SADP/DHIP channel counts for recorders, with a reasoning line', () => {
+    expect(recorderChannels({ ip: '1', sadp: { AnalogChannelNum: '0', DigitalChannelNum: '8' } })).toEqual({ analog: 0, ip: 8, total: 8, from: 'sadp' });
+    expect(recorderChannels({ ip: '1', sadp: { AnalogChannelNum: '16', DigitalChannelNum: '2' } }, 'recorder')).toEqual({ analog: 16, ip: 2, total: 18, from: 'sadp' });
+    expect(recorderChannels({ ip: '1', dhip: { VideoInputChannels: 8, RemoteVideoInputChannels: 4 } }, 'recorder')).toEqual({ analog: 8, ip: 4, total: 12, from: 'dhip' });
+    const id = identify({ ip: '1', dhip: { VideoInputChannels: 0, RemoteVideoInputChannels: 16 } }, kb);
+    expect(id.channels?.total).toBe(16);
+    expect(id.reasoning.join(' ')).toContain('up to 16 cameras behind this recorder are not seen directly');
+  });
+  it('does not count a camera\'s own sensor channel, and ignores junk', () => {
+    expect(recorderChannels({ ip: '1', sadp: { AnalogChannelNum: '1', DigitalChannelNum: '0' } })).toBeUndefined();
+    expect(recorderChannels({ ip: '1', dhip: { VideoInputChannels: 1, RemoteVideoInputChannels: 0 } }, 'camera')).toBeUndefined();
+    expect(recorderChannels({ ip: '1', sadp: { DigitalChannelNum: '-3' } }, 'recorder')).toBeUndefined();
+    expect(recorderChannels({ ip: '1', sadp: { DigitalChannelNum: '99999' } }, 'recorder')).toBeUndefined();
+    expect(identify({ ip: '1' }, kb).channels).toBeUndefined();
   });
 });

@@ -263,6 +263,15 @@ export function formatReport(m: Metrics): string {
   out.push(`  ${pad('', 11)} ${VERDICTS.map((v) => pad(v, 10, true)).join(' ')}`);
   for (const e of VERDICTS) out.push(`  ${pad(e, 11)} ${VERDICTS.map((g) => pad(m.confusion[e][g], 10, true)).join(' ')}`);
   out.push(`  verdict right on ${m.verdicts.correct}/${m.verdicts.checked} (${pct(m.verdicts.accuracy)})`, '');
+  const recorders = m.results.filter((r) => r.got.channels);
+  if (recorders.length) {
+    out.push('Recorders (camera channels reported in SADP/DHIP; those cameras are not seen directly):');
+    for (const r of recorders) {
+      const c = r.got.channels!;
+      out.push(`  ${r.id}: ${c.total} channel${c.total === 1 ? '' : 's'} (${c.analog} analog, ${c.ip} IP, from ${c.from})`);
+    }
+    out.push('');
+  }
   if (m.verdict_misses.length) {
     out.push(`Verdict misses (${m.verdict_misses.length}):`);
     for (const r of m.verdict_misses) out.push(...describeCase(r).map((l) => `  ${l}`));
