@@ -866,6 +866,8 @@ const xiongmaiDvr: Persona = {
   name: 'xiongmai-dvr',
   label: 'Generic 8-channel DVR (XMEye / Xiongmai firmware)',
   expected: { maker: 'xiongmai', verdict: 'clear', device_type: 'recorder' },
+  expectedUk: { maker: 'xiongmai', verdict: 'restricted', device_type: 'recorder' },
+  // Under the UK pack Xiongmai (Hangzhou) falls within the statement's PRC National Intelligence Law criterion.
   notes: 'White-label ODM stack (FP §4.5): not a named NDAA entity. A policy that counts HiSilicon SoCs could call it suspect.',
   ports: [
     {
