@@ -45,3 +45,19 @@ describe('scan plan (pure)', () => {
     expect(inCidr('x', '10.0.0.0/8')).toBe(false);
   });
 });
+
+describe('adaptive connect deadline', () => {
+  it('starts at --timeout, then follows 10x the p95 round trip within [250 ms, --timeout]', async () => {
+    const { adaptiveTimeout } = await import('../src/scan/scan.js');
+    const t = adaptiveTimeout(2000);
+    expect(t.current()).toBe(2000);
+    for (let i = 0; i < 7; i++) t.sample(1);
+    expect(t.current()).toBe(2000);
+    t.sample(1);
+    expect(t.current()).toBe(250);
+    for (let i = 0; i < 40; i++) t.sample(120);
+    expect(t.current()).toBe(1250);
+    for (let i = 0; i < 40; i++) t.sample(900);
+    expect(t.current()).toBe(2000);
+  });
+});

@@ -26,7 +26,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--allow-public', description: 'allow globally routable addresses (only networks you are authorised to scan)', group: 'Targets', commands: S, kind: 'bool', default: false },
   { flags: '--max-hosts <n>', description: 'refuse to scan more hosts than this', group: 'Targets', commands: S, kind: 'int', default: 65536 },
   { flags: '-p, --ports <list>', description: 'TCP ports to sweep, e.g. 80,443,554 or 8000-8100', group: 'Scan', commands: S, kind: 'ports', default: '80,443,554,8000,8080,8443,8554,37777' },
-  { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response)', group: 'Scan', commands: SD, kind: 'int', default: 2000 },
+  { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response); connects to absent hosts adapt down to 10x the measured round trip, at least 250 ms', group: 'Scan', commands: SD, kind: 'int', default: 2000 },
   { flags: '--host-timeout <ms>', description: 'deadline for everything done to one host', group: 'Scan', commands: SD, kind: 'int', default: 30000 },
   { flags: '-c, --concurrency <n>', description: 'connections in flight at most', group: 'Scan', commands: SD, kind: 'int', default: 256 },
   { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },

@@ -143,13 +143,16 @@ export async function sweepHosts(hosts: string[], names: Map<string, string>, o:
   const hostLimit = limiter(Math.max(1, Math.min(hosts.length || 1, Math.ceil(o.concurrency / Math.max(1, o.ports.length)) + 4)));
   const results: HostResult[] = [];
   let done = 0;
+  const connectTimeout = adaptiveTimeout(o.timeoutMs);
 
   const scanOne = async (ip: string): Promise<void> => {
     const hostSignal = AbortSignal.any([AbortSignal.timeout(o.hostTimeoutMs), ...(signal ? [signal] : [])]);
     const errors: HostError[] = [];
     const states = await Promise.all(o.ports.map((port) => conn(async () => {
       await take();
-      return { port, r: await net.connectCheck(ip, port, o.timeoutMs, hostSignal) };
+      const r = await net.connectCheck(ip, port, connectTimeout.current(), hostSignal);
+      if (r.state === 'open' || r.state === 'closed') connectTimeout.sample(r.ms);
+      return { port, r };
     })));
     const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
     for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, code: s.r.code ?? 'ERROR', message: `connect failed (${s.r.code})` });
@@ -185,6 +188,27 @@ export async function sweepHosts(hosts: string[], names: Map<string, string>, o:
     hooks.onHostDone?.(++done, hosts.length, results.length);
   })));
   return results;
+}
+
+/**
+ * Connect deadline that adapts to the network, as nmap's does: once a few handshakes (SYN-ACK or RST)
+ * have been timed, absent hosts are given up on after 10× the 95th-percentile round trip (at least
+ * 250 ms, never more than --timeout). Reads after a connect keep the full --timeout.
+ */
+export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void } {
+  const samples: number[] = [];
+  let cached = max;
+  return {
+    current: () => cached,
+    sample(ms: number) {
+      samples.push(ms);
+      if (samples.length > 256) samples.shift();
+      if (samples.length < 8) return;
+      const sorted = [...samples].sort((a, b) => a - b);
+      const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+      cached = Math.min(max, Math.max(floor, Math.ceil(p95 * 10) + 50));
+    },
+  };
 }
 
 /** Back-compatible TCP-only scan: sweep, then judge each host. */
