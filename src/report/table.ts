@@ -38,7 +38,7 @@ export function renderTable(r: ScanReport, c: Colors, width = 140): string {
   for (const d of r.devices) {
     const id = d.identification;
     t.push([
-      clean(d.ip, 40), clean(brandCell(d), 80), clean(id.maker_name ?? '', 40), clean(id.model ?? '', 60), clean(id.firmware ?? '', 60),
+      clean(d.ip, 40), clean(brandCell(d), 80), clean(id.maker_name ?? '', 40), clean((id.model ?? '') + (id.channels ? ` (${id.channels.total} ch)` : ''), 60), clean(id.firmware ?? '', 60),
       c.paint(VERDICT_STYLE[d.verdict.status], d.verdict.status), clean(strongestEvidence(d), 300),
     ]);
   }
