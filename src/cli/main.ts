@@ -207,9 +207,7 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Pr
 async function runDemo(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
   const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
   const { kb, policy } = loadKnowledge(String(o.policy));
-  const { startLab } = await import('../lab/index.js');
-  let lab;
-  try { lab = await startLab({}); } catch (e) { throw new RunError(`cannot start the simulated lab: ${(e as Error).message}`); }
+  const lab = await startLabSomewhere();
   try {
     note(`Started the simulated lab: ${lab.devices.length} devices on ${lab.targets[0]}–${lab.targets[lab.targets.length - 1]} (loopback only), ports ${lab.portList.join(',')}`);
     note(`Scanning it as: camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}`);
@@ -232,10 +230,22 @@ async function runDemo(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
   }
 }
 
-async function runLab(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+/** Start the lab on 127.77.0.0/24, or on another loopback /24 if that one is busy (another demo, a test run). */
+async function startLabSomewhere() {
   const { startLab } = await import('../lab/index.js');
-  let lab;
-  try { lab = await startLab({}); } catch (e) { throw new RunError(`cannot start the simulated lab: ${(e as Error).message}`); }
+  const subnets = ['127.77.0.0/24', ...Array.from({ length: 4 }, () => `127.77.${100 + Math.floor(Math.random() * 150)}.0/24`)];
+  let last: Error | undefined;
+  for (const subnet of subnets) {
+    try { return await startLab({ subnet }); } catch (e) {
+      last = e as Error;
+      if (!/EADDRINUSE/.test(last.message)) break;
+    }
+  }
+  throw new RunError(`cannot start the simulated lab: ${last?.message ?? 'unknown error'}`);
+}
+
+async function runLab(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+  const lab = await startLabSomewhere();
   const lines = lab.devices.map((d) => `  ${d.ip.padEnd(15)} ${String(d.persona.label ?? d.persona.name).padEnd(40)} ports ${Object.values(d.ports).join(',')}`);
   io.stdout.write(`Simulated camera lab running on loopback (${lab.devices.length} devices):\n${lines.join('\n')}\n\n`
     + `Try:  camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}\n`
