@@ -168,6 +168,8 @@ export interface Identification {
   serial?: string;
   device_type?: DeviceType;
   product?: string;
+  /** Platform/firmware family, e.g. "dahua-oem" for a Dahua firmware built for another label. */
+  platform?: string;
   /** Makers that other evidence pointed to, with their scores: conflicts are shown, not hidden. */
   conflicts: Claim[];
   evidence: Evidence[];

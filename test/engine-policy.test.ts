@@ -73,7 +73,7 @@ describe('engine', () => {
     const id = identify({ ip: '1', http: [{ port: 80, title: 'Amcrest Login' }], rtsp: [{ port: 554, headers: { server: 'Dahua Rtsp Server' } }] }, kb);
     expect(id.brand).toBe('amcrest');
     expect(id.maker).toBe('dahua');
-    expect(id.reasoning.join(' ')).toMatch(/label is Amcrest.*made by Dahua/);
+    expect(id.reasoning.join(' ')).toMatch(/Label Amcrest \(HTTP page title\), but RTSP server header says Dahua built it/);
   });
   it('shows conflicts instead of hiding them', () => {
     const id = identify({ ip: '1', http: [{ port: 80, headers: { 'www-authenticate': 'Digest realm="AXIS_WS_ACCC8E000001"' } }], mac: 'bc:ba:c2:00:00:01' }, kb, () => 'Hangzhou Hikvision Digital Technology Co.,Ltd.');

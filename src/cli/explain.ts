@@ -23,6 +23,7 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   if (id.serial) out.push(`  Serial: ${clean(id.serial, 120)}`);
   if (id.device_type) out.push(`  Device type: ${id.device_type}`);
   if (id.product) out.push(`  Product: ${clean(id.product, 120)}`);
+  if (id.platform) out.push(`  Platform: ${clean(id.platform, 60)}`);
   if (id.channels) out.push(`  Recorder channels: ${id.channels.total} (${id.channels.analog} analog, ${id.channels.ip} IP): up to ${id.channels.total} cameras behind this recorder are not seen directly`);
   for (const r of id.reasoning) out.push(`  ${clean(r, 600)}`);
   out.push('');

@@ -117,7 +117,9 @@ export function identify(rec: ObservationRecord, kb: KnowledgeBase, macVendor?: 
     reasoning.push(`${name(maker)} is the maker: ${kinds.join(', ')} (${top.rules.length} rule${top.rules.length > 1 ? 's' : ''}, combined confidence ${top.score.toFixed(2)}).`);
   }
   if (brand && maker && brand !== maker) {
-    reasoning.push(`The label is ${name(brand)}, but the platform evidence says it was made by ${name(maker)}.`);
+    const labelKinds = [...new Set(evidence.filter((e) => e.extracted.brand === brand).map((e) => describeField(e.field)))];
+    const platformKinds = [...new Set(evidence.filter((e) => e.extracted.maker === maker && e.extracted.brand !== brand).map((e) => describeField(e.field)))];
+    reasoning.push(`Label ${name(brand)}${labelKinds.length ? ` (${labelKinds.join(', ')})` : ''}, but ${platformKinds.length ? platformKinds.join(', ') : 'the platform evidence'} say${platformKinds.length === 1 ? 's' : ''} ${name(maker)} built it.`);
   } else if (brand && !maker) {
     reasoning.push(`Only the brand (${name(brand)}) is known; no evidence shows who built it.`);
   }
@@ -136,6 +138,7 @@ export function identify(rec: ObservationRecord, kb: KnowledgeBase, macVendor?: 
     brand, brand_name: name(brand),
     model: best(evidence, 'model', fromMaker), firmware: best(evidence, 'firmware', fromMaker),
     serial: best(evidence, 'serial', fromMaker), device_type: deviceType, product,
+    ...(best(evidence, 'platform', fromMaker) ? { platform: best(evidence, 'platform', fromMaker) } : {}),
     conflicts, evidence, reasoning, ...(channels ? { channels } : {}),
   };
 }
