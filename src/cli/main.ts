@@ -102,7 +102,7 @@ function emit(io: Io, o: Opts, report: ScanReport): void {
 function scanOptions(o: Opts, ports: number[]): ScanOptions {
   return {
     ports, timeoutMs: o.timeout as number, hostTimeoutMs: o.hostTimeout as number, concurrency: Math.max(1, o.concurrency as number),
-    rate: o.rate as number, maxBytes: Math.max(1024, o.maxBytes as number), userAgent: `camsweep/${VERSION}`,
+    rate: o.rate as number, maxBytes: Math.max(1024, o.maxBytes as number), userAgent: `camsweep/${VERSION}`, ping: o.ping !== false,
   };
 }
 
@@ -191,14 +191,16 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Pr
   for (const line of describePlan(plan)) note(`  ${line}`);
   const started = new Date();
   const rt = plan.protocols.some((p) => p !== 'tcp') ? await discoveryRuntime(passive, (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }) : undefined;
-  const { devices, warnings: w } = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
+  const { devices, warnings: w, stats } = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
   warnings.push(...w);
+  note(`Done in ${(stats.duration_ms / 1000).toFixed(1)} s${stats.tcp_ms !== undefined ? `; TCP sweep ${(stats.tcp_ms / 1000).toFixed(1)} s` : ''}${stats.discovery_ms ? `; discovery ${Object.entries(stats.discovery_ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}` : ''}`);
   for (const x of w) note(`warning: ${x}`);
   if (signal.aborted) warnings.push('scan interrupted; results are partial');
   const report = buildReport({
     command: 'scan', started, finished: new Date(), targets: specs.map((s) => s.text), policy, devices, hostsScanned: resolved.hosts.length, warnings,
     options: { ports, protocols: plan.protocols, passive, listen_time_ms: plan.listenMs, interfaces: plan.interfaces.map((i) => i.name),
       timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: o.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
+    stats,
   });
   emit(io, o, report);
   return failOnExit(devices, String(o.failOn));

@@ -27,6 +27,9 @@ export interface SessionSpec {
 }
 
 export const DEFAULT_ROUNDS = 3;
+/** Unicast probes in flight at once, and how long one send may hold its slot. */
+export const UNICAST_WINDOW = 64;
+export const UNICAST_SEND_WAIT_MS = 250;
 
 /** Resolves after `ms` or as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -121,14 +124,21 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
     };
     const unicastLoop = async () => {
       if (!uni) return;
+      // A send to an absent host can sit in the kernel until ARP fails (~3 s): never wait on one send.
+      // Keep a window of sends in flight, and stop waiting for any single one after 250 ms.
+      const inflight = new Set<Promise<void>>();
       for (const host of targets) {
-        if (ctx.signal.aborted) return;
+        if (ctx.signal.aborted) break;
         for (const p of spec.unicast(host)) {
           await ctx.rate();
-          if (ctx.signal.aborted) return;
-          await send(uni, p, spec.port, host);
+          if (ctx.signal.aborted) break;
+          const t: Promise<void> = Promise.race([send(uni, p, spec.port, host), sleep(UNICAST_SEND_WAIT_MS, ctx.signal)])
+            .finally(() => inflight.delete(t));
+          inflight.add(t);
+          if (inflight.size >= UNICAST_WINDOW) await Promise.race(inflight);
         }
       }
+      await Promise.all(inflight);
     };
     await Promise.all([multicastLoop(), unicastLoop()]);
     if (sockets.length) await sleep(ctx.listenMs, ctx.signal);

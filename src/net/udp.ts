@@ -90,6 +90,9 @@ async function openSocket(opts: UdpSocketOptions, signal: AbortSignal): Promise<
   const s = new DgramSocket(sock, Math.min(opts.maxDatagram ?? MAX_DATAGRAM, 65536), port);
   try {
     setRecvBuffer(sock, opts.recvBufferSize ?? RECV_BUFFER);
+    // Unicast probes to hosts that are not there wait in the kernel's neighbour queue (charged to this
+    // socket) until ARP gives up, ~3 s; a roomy send buffer keeps them from blocking the next sends.
+    try { sock.setSendBufferSize(4 * 1024 * 1024); } catch { /* keep the default */ }
     if (opts.ttl !== undefined) sock.setMulticastTTL(Math.max(1, Math.min(255, Math.trunc(opts.ttl))));
     if (opts.multicastInterface) sock.setMulticastInterface(opts.multicastInterface);
   } catch (e) {

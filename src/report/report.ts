@@ -11,7 +11,7 @@ export function summarise(devices: DeviceReport[], hostsScanned: number): ScanRe
 
 export function buildReport(a: {
   command: string; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
-  devices: DeviceReport[]; hostsScanned: number; warnings: string[];
+  devices: DeviceReport[]; hostsScanned: number; warnings: string[]; stats?: ScanReport['stats'];
 }): ScanReport {
   return {
     schema_version: SCHEMA_VERSION,
@@ -25,5 +25,6 @@ export function buildReport(a: {
     devices: a.devices,
     summary: summarise(a.devices, a.hostsScanned),
     warnings: a.warnings,
+    ...(a.stats ? { stats: a.stats } : {}),
   };
 }

@@ -22,6 +22,10 @@ export function mergeRecord(into: ObservationRecord, add: Partial<ObservationRec
       (into as unknown as Record<string, unknown>)[k] = merged;
     }
   }
+  for (const [k, v] of Object.entries(add)) {
+    // Protocol-specific extras (x_onvif: what the ONVIF follow-up calls got) are kept, first one wins.
+    if (k.startsWith('x_') && v !== undefined && (into as unknown as Record<string, unknown>)[k] === undefined) (into as unknown as Record<string, unknown>)[k] = v;
+  }
   if (add.mac && !into.mac) into.mac = add.mac;
   if (add.hostname && !into.hostname) into.hostname = add.hostname;
   if (add.open_ports?.length) into.open_ports = [...new Set([...(into.open_ports ?? []), ...add.open_ports])].sort((a, b) => a - b);

@@ -29,6 +29,8 @@ export interface ScanOptions {
   rate: number;
   maxBytes: number;
   userAgent: string;
+  /** Host discovery first (default true): skip hosts that answer none of the first ports. */
+  ping?: boolean;
   probes?: Probe[];
   net?: NetApi;
 }
@@ -140,7 +142,10 @@ export async function sweepHosts(hosts: string[], names: Map<string, string>, o:
   const probeList = o.probes ?? Object.values(registry);
   const conn = limiter(Math.max(1, o.concurrency));
   const take = rateLimiter(o.rate);
-  const hostLimit = limiter(Math.max(1, Math.min(hosts.length || 1, Math.ceil(o.concurrency / Math.max(1, o.ports.length)) + 4)));
+  const ping = o.ping !== false && o.ports.length > LIVENESS_PORTS;
+  const perHost = ping ? LIVENESS_PORTS : Math.max(1, o.ports.length);
+  const hostLimit = limiter(Math.max(1, Math.min(hosts.length || 1, Math.ceil(o.concurrency / perHost) + 4)));
+  const livenessPorts = ping ? pickLivenessPorts(o.ports) : [];
   const results: HostResult[] = [];
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
@@ -148,12 +153,19 @@ export async function sweepHosts(hosts: string[], names: Map<string, string>, o:
   const scanOne = async (ip: string): Promise<void> => {
     const hostSignal = AbortSignal.any([AbortSignal.timeout(o.hostTimeoutMs), ...(signal ? [signal] : [])]);
     const errors: HostError[] = [];
-    const states = await Promise.all(o.ports.map((port) => conn(async () => {
+    const check = (ports: number[]) => Promise.all(ports.map((port) => conn(async () => {
       await take();
       const r = await net.connectCheck(ip, port, connectTimeout.current(), hostSignal);
       if (r.state === 'open' || r.state === 'closed') connectTimeout.sample(r.ms);
       return { port, r };
     })));
+    let states = await check(ping ? livenessPorts : o.ports);
+    if (ping) {
+      // Host discovery, as nmap does by default: a host that answers none of the first ports (no
+      // SYN-ACK, no RST) is taken as down and its other ports are not tried. --no-ping sweeps all.
+      if (!states.some((x) => x.r.state === 'open' || x.r.state === 'closed')) return;
+      states = [...states, ...(await check(o.ports.filter((p) => !livenessPorts.includes(p))))];
+    }
     const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
     for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, code: s.r.code ?? 'ERROR', message: `connect failed (${s.r.code})` });
     if (open.length === 0) return;
@@ -190,6 +202,16 @@ export async function sweepHosts(hosts: string[], names: Map<string, string>, o:
   return results;
 }
 
+/** Ports tried first on every host to tell whether it is there at all. */
+export const LIVENESS_PORTS = 2;
+const LIVENESS_PREFERENCE = [80, 554, 443, 8080, 8000, 8443, 8554, 37777];
+
+/** The ports used for host discovery: the most commonly open camera ports among those requested. */
+export function pickLivenessPorts(ports: readonly number[], n = LIVENESS_PORTS): number[] {
+  const pref = LIVENESS_PREFERENCE.filter((p) => ports.includes(p));
+  return [...pref, ...ports.filter((p) => !pref.includes(p))].slice(0, n);
+}
+
 /**
  * Connect deadline that adapts to the network, as nmap's does: once a few handshakes (SYN-ACK or RST)
  * have been timed, absent hosts are given up on after 10× the 95th-percentile round trip (at least
@@ -197,7 +219,8 @@ export async function sweepHosts(hosts: string[], names: Map<string, string>, o:
  */
 export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void } {
   const samples: number[] = [];
-  let cached = max;
+  // Until round trips have been measured, start like nmap (1 s initial RTT timeout), capped by --timeout.
+  let cached = Math.min(max, 1000);
   return {
     current: () => cached,
     sample(ms: number) {
@@ -227,10 +250,11 @@ export interface DiscoveryRuntime {
 }
 
 /** Run every selected discovery module at once; a module that fails is reported, never fatal. */
-export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?: AbortSignal): Promise<{ sightings: Sighting[]; errors: string[] }> {
+export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?: AbortSignal): Promise<{ sightings: Sighting[]; errors: string[]; ms: Record<string, number> }> {
   const names = plan.protocols.filter((p): p is DiscoveryName => p !== 'tcp');
   const sightings: Sighting[] = [];
   const errors: string[] = [];
+  const ms: Record<string, number> = {};
   const ac = new AbortController();
   const all = AbortSignal.any([ac.signal, ...(signal ? [signal] : [])]);
   const ctx: DiscoveryContext = {
@@ -244,18 +268,27 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?
     await Promise.all(names.map(async (n) => {
       const m = rt.modules[n];
       if (!m) { errors.push(`${n}: no such discovery module`); return; }
+      const t0 = performance.now();
       try { await m.run(ctx, (s) => sightings.push(s)); } catch (e) { errors.push(`${n}: ${String((e as Error)?.message ?? e).slice(0, 200)}`); }
+      ms[n] = Math.round(performance.now() - t0);
     }));
   } finally { clearTimeout(hard); }
-  return { sightings, errors };
+  return { sightings, errors, ms };
 }
 
 /** Apply a plan: discovery and TCP sweep together, merged per physical device, judged. */
-export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<{ devices: DeviceReport[]; warnings: string[] }> {
+export interface ScanStats { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number }
+
+export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<{ devices: DeviceReport[]; warnings: string[]; stats: ScanStats }> {
   const warnings: string[] = [];
-  const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, signal) : Promise.resolve({ sightings: [] as Sighting[], errors: [] as string[] });
-  const tcp = plan.protocols.includes('tcp') ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, signal) : Promise.resolve([] as HostResult[]);
-  const [d, t] = await Promise.all([disc, tcp]);
+  const t0 = performance.now();
+  let tcpMs: number | undefined;
+  const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, signal) : Promise.resolve(undefined);
+  const tcp = plan.protocols.includes('tcp')
+    ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, signal).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+    : Promise.resolve([] as HostResult[]);
+  const [dd, t] = await Promise.all([disc, tcp]);
+  const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], ms: undefined };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
   const targetSet = new Set(plan.hosts.length ? plan.hosts : plan.unicastTargets);
   let sightings = d.sightings;
@@ -279,5 +312,6 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     hooks.onDevice?.(dev);
     return dev;
   });
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings };
+  const stats: ScanStats = { duration_ms: Math.round(performance.now() - t0), ...(tcpMs !== undefined ? { tcp_ms: tcpMs } : {}), ...(d.ms ? { discovery_ms: d.ms } : {}), sightings: d.sightings.length };
+  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats };
 }
