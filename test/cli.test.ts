@@ -182,3 +182,26 @@ describe('local-subnet guard used by the test harness', () => {
     expect(r.stderr).toMatch(/CAMSWEEP_FORBID_LOCAL_SUBNETS/);
   });
 });
+
+describe('exit code 3 and interface errors', () => {
+  it('exits 3 when the output file cannot be written', async () => {
+    const r = await runCli(['identify', '-', '-o', '/nonexistent-dir/out.json', '--fail-on', 'never'], { input: '{"ip":"10.0.0.1"}\n' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^camsweep: error: cannot write \/nonexistent-dir\/out\.json: ENOENT/);
+  });
+  it('rejects an unknown --interface with the known ones, exit 2', async () => {
+    const r = await runCli(['scan', '127.0.0.1', '-p', '9', '--interface', 'nosuchif0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown interface nosuchif0 \(IPv4 interfaces here: /);
+  });
+  it('rejects an unknown protocol and a bad credentials file', async () => {
+    const a = await runCli(['scan', '127.0.0.1', '--protocols', 'onvif,telnet']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/unknown protocol "telnet"/);
+    const f = path.join(tmp, 'creds.yaml');
+    writeFileSync(f, '- { username: admin }\n');
+    const b = await runCli(['scan', '127.0.0.1', '-p', '9', '--credentials', f]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/creds\.yaml: entry 1 needs "username" and "password"/);
+  });
+});
