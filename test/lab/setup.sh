@@ -49,10 +49,10 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
 
-# Belt and braces: nothing the install brought may be running in this (the host) namespace.
+# Belt and braces: nothing the install brought may be running in this script's (the host) namespace.
 for d in avahi-daemon miniupnpd minissdpd wsdd; do
   for pid in $(pgrep -x "$d" 2>/dev/null || true); do
-    if [ "$(readlink /proc/$pid/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+    if [ "$(readlink /proc/$pid/ns/net)" = "$(readlink /proc/$$/ns/net)" ]; then
       echo "lab setup: $d (pid $pid) was started in the host namespace; stopping it" >&2
       kill "$pid" || true
     fi
