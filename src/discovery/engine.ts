@@ -5,18 +5,28 @@
 //    ctx.listenMs after the last send.
 //  - passive: bind the well-known port with SO_REUSEADDR, join the group on every interface, send
 //    nothing, listen ctx.listenMs.
+//  - IPv6: on every chosen interface with an IPv6 link-local address (IPv6 up), a second socket
+//    (udp6, IPv6-only, IPV6_MULTICAST_IF = that interface) sends the same multicast payloads to the
+//    module's `group6` scoped to the interface (ff02::c%eth0); passive mode also joins `group6` there.
+//    Link-local sources are handed to the module with their zone (fe80::…%eth0), whether or not the OS
+//    reported it, and safeEmit() fills `mac` from an EUI-64 interface id (RFC 4291 app. A).
 // Modules give payload builders and a message handler; the engine owns the sockets and closes them.
 import { setMaxListeners } from 'node:events';
-import type { DiscoveryContext, UdpMessage, UdpSocket, Sighting } from './types.js';
+import { macFromEui64 } from '../net/neighbours.js';
+import type { DiscoveryContext, NetIface, UdpMessage, UdpSocket, Sighting } from './types.js';
 
 export interface SessionSpec {
   /** Destination (active) / bound (passive) port. */
   port: number;
   group: string;
+  /** IPv6 link-scope group (ff02::c, ff02::fb), used on interfaces where IPv6 is up; none for SADP/DHIP. */
+  group6?: string;
   /** Multicast TTL for sends. */
   ttl: number;
   /** Payloads for one multicast round (called once per round so message ids can be fresh). */
   multicast(): Buffer[];
+  /** Payloads for one round to `group6`, when they differ from the IPv4 ones (SSDP's HOST header); default: the same. */
+  multicast6?(): Buffer[];
   /** Payloads for one unicast host. */
   unicast(host: string): Buffer[];
   /** Multicast rounds (default 3). */
@@ -49,6 +59,21 @@ function jitter(): number {
   return 50 + Math.floor(Math.random() * 200);
 }
 
+/** True for an IPv6 link-local address (fe80::/10), with or without a zone. */
+export function isLinkLocal6(ip: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(ip);
+}
+
+/** `ip` with the zone `scope` appended when it is IPv6 link-local and carries none (rinfo may omit it). */
+export function withZone(ip: string, scope: string | undefined): string {
+  return scope && isLinkLocal6(ip) && !ip.includes('%') ? `${ip}%${scope}` : ip;
+}
+
+/** Interfaces of the context on which IPv6 multicast goes (an IPv6 link-local address and a zone). */
+export function ipv6Interfaces(ifaces: readonly NetIface[]): Array<NetIface & { scopeId: string }> {
+  return ifaces.filter((i): i is NetIface & { scopeId: string } => !!i.ipv6LinkLocal && !!i.scopeId);
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }
@@ -69,15 +94,15 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
   // Every socket, sleep and follow-up request listens on the one signal: lift Node's leak warning.
   try { setMaxListeners(1024, ctx.signal); } catch { /* not an EventTarget we can tune */ }
   const sockets: UdpSocket[] = [];
-  const attach = (s: UdpSocket) => {
+  const attach = (s: UdpSocket, zone?: string) => {
     sockets.push(s);
     for (const w of s.warnings ?? []) log(w);
-    s.onMessage((m) => spec.onMessage(m, s));
+    s.onMessage((m) => spec.onMessage(zone ? { ...m, address: withZone(m.address, zone) } : m, s));
   };
-  const open = async (what: string, o: Parameters<DiscoveryContext['udp']['open']>[0]): Promise<UdpSocket | undefined> => {
+  const open = async (what: string, o: Parameters<DiscoveryContext['udp']['open']>[0], zone?: string): Promise<UdpSocket | undefined> => {
     try {
       const s = await ctx.udp.open(o, ctx.signal);
-      attach(s);
+      attach(s, zone);
       return s;
     } catch (e) {
       log(`cannot open ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -94,17 +119,30 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
 
   try {
     if (ctx.signal.aborted) return;
+    const v6 = spec.group6 ? ipv6Interfaces(ctx.interfaces) : [];
     if (ctx.passive) {
       const join = ctx.interfaces.map((i) => ({ group: spec.group, iface: i.address }));
       const s = await open(`listener on port ${spec.port}`, { port: spec.port, reuseAddr: true, join });
-      if (s) await sleep(ctx.listenMs, ctx.signal);
+      // One IPv6 listener per interface, so a link-local sender's zone is known even when the OS omits it.
+      let s6 = 0;
+      for (const i of v6) {
+        const l = await open(`IPv6 listener on ${i.name} port ${spec.port}`, {
+          family: 'udp6', port: spec.port, reuseAddr: true, join: [{ group: spec.group6!, iface: `::%${i.scopeId}` }],
+        }, i.scopeId);
+        if (l) s6++;
+      }
+      if (s || s6) await sleep(ctx.listenMs, ctx.signal);
       return;
     }
 
-    const mcast: UdpSocket[] = [];
+    const mcast: Array<{ s: UdpSocket; group: string; v6: boolean }> = [];
     for (const i of ctx.interfaces) {
       const s = await open(`socket on ${i.name} (${i.address})`, { port: 0, multicastInterface: i.address, ttl: spec.ttl });
-      if (s) mcast.push(s);
+      if (s) mcast.push({ s, group: spec.group, v6: false });
+    }
+    for (const i of v6) {
+      const s = await open(`IPv6 socket on ${i.name} (${i.ipv6LinkLocal})`, { family: 'udp6', port: 0, multicastInterface: `::%${i.scopeId}`, ttl: spec.ttl }, i.scopeId);
+      if (s) mcast.push({ s, group: `${spec.group6!}%${i.scopeId}`, v6: true });
     }
     if (spec.listenWellKnown && ctx.interfaces.length) {
       await open(`listener on port ${spec.port}`, {
@@ -119,7 +157,8 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
       for (let r = 0; r < rounds && mcast.length && !ctx.signal.aborted; r++) {
         if (r > 0) await sleep(jitter(), ctx.signal);
         const payloads = spec.multicast();
-        await Promise.all(mcast.map(async (s) => { for (const p of payloads) await send(s, p, spec.port, spec.group); }));
+        const payloads6 = mcast.some((m) => m.v6) ? (spec.multicast6?.() ?? payloads) : [];
+        await Promise.all(mcast.map(async ({ s, group, v6: six }) => { for (const p of six ? payloads6 : payloads) await send(s, p, spec.port, group); }));
       }
     };
     const unicastLoop = async () => {
@@ -163,6 +202,11 @@ export class Pending {
 
 /** Emit, never letting a consumer's exception escape into a socket handler. */
 export function safeEmit(ctx: DiscoveryContext, emit: (s: Sighting) => void, s: Sighting): void {
+  if (!s.mac && s.ip.includes(':')) {
+    // An IPv6 source whose interface id is EUI-64 names the NIC's MAC (not for privacy/stable-privacy ids).
+    const mac = macFromEui64(s.ip);
+    if (mac) s.mac = mac;
+  }
   try {
     emit(s);
   } catch (e) {

@@ -7,7 +7,7 @@
 // Passive mode: bind 5353 (reuseAddr), join the group, keep unsolicited responses, ask nothing.
 import { randomInt } from 'node:crypto';
 import {
-  DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_PORT, MDNS_SERVICE_TYPES, buildQuery, parseMdns, type MdnsService, type QueryType,
+  DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_MULTICAST_V6, MDNS_PORT, MDNS_SERVICE_TYPES, buildQuery, parseMdns, type MdnsService, type QueryType,
 } from '../protocols/mdns.js';
 import { normalizeMac } from '../net/neighbours.js';
 import { nowIso, runSession, safeEmit } from './engine.js';
@@ -17,7 +17,7 @@ import type { MdnsObservation } from '../types.js';
 const MAX_SERVICES_PER_HOST = 64;
 const MAX_FOLLOWUP_NAMES = 16;
 
-interface HostState {
+export interface HostState {
   services: Map<string, MdnsService>;
   types: Set<string>;
   addrs: Map<string, string[]>;
@@ -37,6 +37,30 @@ function mergeService(st: HostState, s: MdnsService): void {
   if (cur.port === undefined && s.port !== undefined) cur.port = s.port;
   if (Object.keys(cur.txt).length === 0 && Object.keys(s.txt).length) cur.txt = { ...s.txt };
   for (const a of s.addresses) if (!cur.addresses.includes(a) && cur.addresses.length < 16) cur.addresses.push(a);
+}
+
+const bare = (a: string) => a.toLowerCase().replace(/%.*$/, '');
+
+/**
+ * The responder's other addresses, from the A/AAAA records of its own host names (the SRV targets of its
+ * services): only host names whose addresses include the address that answered, so a proxy answering
+ * for another host (Bonjour Sleep Proxy, a reflector) does not make the two one device. Link-local ones
+ * take the responder's zone when it has one.
+ */
+export function ownAddresses(ip: string, st: Pick<HostState, 'services' | 'addrs'>): string[] {
+  const self = bare(ip);
+  const zone = /%(.+)$/.exec(ip)?.[1];
+  const out = new Set<string>();
+  const hostsOf = new Set([...st.services.values()].map((s) => lc(s.host)).filter(Boolean));
+  for (const h of hostsOf) {
+    const list = [...(st.addrs.get(h) ?? []), ...[...st.services.values()].filter((s) => lc(s.host) === h).flatMap((s) => s.addresses)];
+    if (!list.some((a) => bare(a) === self)) continue;
+    for (const a of list) {
+      if (bare(a) === self || out.size >= 16) continue;
+      out.add(zone && /^fe[89ab][0-9a-f]:/i.test(a) && !a.includes('%') ? `${a.toLowerCase()}%${zone}` : a.toLowerCase());
+    }
+  }
+  return [...out];
 }
 
 export const mdns: DiscoveryModule = {
@@ -59,7 +83,7 @@ export const mdns: DiscoveryModule = {
       })();
     };
     await runSession(ctx, 'mdns', {
-      port: MDNS_PORT, group: MDNS_MULTICAST_V4, ttl: 255, multicast: browse, unicast: browse,
+      port: MDNS_PORT, group: MDNS_MULTICAST_V4, group6: MDNS_MULTICAST_V6, ttl: 255, multicast: browse, unicast: browse,
       onMessage(m, sock) {
         const msg = parseMdns(m.data);
         if (!msg || !msg.isResponse) return;
@@ -100,6 +124,8 @@ export const mdns: DiscoveryModule = {
       const s: Sighting = { protocol: 'mdns', ip, record: { mdns: list }, at: nowIso() };
       if (hostname) s.record.hostname = hostname;
       if (mac) s.mac = mac;
+      const aliases = ownAddresses(ip, st);
+      if (aliases.length) s.aliases = aliases;
       safeEmit(ctx, emit, s);
     }
   },

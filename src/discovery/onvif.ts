@@ -8,13 +8,13 @@
 // no follow-ups (they would send).
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  WSD_MULTICAST_V4, WSD_PORT, buildGetDeviceInformation, buildGetServices, buildGetSystemDateAndTime, buildProbe, looksOnvif,
+  WSD_MULTICAST_V4, WSD_MULTICAST_V6, WSD_PORT, buildGetDeviceInformation, buildGetServices, buildGetSystemDateAndTime, buildProbe, looksOnvif,
   normalizeMessageId, parseDeviceInformation, parseGetServices, parseSoapFault, parseSystemDateAndTime, parseWsdMessage,
   scopesToIdentity, toOnvifObservation, type DeviceInformation, type OnvifService, type ProbeTypes, type WsdMatch,
 } from '../protocols/wsdiscovery.js';
 import { HTTP_MAX } from '../protocols/common.js';
 import { digestAuthorization, parseDigestChallenges } from './digest.js';
-import { Pending, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
+import { Pending, isLinkLocal6, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
 import type { DiscoveryContext, DiscoveryModule, HttpFetchResult, Sighting } from './types.js';
 
 /** Probe variants: ONVIF cameras (NVT), ONVIF devices (NVRs list only tds:Device), wsdd/Windows (wsdp:Device), untyped. */
@@ -125,7 +125,8 @@ async function describe(ctx: DiscoveryContext, ip: string, m: WsdMatch, kind: st
     info = f.info;
     skew = f.skew;
     extra = { ...f.extra, seen_as: kind };
-  } else if (m.xaddrs.length && !xaddr) {
+  } else if (m.xaddrs.length && !xaddr && !isLinkLocal6(ip)) {
+    // (An IPv6 link-local responder's XAddrs are usually its IPv4 ones: its IPv4 sighting makes the calls.)
     ctx.log(`onvif: ${ip}: no XAddr on the responding host (${m.xaddrs[0].slice(0, 80)}); not contacted`);
   }
   const s: Sighting = { protocol: 'onvif', ip, record: { onvif: toOnvifObservation(m, info ?? null, skew) }, at: nowIso() };
@@ -150,7 +151,7 @@ export const onvif: DiscoveryModule = {
       return buildProbe({ messageId, types });
     });
     await runSession(ctx, 'onvif', {
-      port: WSD_PORT, group: WSD_MULTICAST_V4, ttl: 1, multicast: probes, unicast: probes,
+      port: WSD_PORT, group: WSD_MULTICAST_V4, group6: WSD_MULTICAST_V6, ttl: 1, multicast: probes, unicast: probes,
       onMessage(msg) {
         const w = parseWsdMessage(msg.data);
         if (!w || w.kind === 'probe' || w.kind === 'fault') return;

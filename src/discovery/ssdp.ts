@@ -4,10 +4,10 @@
 // ssdp:alive announcements (no description fetch: that would send).
 import { HTTP_MAX } from '../protocols/common.js';
 import {
-  SSDP_MULTICAST_V4, SSDP_PORT, SSDP_SEARCH_TARGETS, buildMSearch, parseDeviceDescription, parseSsdp, toUpnpObservation,
+  SSDP_MULTICAST_V4, SSDP_MULTICAST_V6_LINK, SSDP_PORT, SSDP_SEARCH_TARGETS, buildMSearch, parseDeviceDescription, parseSsdp, toUpnpObservation,
   type SsdpMessage, type UpnpDescription,
 } from '../protocols/ssdp.js';
-import { Pending, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
+import { Pending, isLinkLocal6, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
 import type { DiscoveryContext, DiscoveryModule, Sighting } from './types.js';
 
 /** "uuid:abc::upnp:rootdevice" -> "uuid:abc". */
@@ -35,7 +35,7 @@ async function describe(ctx: DiscoveryContext, ip: string, msg: SsdpMessage, fet
         fetched.set(msg.location, p);
       }
       desc = await p;
-    } else {
+    } else if (!isLinkLocal6(ip)) {
       ctx.log(`ssdp: ${ip}: LOCATION ${msg.location.slice(0, 120)} is not on the responding host; not fetched`);
     }
   }
@@ -54,9 +54,11 @@ export const ssdp: DiscoveryModule = {
     const fetched = new Map<string, Promise<UpnpDescription | null>>();
     const pending = new Pending();
     const multicast = () => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, mx: 2, userAgent: ctx.userAgent }));
+    // UDA 1.1 §1.3.2: over IPv6 the HOST header names the link-local group.
+    const multicast6 = () => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, mx: 2, host: `[${SSDP_MULTICAST_V6_LINK.toUpperCase()}]:${SSDP_PORT}`, userAgent: ctx.userAgent }));
     const unicast = (host: string) => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, host: `${host}:${SSDP_PORT}`, unicast: true, userAgent: ctx.userAgent }));
     await runSession(ctx, 'ssdp', {
-      port: SSDP_PORT, group: SSDP_MULTICAST_V4, ttl: 2, multicast, unicast,
+      port: SSDP_PORT, group: SSDP_MULTICAST_V4, group6: SSDP_MULTICAST_V6_LINK, ttl: 2, multicast, multicast6, unicast,
       onMessage(m) {
         const msg = parseSsdp(m.data);
         if (!msg) return;

@@ -15,19 +15,25 @@ export interface NetIface {
   mac?: string;
   /** Has the MULTICAST flag and is up (from /sys/class/net/<name>/flags where available). */
   multicast: boolean;
+  /** The interface's IPv6 link-local address (fe80::…, no scope) when IPv6 is up on it. */
+  ipv6LinkLocal?: string;
+  /** IPv6 zone of the interface: its name (Linux, macOS) or its index (Windows), as in `ff02::c%<scopeId>`. */
+  scopeId?: string;
 }
 
 export interface UdpMessage { data: Buffer; address: string; port: number }
 
 export interface UdpSocketOptions {
-  /** Local address to bind (default 0.0.0.0). */
+  /** Address family (default: udp6 when bindAddress is an IPv6 address, else udp4). udp6 sockets are IPv6-only. */
+  family?: 'udp4' | 'udp6';
+  /** Local address to bind (default 0.0.0.0, or :: for udp6). */
   bindAddress?: string;
   /** Local port (default 0 = ephemeral). */
   port?: number;
   reuseAddr?: boolean;
-  /** Outgoing multicast interface address. */
+  /** Outgoing multicast interface address (IPv4), or `::%<scope>` for udp6. */
   multicastInterface?: string;
-  /** Multicast groups to join, each on an interface address. */
+  /** Multicast groups to join, each on an interface address (IPv4) or `::%<scope>` (udp6). */
   join?: Array<{ group: string; iface?: string }>;
   ttl?: number;
   /** Receive buffer (a busy LAN answering at once overflows the default). */
@@ -84,8 +90,12 @@ export interface DiscoveryContext {
 /** One device as one protocol saw it. Merged into devices by MAC, then serial, then endpoint, then IP. */
 export interface Sighting {
   protocol: DiscoveryName;
+  /** The address that answered: IPv4, or IPv6 (link-local with its zone, e.g. fe80::1%eth0). */
   ip: string;
+  /** From a protocol field, or from the EUI-64 interface id of an IPv6 source address. */
   mac?: string;
+  /** Other addresses the device itself says are its own (mDNS A/AAAA records of its host name, listing `ip`). */
+  aliases?: string[];
   serial?: string;
   /** ONVIF endpoint reference or UPnP UDN. */
   endpoint?: string;

@@ -21,6 +21,8 @@ export interface ListOptions {
   networkInterfaces?: () => NodeJS.Dict<os.NetworkInterfaceInfo[]>;
   /** Replaceable for tests: interface flags (IFF_*) or undefined when unknown. */
   readFlags?: (name: string) => number | undefined;
+  /** Replaceable for tests: decides the IPv6 zone form (index on Windows, name elsewhere). */
+  platform?: NodeJS.Platform;
 }
 
 function sysFlags(name: string): number | undefined {
@@ -48,14 +50,25 @@ export function networkCidr(address: string, netmask: string): string {
   return `${a.map((x, i) => x & m[i]).join('.')}/${prefixLen(netmask)}`;
 }
 
-/** Every IPv4 address of every interface (loopback included), as NetIface. `cidr` is the network, e.g. 192.168.1.0/24. */
+/** The first IPv6 link-local (fe80::/10) address of an interface's list, without any zone. */
+function linkLocal(addrs: os.NetworkInterfaceInfo[]): os.NetworkInterfaceInfo | undefined {
+  return addrs.find((a) => a.family === 'IPv6' && /^fe[89ab][0-9a-f]:/i.test(a.address) && !a.internal);
+}
+
+/**
+ * Every IPv4 address of every interface (loopback included), as NetIface. `cidr` is the network, e.g.
+ * 192.168.1.0/24. When the interface also has an IPv6 link-local address (IPv6 is up on it),
+ * `ipv6LinkLocal` and `scopeId` (the zone for ff02::…%<scopeId>) are set.
+ */
 export function listInterfaces(opts: ListOptions = {}): NetIface[] {
   const all = (opts.networkInterfaces ?? os.networkInterfaces)();
   const readFlags = opts.readFlags ?? sysFlags;
+  const platform = opts.platform ?? process.platform;
   const out: NetIface[] = [];
   for (const [name, addrs] of Object.entries(all)) {
     if (!addrs) continue;
     const flags = readFlags(name);
+    const ll = linkLocal(addrs);
     for (const a of addrs) {
       if (a.family !== 'IPv4') continue;
       const iface: NetIface = {
@@ -64,6 +77,11 @@ export function listInterfaces(opts: ListOptions = {}): NetIface[] {
         multicast: flags === undefined ? !a.internal : (flags & IFF_UP) !== 0 && (flags & IFF_MULTICAST) !== 0,
       };
       if (a.mac && a.mac !== '00:00:00:00:00:00') iface.mac = a.mac.toUpperCase();
+      if (ll) {
+        iface.ipv6LinkLocal = ll.address.replace(/%.*$/, '').toLowerCase();
+        // Windows zones are interface indexes; elsewhere the name is the zone (if_nametoindex).
+        iface.scopeId = platform === 'win32' ? String(ll.scopeid ?? '') || name : name;
+      }
       out.push(iface);
     }
   }

@@ -71,17 +71,24 @@ function setRecvBuffer(sock: dgram.Socket, want: number): number {
   return 0;
 }
 
+/** udp6 when asked for, or when the bind address is an IPv6 one. */
+export function socketFamily(opts: UdpSocketOptions): 'udp4' | 'udp6' {
+  return opts.family ?? (opts.bindAddress?.includes(':') ? 'udp6' : 'udp4');
+}
+
 /**
- * Open one IPv4 UDP socket. Rejects when the bind fails, or when groups were asked for and not one
+ * Open one UDP socket (IPv4, or IPv6-only for udp6: an IPv6 socket never also gets the IPv4 traffic of
+ * the same port). Rejects when the bind fails, or when groups were asked for and not one
  * could be joined; a partial join failure is listed in the socket's `warnings`.
  */
 async function openSocket(opts: UdpSocketOptions, signal: AbortSignal): Promise<UdpSocket & { warnings: string[] }> {
   if (signal.aborted) throw new Error('aborted');
-  const sock = dgram.createSocket({ type: 'udp4', reuseAddr: !!opts.reuseAddr });
+  const type = socketFamily(opts);
+  const sock = dgram.createSocket({ type, reuseAddr: !!opts.reuseAddr, ...(type === 'udp6' ? { ipv6Only: true } : {}) });
   // Until the wrapper takes over, never let a socket error escape.
   sock.on('error', () => { /* reported through send() rejections and bind() */ });
   try {
-    await bind(sock, opts.port ?? 0, opts.bindAddress ?? '0.0.0.0');
+    await bind(sock, opts.port ?? 0, opts.bindAddress ?? (type === 'udp6' ? '::' : '0.0.0.0'));
   } catch (e) {
     try { sock.close(); } catch { /* not bound */ }
     throw e;

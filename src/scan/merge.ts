@@ -41,6 +41,8 @@ export interface Seen {
   mac?: string;
   serial?: string;
   endpoint?: string;
+  /** Other addresses the device says are its own (e.g. mDNS A/AAAA of its host name): they join like `ip`. */
+  aliases?: string[];
   record: Partial<ObservationRecord>;
 }
 
@@ -56,12 +58,17 @@ function normSerial(s?: string): string | undefined {
   return t && t.length >= 6 && !/^0+$/.test(t) ? t : undefined;
 }
 
+/** Key of an address for joining: lower case, IPv6 zone dropped (fe80::1%eth0 and fe80::1 are one address). */
+export function ipKey(ip: string): string {
+  return ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+}
+
 /**
- * One device per physical device: sightings sharing a MAC, else a serial, else an endpoint reference,
- * else an IP are the same device (transitively). Every address and every protocol is kept; the record
- * lists which protocols saw it. Pure; output order is by lowest IP.
+ * The grouping behind mergeSightings: for each sighting, the index of the first sighting of its physical
+ * device. Sightings sharing a MAC, else a serial, else an endpoint reference, else an IP (or an alias
+ * of an IP) are the same device (transitively).
  */
-export function mergeSightings(seen: Seen[]): ObservationRecord[] {
+export function groupSightings(seen: readonly Seen[]): number[] {
   const parent = seen.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const union = (a: number, b: number) => { const ra = find(a); const rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
@@ -81,15 +88,28 @@ export function mergeSightings(seen: Seen[]): ObservationRecord[] {
   seen.forEach((s, i) => { const m = normMac(s.mac ?? s.record.mac); if (m) macOfGroup.set(find(i), m); });
   const byIp = new Map<string, number>();
   seen.forEach((s, i) => {
-    const j = byIp.get(s.ip);
-    if (j === undefined) { byIp.set(s.ip, i); return; }
-    const ma = macOfGroup.get(find(i));
-    const mb = macOfGroup.get(find(j));
-    if (ma && mb && ma !== mb) return;
-    union(i, j);
-    const m = ma ?? mb;
-    if (m) macOfGroup.set(find(i), m);
+    for (const ip of new Set([s.ip, ...(s.aliases ?? [])].map(ipKey))) {
+      const j = byIp.get(ip);
+      if (j === undefined) { byIp.set(ip, i); continue; }
+      const ma = macOfGroup.get(find(i));
+      const mb = macOfGroup.get(find(j));
+      if (ma && mb && ma !== mb) continue;
+      union(i, j);
+      const m = ma ?? mb;
+      if (m) macOfGroup.set(find(i), m);
+    }
   });
+  return seen.map((_, i) => find(i));
+}
+
+/**
+ * One device per physical device (groupSightings). Every address and every protocol is kept; the record
+ * lists which protocols saw it. Pure; the record's `ip` is its lowest IPv4 address (IPv6 ones after),
+ * and output order is by that IP.
+ */
+export function mergeSightings(seen: Seen[]): ObservationRecord[] {
+  const root = groupSightings(seen);
+  const find = (i: number) => root[i];
   const groups = new Map<number, Seen[]>();
   seen.forEach((s, i) => { const r = find(i); groups.set(r, [...(groups.get(r) ?? []), s]); });
   const out: ObservationRecord[] = [];
@@ -108,9 +128,48 @@ export function mergeSightings(seen: Seen[]): ObservationRecord[] {
   return out.sort((a, b) => cmpIp(a.ip, b.ip));
 }
 
-function cmpIp(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] || 0) - (pb[i] || 0);
-  return a.localeCompare(b);
+function v4Octets(ip: string): number[] | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  return m ? m.slice(1).map(Number) : undefined;
 }
+
+/** The 8 groups of an IPv6 address (zone and brackets ignored; an embedded IPv4 tail allowed), or undefined. */
+export function ip6Groups(ip: string): number[] | undefined {
+  let s = ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!s.includes(':') || s.length > 45) return undefined;
+  const tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
+  if (tail) {
+    const o = v4Octets(tail[1]);
+    if (!o || o.some((x) => x > 255)) return undefined;
+    s = s.slice(0, -tail[1].length) + `${((o[0] << 8) | o[1]).toString(16)}:${((o[2] << 8) | o[3]).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const rest = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const fill = 8 - head.length - rest.length;
+  if (halves.length === 1 ? head.length !== 8 : fill < 1) return undefined;
+  const groups = [...head, ...Array(halves.length === 2 ? fill : 0).fill('0'), ...rest];
+  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => Number.parseInt(g, 16));
+}
+
+/**
+ * Total order on address strings that never throws: IPv4 (numerically) first, then IPv6 (numerically,
+ * then by zone), then anything else as text.
+ */
+export function compareIp(a: string, b: string): number {
+  const rank = (ip: string): [number, number[] | undefined] => {
+    const v4 = v4Octets(ip);
+    if (v4) return [0, v4];
+    const v6 = ip6Groups(ip);
+    return v6 ? [1, v6] : [2, undefined];
+  };
+  const [ra, pa] = rank(a);
+  const [rb, pb] = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (pa && pb) for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const cmpIp = compareIp;

@@ -11,7 +11,7 @@ import type { NetApi, ProbeContext } from '../probes/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, NetIface, Sighting, UdpApi } from '../discovery/types.js';
 import type { DeviceReport, HostError, ObservationRecord } from '../types.js';
 import { limiter, rateLimiter } from '../util/limit.js';
-import { mergeRecord, mergeSightings, type Seen } from './merge.js';
+import { compareIp as compareAddresses, groupSightings, ipKey, mergeRecord, mergeSightings, type Seen } from './merge.js';
 
 export const DEFAULT_PORTS = [80, 443, 554, 8000, 8080, 8443, 8554, 37777] as const;
 export type ProtocolName = DiscoveryName | 'tcp';
@@ -94,7 +94,7 @@ export function describePlan(p: ScanPlan): string[] {
   if (p.protocols.includes('tcp')) lines.push(`TCP sweep: ${p.hosts.length} host${p.hosts.length === 1 ? '' : 's'}, ports ${p.options.ports.join(',')}`);
   if (disc.length) {
     lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
-    lines.push(p.interfaces.length ? `  multicast on ${p.interfaces.map((i) => `${i.name} (${i.cidr})`).join(', ')}` : '  no multicast interface');
+    lines.push(p.interfaces.length ? `  multicast on ${p.interfaces.map((i) => `${i.name} (${i.cidr}${i.ipv6LinkLocal ? ', IPv6 link-local' : ''})`).join(', ')}` : '  no multicast interface');
     if (p.unicastTargets.length) lines.push(`  unicast to ${p.unicastTargets.length} host${p.unicastTargets.length === 1 ? '' : 's'}`);
   }
   return [...lines, ...p.notes.map((n) => `note: ${n}`)];
@@ -127,11 +127,9 @@ export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[]
   };
 }
 
+/** IPv4 numerically, then IPv6 (link-local with zone included), then anything else; never throws. */
 export function compareIp(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return a.localeCompare(b);
+  return compareAddresses(a, b);
 }
 
 export interface HostResult { record: ObservationRecord; errors: HostError[] }
@@ -276,6 +274,22 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?
   return { sightings, errors, ms };
 }
 
+/**
+ * A discovery sighting as merge input. An IPv6 sighting whose MAC (payload or EUI-64) the neighbour
+ * table gives to exactly one IPv4 address also carries that address as an alias, so the two join.
+ */
+export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
+  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, serial: s.serial, endpoint: s.endpoint, record: s.record };
+  const aliases = [...(s.aliases ?? [])];
+  if (neigh && s.mac && s.ip.includes(':')) {
+    const mac = s.mac.toUpperCase();
+    const v4 = [...neigh].filter(([, m]) => m.toUpperCase() === mac).map(([ip]) => ip);
+    if (v4.length === 1 && !aliases.some((a) => ipKey(a) === v4[0])) aliases.push(v4[0]);
+  }
+  if (aliases.length) seen.aliases = aliases;
+  return seen;
+}
+
 /** Apply a plan: discovery and TCP sweep together, merged per physical device, judged. */
 export interface ScanStats { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number }
 
@@ -291,17 +305,28 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], ms: undefined };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
   const targetSet = new Set(plan.hosts.length ? plan.hosts : plan.unicastTargets);
-  let sightings = d.sightings;
-  if (plan.restrictToTargets && targetSet.size) {
-    const outside = sightings.filter((s) => !targetSet.has(s.ip));
-    if (outside.length) warnings.push(`${new Set(outside.map((s) => s.ip)).size} device(s) answered discovery from outside the targets and were left out`);
-    sightings = sightings.filter((s) => targetSet.has(s.ip));
-  }
-  const errorsByIp = new Map<string, HostError[]>();
-  const seen: Seen[] = [];
-  for (const r of t) { seen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); }
-  for (const s of sightings) seen.push({ ip: s.ip, protocol: s.protocol, mac: s.mac, serial: s.serial, endpoint: s.endpoint, record: s.record });
   const neigh = rt?.neighbours?.();
+  const errorsByIp = new Map<string, HostError[]>();
+  const tcpSeen: Seen[] = [];
+  for (const r of t) { tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); }
+  let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
+  if (plan.restrictToTargets && targetSet.size) {
+    // An IPv6 (link-local) answer is never a target itself: keep it when it is the same device as a
+    // target (same MAC, serial, endpoint or declared address), so it merges into that device.
+    const inside = discSeen.filter((s) => targetSet.has(s.ip));
+    const v6 = discSeen.filter((s) => !targetSet.has(s.ip) && s.ip.includes(':'));
+    const linked = new Set<Seen>();
+    if (v6.length) {
+      const pool = [...tcpSeen, ...inside, ...v6];
+      const roots = groupSightings(pool);
+      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
+      v6.forEach((s, k) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + k])) linked.add(s); });
+    }
+    const outside = discSeen.filter((s) => !targetSet.has(s.ip) && !linked.has(s));
+    if (outside.length) warnings.push(`${new Set(outside.map((s) => s.ip)).size} device(s) answered discovery from outside the targets and were left out`);
+    discSeen = discSeen.filter((s) => targetSet.has(s.ip) || linked.has(s));
+  }
+  const seen: Seen[] = [...tcpSeen, ...discSeen];
   const records = mergeSightings(seen);
   const devices = records.map((rec) => {
     if (!rec.mac && neigh) {

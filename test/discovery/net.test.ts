@@ -29,7 +29,7 @@ const FLAGS: Record<string, number> = { eth1: 0x1002 /* MULTICAST but not UP */ 
 describe('interfaces', () => {
   const all = listInterfaces({ networkInterfaces: () => FAKE, readFlags: (n) => FLAGS[n] ?? (n === 'lo' ? 0x9 : 0x1003) });
   it('lists IPv4 interfaces with the network CIDR and flags', () => {
-    expect(all.find((i) => i.name === 'eth0')).toEqual({ name: 'eth0', address: '192.168.1.23', netmask: '255.255.255.0', cidr: '192.168.1.0/24', mac: '00:11:22:33:44:55', multicast: true });
+    expect(all.find((i) => i.name === 'eth0')).toEqual({ name: 'eth0', address: '192.168.1.23', netmask: '255.255.255.0', cidr: '192.168.1.0/24', mac: '00:11:22:33:44:55', multicast: true, ipv6LinkLocal: 'fe80::1', scopeId: 'eth0' });
     expect(all.find((i) => i.name === 'lo')!.multicast).toBe(false);
     expect(all.find((i) => i.name === 'eth1')!.multicast).toBe(false);
     expect(all.some((i) => i.address.includes(':'))).toBe(false);
