@@ -744,9 +744,9 @@ const hanwha401: Responder = () => {
   '<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n');
 };
 const hanwhaHttp: Record<string, Responder> = {
-  // SUNAPI web UI markers: `SunapiWeb`, `/stw-cgi/`; title per recog "Hanwha Techwin" (FP §4.7). Markup illustrative.
+  // SUNAPI web UI markers: `SunapiWeb`, `/stw-cgi/`; title "Wisenet WEBVIEWER" as in Hanwha's integration guide screenshots (jiyouhai/pdf-to-markdown, Hanwha guide). Markup illustrative.
   'GET /': () => httpResponse('200 OK', [['Server', 'nginx'], ['Date', httpDate()], ['Content-Type', CT_HTML], ['Content-Length', '{len}'], ['Connection', 'close'], ['X-Frame-Options', 'SAMEORIGIN']],
-    '<!DOCTYPE html>\n<html ng-app="SunapiWeb">\n<head>\n<meta charset="utf-8">\n<title>Hanwha Techwin</title>\n<link rel="icon" href="./favicon.ico">\n' +
+    '<!DOCTYPE html>\n<html ng-app="SunapiWeb">\n<head>\n<meta charset="utf-8">\n<title>Wisenet WEBVIEWER</title>\n<link rel="icon" href="./favicon.ico">\n' +
     '<script src="./base/js/sunapi.js"></script>\n<script>var SUNAPI_CGI = "/stw-cgi/"; var DEVICE_INFO = "/stw-cgi/system.cgi?msubmenu=deviceinfo&action=view";</script>\n</head>\n<body><div ui-view></div></body>\n</html>\n'),
   'GET /stw-cgi/system.cgi': hanwha401,
   'GET /stw-cgi/attributes.cgi': hanwha401,

@@ -26,7 +26,7 @@ export function brandCell(d: DeviceReport): string {
 
 export function renderTable(r: ScanReport, c: Colors, width = 140): string {
   const cols = ['Address', 'Brand', 'Maker', 'Model', 'Firmware', 'Verdict', 'Strongest evidence'];
-  const fixed = [15, 28, 11, 18, 17, 12];
+  const fixed = [15, 28, 16, 18, 17, 12];
   const evidenceWidth = Math.max(24, width - fixed.reduce((a, b) => a + b, 0) - cols.length - 1);
   const t = new Table({
     head: cols.map((h) => c.paint('bold', h)),
