@@ -88,6 +88,8 @@ export type VendorDiscoveryObservation = Record<string, string | number | boolea
 export interface ObservationRecord {
   ip: string;
   mac?: string;
+  /** Which protocol or table gave the MAC: sadp, dhip, onvif, mdns, ssdp, arp (neighbour table), eui64 (IPv6 address). */
+  mac_from?: string;
   hostname?: string;
   /** Other addresses the same physical device answered from. */
   addresses?: string[];

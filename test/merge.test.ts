@@ -18,6 +18,7 @@ describe('one device per physical device', () => {
     expect(out[0].ip).toBe('10.0.0.5');
     expect(out[0].addresses).toEqual(['10.0.0.5', '169.254.4.4']);
     expect(out[0].mac).toBe(mac);
+    expect(out[0].mac_from).toBe('sadp');
     expect(out[0].seen_by).toEqual(['mdns', 'onvif', 'sadp', 'ssdp', 'tcp']);
     expect(out[0].sadp).toMatchObject({ DeviceType: 'IPC', IPv4Address: '169.254.4.4' });
   });

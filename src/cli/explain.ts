@@ -7,7 +7,8 @@ import { clean } from '../util/sanitize.js';
 export function renderExplain(d: DeviceReport, k: Knowledge): string {
   const id = d.identification;
   const out: string[] = [];
-  out.push(`Device ${clean(d.ip, 60)}${d.mac ? ` (MAC ${clean(d.mac, 20)})` : ''}`);
+  out.push(`Device ${clean(d.ip, 60)}${d.mac ? ` (MAC ${clean(d.mac, 20)}${d.observations.mac_from ? `, from ${clean(d.observations.mac_from, 20)}` : ''})` : ''}`);
+  if (d.addresses?.length) out.push(`  Addresses: ${d.addresses.map((a) => clean(a, 60)).join(', ')}`);
   if (d.open_ports.length) out.push(`  Open TCP ports: ${d.open_ports.join(', ')}`);
   if (d.seen_by.length) out.push(`  Seen by: ${d.seen_by.join(', ')}`);
   out.push('');

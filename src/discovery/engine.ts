@@ -205,7 +205,7 @@ export function safeEmit(ctx: DiscoveryContext, emit: (s: Sighting) => void, s: 
   if (!s.mac && s.ip.includes(':')) {
     // An IPv6 source whose interface id is EUI-64 names the NIC's MAC (not for privacy/stable-privacy ids).
     const mac = macFromEui64(s.ip);
-    if (mac) s.mac = mac;
+    if (mac) { s.mac = mac; s.macFrom = 'eui64'; }
   }
   try {
     emit(s);

@@ -94,6 +94,8 @@ export interface Sighting {
   ip: string;
   /** From a protocol field, or from the EUI-64 interface id of an IPv6 source address. */
   mac?: string;
+  /** Where `mac` came from when it is not the protocol's own payload (e.g. "eui64"). */
+  macFrom?: string;
   /** Other addresses the device itself says are its own (mDNS A/AAAA records of its host name, listing `ip`). */
   aliases?: string[];
   serial?: string;

@@ -26,7 +26,7 @@ export function mergeRecord(into: ObservationRecord, add: Partial<ObservationRec
     // Protocol-specific extras (x_onvif: what the ONVIF follow-up calls got) are kept, first one wins.
     if (k.startsWith('x_') && v !== undefined && (into as unknown as Record<string, unknown>)[k] === undefined) (into as unknown as Record<string, unknown>)[k] = v;
   }
-  if (add.mac && !into.mac) into.mac = add.mac;
+  if (add.mac && !into.mac) { into.mac = add.mac; if (add.mac_from) into.mac_from = add.mac_from; }
   if (add.hostname && !into.hostname) into.hostname = add.hostname;
   if (add.open_ports?.length) into.open_ports = [...new Set([...(into.open_ports ?? []), ...add.open_ports])].sort((a, b) => a - b);
   if (add.seen_by?.length) into.seen_by = [...new Set([...(into.seen_by ?? []), ...add.seen_by])].sort();
@@ -39,6 +39,8 @@ export interface Seen {
   ip: string;
   protocol: string;
   mac?: string;
+  /** Where `mac` came from when not the protocol's own payload (e.g. "eui64"). */
+  macFrom?: string;
   serial?: string;
   endpoint?: string;
   /** Other addresses the device says are its own (e.g. mDNS A/AAAA of its host name): they join like `ip`. */
@@ -119,7 +121,7 @@ export function mergeSightings(seen: Seen[]): ObservationRecord[] {
     for (const s of g) {
       mergeRecord(rec, { ...s.record, seen_by: [s.protocol, ...(s.record.seen_by ?? [])] });
       const m = normMac(s.mac ?? s.record.mac);
-      if (m && !rec.mac) rec.mac = m;
+      if (m && !rec.mac) { rec.mac = m; rec.mac_from = s.record.mac_from ?? s.macFrom ?? s.protocol; }
     }
     if (ips.length > 1) rec.addresses = ips;
     else delete rec.addresses;

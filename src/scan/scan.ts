@@ -279,7 +279,7 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?
  * table gives to exactly one IPv4 address also carries that address as an alias, so the two join.
  */
 export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
-  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, serial: s.serial, endpoint: s.endpoint, record: s.record };
+  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, ...(s.macFrom ? { macFrom: s.macFrom } : {}), serial: s.serial, endpoint: s.endpoint, record: s.record };
   const aliases = [...(s.aliases ?? [])];
   if (neigh && s.mac && s.ip.includes(':')) {
     const mac = s.mac.toUpperCase();
@@ -330,7 +330,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const records = mergeSightings(seen);
   const devices = records.map((rec) => {
     if (!rec.mac && neigh) {
-      for (const ip of rec.addresses ?? [rec.ip]) { const m = neigh.get(ip); if (m) { rec.mac = m; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort(); break; } }
+      for (const ip of rec.addresses ?? [rec.ip]) { const m = neigh.get(ip); if (m) { rec.mac = m; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort(); break; } }
     }
     const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
     const dev = assess(rec, k, errs);
