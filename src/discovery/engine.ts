@@ -23,9 +23,9 @@ export interface SessionSpec {
   group6?: string;
   /** Multicast TTL for sends. */
   ttl: number;
-  /** Payloads for one multicast round (called once per round so message ids can be fresh). */
+  /** Payloads for one multicast round (called once per round and per address family so message ids are fresh). */
   multicast(): Buffer[];
-  /** Payloads for one round to `group6`, when they differ from the IPv4 ones (SSDP's HOST header); default: the same. */
+  /** Payloads for one round to `group6`, when they differ from the IPv4 ones (SSDP's HOST header); default: multicast(). */
   multicast6?(): Buffer[];
   /** Payloads for one unicast host. */
   unicast(host: string): Buffer[];
@@ -157,7 +157,9 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
       for (let r = 0; r < rounds && mcast.length && !ctx.signal.aborted; r++) {
         if (r > 0) await sleep(jitter(), ctx.signal);
         const payloads = spec.multicast();
-        const payloads6 = mcast.some((m) => m.v6) ? (spec.multicast6?.() ?? payloads) : [];
+        // Built again for IPv6, so message ids differ: receivers drop a WS-Discovery MessageID already seen
+        // on another path as a duplicate (SOAP-over-UDP 1.1 Appendix II; wsdd does).
+        const payloads6 = mcast.some((m) => m.v6) ? (spec.multicast6 ? spec.multicast6() : spec.multicast()) : [];
         await Promise.all(mcast.map(async ({ s, group, v6: six }) => { for (const p of six ? payloads6 : payloads) await send(s, p, spec.port, group); }));
       }
     };

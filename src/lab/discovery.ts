@@ -3,7 +3,9 @@
 // loopback address, so `camsweep demo` and the tests see discovery results without root. All ports are
 // >= 1024; every socket binds with SO_REUSEADDR to the device's own IP. With `multicastIface` (network
 // namespace labs) each protocol also listens on its multicast group joined on that interface, and
-// announce() sends ONVIF Hello, SSDP NOTIFY, an mDNS announcement and SADP/DHIP announcements.
+// announce() sends ONVIF Hello, SSDP NOTIFY, an mDNS announcement and SADP/DHIP announcements. With
+// `ipv6Iface` too, WS-Discovery, SSDP and mDNS also listen on [::] (IPv6-only sockets) joined to FF02::C /
+// FF02::FB on that interface and answer IPv6 askers by unicast, as real devices do (SADP/DHIP are IPv4).
 // Behaviour follows real daemons (lab.md §3): WS-Discovery Types filtering by QName, replies in the
 // probe's namespace version, legacy-unicast mDNS answers to queries from ports other than 5353.
 import dgram from 'node:dgram';
@@ -12,16 +14,22 @@ import type { LabDevice } from './server.js';
 import type { Persona } from './personas.js';
 import { mapPort } from './server.js';
 import {
-  NS, WSD_MULTICAST_V4, WSD_PORT, buildHello, buildProbeMatches, parseWsdMessage, type WsdEndpoint,
+  NS, WSD_MULTICAST_V4, WSD_MULTICAST_V6, WSD_PORT, buildHello, buildProbeMatches, parseWsdMessage, type WsdEndpoint,
 } from '../protocols/wsdiscovery.js';
-import { SSDP_MULTICAST_V4, SSDP_PORT, buildDeviceDescription, buildNotify, buildSsdpResponse, parseSsdp } from '../protocols/ssdp.js';
-import { DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_PORT, buildResponse, parseQuery, type ServiceSpec } from '../protocols/mdns.js';
+import { SSDP_MULTICAST_V4, SSDP_MULTICAST_V6_LINK, SSDP_PORT, buildDeviceDescription, buildNotify, buildSsdpResponse, parseSsdp } from '../protocols/ssdp.js';
+import { DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_MULTICAST_V6, MDNS_PORT, buildResponse, parseQuery, type ServiceSpec } from '../protocols/mdns.js';
 import { SADP_MULTICAST_V4, SADP_PORT, buildSadpReply, parseSadpMessage } from '../protocols/sadp.js';
 import { DHIP_MULTICAST_V4, DHIP_PORT, buildDhipReply, parseDhip } from '../protocols/dhip.js';
 
 export interface DiscoveryResponderOptions {
   /** Join the multicast groups on this interface address (namespace lab); never used on loopback tests. */
   multicastIface?: string;
+  /**
+   * Namespace lab only (needs multicastIface): the interface name (IPv6 zone) on which to join the IPv6
+   * groups, and its link-local address (published in mDNS AAAA records).
+   */
+  ipv6Iface?: string;
+  ipv6Address?: string;
 }
 
 export interface DiscoveryResponders {
@@ -68,7 +76,7 @@ function send(sock: dgram.Socket, data: Buffer, port: number, address: string): 
 
 function bindUdp(address: string, port: number): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const s = address.includes(':') ? dgram.createSocket({ type: 'udp6', reuseAddr: true, ipv6Only: true }) : dgram.createSocket({ type: 'udp4', reuseAddr: true });
     const onError = (e: Error) => { try { s.close(); } catch { /* */ } reject(e); };
     s.once('error', onError);
     s.bind({ address, port }, () => {
@@ -83,20 +91,28 @@ function bindUdp(address: string, port: number): Promise<dgram.Socket> {
 export async function startDiscoveryResponders(device: DeviceLike, opts: DiscoveryResponderOptions = {}): Promise<DiscoveryResponders> {
   const { persona, ip, ports } = device;
   const d = persona.discovery ?? {};
+  if (opts.ipv6Iface && !opts.multicastIface) throw new Error('lab: ipv6Iface needs multicastIface (namespace lab only)');
+  if (opts.ipv6Iface && !/^[\w.-]{1,15}$/.test(opts.ipv6Iface)) throw new Error(`lab: bad interface name ${opts.ipv6Iface}`);
   const sockets: dgram.Socket[] = [];
   const httpPort = ports[80] ?? ports[Number(Object.keys(ports)[0])] ?? mapPort(80);
   const base = `http://${ip}${httpPort === 80 ? '' : `:${httpPort}`}`;
   const senders = new Map<number, dgram.Socket>();
 
-  /** Unicast socket on ip:port (+ a group listener with multicastIface); replies always leave from ip:port. */
-  const listen = async (port: number, group: string, handler: (msg: Buffer, from: dgram.RemoteInfo, reply: dgram.Socket) => void) => {
+  /**
+   * Unicast socket on ip:port (+ a group listener with multicastIface); IPv4 replies always leave from
+   * ip:port. With ipv6Iface and a `group6`, one more IPv6-only socket on [::]:port joined to group6 on
+   * that interface; IPv6 askers are answered from it. `mgroup` is the group to use for multicast replies
+   * on the socket that received the query.
+   */
+  const listen = async (port: number, group: string, group6: string | undefined, handler: (msg: Buffer, from: dgram.RemoteInfo, reply: dgram.Socket, mgroup: string) => void) => {
     const uni = await bindUdp(ip, port);
     sockets.push(uni);
     senders.set(port, uni);
-    const wrap = (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+    const wrapFor = (sock: dgram.Socket, mgroup: string) => (msg: Buffer, rinfo: dgram.RemoteInfo) => {
       if (msg.length > 65507) return;
-      try { handler(msg, rinfo, uni); } catch { /* hostile input never crashes the lab */ }
+      try { handler(msg, rinfo, sock, mgroup); } catch { /* hostile input never crashes the lab */ }
     };
+    const wrap = wrapFor(uni, group);
     uni.on('message', wrap);
     if (opts.multicastIface) {
       try { uni.setMulticastInterface(opts.multicastIface); } catch { /* */ }
@@ -105,6 +121,14 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
       sockets.push(g);
       g.addMembership(group, opts.multicastIface);
       g.on('message', wrap);
+    }
+    if (opts.multicastIface && opts.ipv6Iface && group6) {
+      const zone = opts.ipv6Iface;
+      const s6 = await bindUdp('::', port);
+      sockets.push(s6);
+      try { s6.setMulticastInterface(`::%${zone}`); } catch { /* */ }
+      s6.addMembership(group6, `::%${zone}`);
+      s6.on('message', wrapFor(s6, `${group6}%${zone}`));
     }
   };
 
@@ -116,7 +140,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
   const location = upnp ? `${base}${upnp.locationPath}` : '';
   const services: ServiceSpec[] = (d.mdns ?? []).map((s) => ({
     instance: s.instance, type: /\.local$/.test(s.type) ? s.type : `${s.type}.local`, host: `${persona.name}.local`,
-    port: ports[s.port] ?? mapPort(s.port), txt: s.txt, addresses: [ip],
+    port: ports[s.port] ?? mapPort(s.port), txt: s.txt, addresses: opts.ipv6Iface && opts.ipv6Address ? [ip, opts.ipv6Address.replace(/%.*$/, '')] : [ip],
   }));
   const sadpFields = (uuid: string): Record<string, string> => {
     const f: Record<string, string> = { Uuid: uuid };
@@ -138,7 +162,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
 
   try {
     if (wsdEndpoint) {
-      await listen(WSD_PORT, WSD_MULTICAST_V4, (msg, from, sock) => {
+      await listen(WSD_PORT, WSD_MULTICAST_V4, WSD_MULTICAST_V6, (msg, from, sock) => {
         const w = parseWsdMessage(msg);
         if (!w || w.kind !== 'probe') return;
         if (w.probeTypes.length && !typesMatch(w.probeTypes, wsdEndpoint.types ?? [])) return;
@@ -149,7 +173,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
       });
     }
     if (upnp) {
-      await listen(SSDP_PORT, SSDP_MULTICAST_V4, (msg, from, sock) => {
+      await listen(SSDP_PORT, SSDP_MULTICAST_V4, SSDP_MULTICAST_V6_LINK, (msg, from, sock) => {
         const m = parseSsdp(msg);
         if (!m || m.kind !== 'msearch') return;
         const all = [...new Set(['upnp:rootdevice', upnp.udn, upnp.deviceType, upnp.st])];
@@ -161,7 +185,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
       });
     }
     if (services.length) {
-      await listen(MDNS_PORT, MDNS_MULTICAST_V4, (msg, from, sock) => {
+      await listen(MDNS_PORT, MDNS_MULTICAST_V4, MDNS_MULTICAST_V6, (msg, from, sock, mgroup) => {
         const q = parseQuery(msg);
         if (!q) return;
         const legacy = from.port !== MDNS_PORT;
@@ -179,12 +203,12 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
           const unicastReply = legacy || qs.some((x) => x.qu) || !opts.multicastIface;
           let out: Buffer;
           try { out = buildResponse(svc, { unicast: legacy, id: q.id, questions: qs.map((x) => ({ name: x.name, type: x.type })) }); } catch { continue; }
-          void send(sock, out, unicastReply ? from.port : MDNS_PORT, unicastReply ? from.address : MDNS_MULTICAST_V4);
+          void send(sock, out, unicastReply ? from.port : MDNS_PORT, unicastReply ? from.address : mgroup);
         }
       });
     }
     if (d.sadp) {
-      await listen(SADP_PORT, SADP_MULTICAST_V4, (msg, from, sock) => {
+      await listen(SADP_PORT, SADP_MULTICAST_V4, undefined, (msg, from, sock) => {
         const m = parseSadpMessage(msg);
         if (!m || m.kind !== 'probe' || !/^inquiry/i.test(m.fields.Types ?? '')) return;
         void send(sock, buildSadpReply(sadpFields(m.fields.Uuid ?? '')), from.port, from.address);
@@ -192,7 +216,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
     }
     if (d.dhip) {
       const dh = d.dhip;
-      await listen(DHIP_PORT, DHIP_MULTICAST_V4, (msg, from, sock) => {
+      await listen(DHIP_PORT, DHIP_MULTICAST_V4, undefined, (msg, from, sock) => {
         const m = parseDhip(msg);
         if (!m || m.method !== 'DHDiscover.search') return;
         void send(sock, buildDhipReply(dhipInfo(), { mac: dh.mac, escapeSlashes: true }), from.port, from.address);

@@ -6,8 +6,12 @@
 //       [--only-protocols sadp,dhip,onvif,ssdp,mdns,tcp] [--no-multicast] [--announce [--announce-interval ms]]
 //       [--mac aa:bb:cc:dd:ee:ff] [--serial S]      (a second unit of the same model: own MAC and serial)
 //
+// Where the interface holding --iface-address has IPv6 up (a link-local address), WS-Discovery, SSDP and
+// mDNS also answer on FF02::C / FF02::FB there (not with --no-multicast).
 // Prints `ready` on stdout once every service listens; exits 0 on SIGTERM/SIGINT. SIGUSR1 announces again.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Persona } from './personas.js';
 import { getPersona, PERSONAS } from './personas.js';
@@ -122,6 +126,27 @@ async function startTcp(persona: Persona, ip: string): Promise<{ lab: Lab; devic
   return { lab, device: { ...lab.devices[0]!, persona, ip } };
 }
 
+/**
+ * The interface holding `address` and its IPv6 link-local address, waiting up to `waitMs` for the kernel
+ * to assign one (it appears once the link is up, unless IPv6 is disabled in the namespace).
+ */
+async function ipv6Of(address: string, waitMs = 3000): Promise<{ iface: string; linkLocal: string } | undefined> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    for (const [name, list] of Object.entries(os.networkInterfaces())) {
+      if (!list?.some((a) => a.family === 'IPv4' && a.address === address)) continue;
+      const ll = list.find((a) => a.family === 'IPv6' && /^fe[89ab][0-9a-f]:/i.test(a.address));
+      if (ll) return { iface: name, linkLocal: ll.address.replace(/%.*$/, '') };
+      if (fsExists(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`) && readTrim(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`) === '1') return undefined;
+    }
+    if (Date.now() >= until) return undefined;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function fsExists(p: string): boolean { try { return fs.existsSync(p); } catch { return false; } }
+function readTrim(p: string): string { try { return fs.readFileSync(p, 'utf8').trim(); } catch { return ''; } }
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -162,9 +187,13 @@ async function main(): Promise<void> {
   }
 
   let responders: DiscoveryResponders | undefined;
+  let ipv6Note = '';
   if (persona.discovery && Object.keys(persona.discovery).length) {
-    // Unicast answers on the device's address always; groups joined on the interface unless --no-multicast.
-    responders = await startDiscoveryResponders(device, values['no-multicast'] ? {} : { multicastIface: ifaceAddress });
+    // Unicast answers on the device's address always; groups joined on the interface unless --no-multicast
+    // (IPv6 groups too where IPv6 is up on it).
+    const v6 = values['no-multicast'] ? undefined : await ipv6Of(ifaceAddress);
+    ipv6Note = v6 ? ` ipv6=${v6.linkLocal}%${v6.iface}` : '';
+    responders = await startDiscoveryResponders(device, values['no-multicast'] ? {} : { multicastIface: ifaceAddress, ...(v6 ? { ipv6Iface: v6.iface, ipv6Address: v6.linkLocal } : {}) });
     const r = responders;
     stops.push(() => r.stop());
   }
@@ -188,7 +217,7 @@ async function main(): Promise<void> {
   process.on('SIGUSR1', () => void announce());
 
   const ports = protocols.has('tcp') ? Object.keys(device.ports).join(',') || '-' : '-';
-  process.stdout.write(`ready ${persona.name} ${ip} tcp=${ports} discovery=${responders ? Object.keys(persona.discovery ?? {}).join(',') : '-'}${values['no-multicast'] ? ' unicast-only' : ''}\n`);
+  process.stdout.write(`ready ${persona.name} ${ip} tcp=${ports} discovery=${responders ? Object.keys(persona.discovery ?? {}).join(',') : '-'}${values['no-multicast'] ? ' unicast-only' : ''}${ipv6Note}\n`);
   if (values.announce && !values['no-multicast']) {
     await announce();
     timer = setInterval(() => void announce(), interval);

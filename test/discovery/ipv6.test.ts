@@ -222,10 +222,13 @@ describe('engine: IPv6 multicast per interface (fake sockets)', () => {
     expect(v6.length).toBeGreaterThan(0);
     expect(new Set(v6.map((s) => `${s.address} ${s.port}`))).toEqual(new Set(['ff02::c%eth9 3702']));
     expect(new Set(udp.sent.filter((s) => s.family === 'udp4').map((s) => s.address))).toEqual(new Set(['239.255.255.250']));
+    // Fresh MessageIDs for the IPv6 copies: a receiver drops an id it already saw over IPv4 (wsdd does).
+    const ids = (fam: string) => udp.sent.filter((s) => s.family === fam).map((s) => parseWsdMessage(s.data)!.messageId);
+    expect(ids('udp6').filter((id) => ids('udp4').includes(id))).toEqual([]);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ protocol: 'onvif', ip: `${HIK_LL}%eth9`, mac: HIK_MAC, endpoint: 'urn:uuid:cam-1' });
   });
-  it('SSDP searches ff02::c%eth9 with HOST [FF02::C]:1900; mDNS asks ff02::fb%eth9 and keeps the responder's declared IPv4 address as an alias', async () => {
+  it('SSDP searches ff02::c%eth9 with HOST [FF02::C]:1900; mDNS asks ff02::fb%eth9 and keeps the declared IPv4 address of the responder as an alias', async () => {
     const udp = fakeUdp((s, reply) => {
       if (s.address === 'ff02::c%eth9' && s.port === 1900) {
         const m = parseSsdp(s.data);

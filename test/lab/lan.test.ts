@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceReport, ScanReport } from '../../src/types.js';
+import { macFromEui64 } from '../../src/net/neighbours.js';
 import { startAvahi, startMiniupnpd, startWsdd } from './daemons.js';
 import { hostNetSnapshot, labUnavailable, listNamespaces, sweepStaleLabs, txPackets, type LabProcess, type NetnsLab } from './netns.js';
 import { AVAHI, buildLab, CAMERAS, CAMSWEEP, DAEMONS, ipOf, RUN_DEVICE, startCamera, startDaemons, UPNP, WSDD, type SimCamera } from './topology.js';
@@ -148,11 +149,63 @@ describe.skipIf(why)('camsweep on the namespace LAN', () => {
       expect(JSON.stringify(w.observations)).toContain(WSDD.uuid);
     });
 
+    it('IPv6: simulated cameras and the real daemons answered over FF02::C / FF02::FB, merged into their IPv4 rows with the EUI-64 MAC', () => {
+      expect(active!.stderr, 'the plan names IPv6 on eth0').toMatch(/multicast on eth0 \(10\.213\.0\.0\/24, IPv6 link-local\)/);
+      const ll = (d: DeviceReport) => (d.addresses ?? []).filter((a) => /^fe80:/i.test(a));
+      const report: string[] = [];
+      // Every multicast camera that speaks ONVIF/SSDP/mDNS answers the IPv6 probes (run-device joins FF02::C/FB on eth0),
+      // and so do wsdd (WS-Discovery) and avahi (mDNS), which speak IPv6 by themselves.
+      const v6Hosts = [
+        ...CAMERAS.filter((c) => !c.unicastOnly && c.protocols.some((p) => ['onvif', 'ssdp', 'mdns'].includes(p))).map((c) => ({ name: c.host, octet: c.octet, mac: c.mac })),
+        ...DAEMONS.filter((d) => d.kind === 'wsdd' || d.kind === 'avahi').map((d) => ({ name: d.host, octet: d.octet, mac: undefined as string | undefined })),
+      ];
+      for (const h of v6Hosts) {
+        const rows = rowsFor(active!.report, ipOf(h.octet));
+        expect(rows.length, `${h.name}: ${rows.map(describeRow).join('\n')}`).toBe(1);
+        const d = rows[0]!;
+        const v6 = ll(d);
+        report.push(`${h.name}: ${d.ip} ${v6.join(' ')} mac ${d.mac}`);
+        // The row's IP stays the IPv4 address; the link-local one (with its zone) is among its addresses.
+        expect(d.ip, describeRow(d)).toBe(ipOf(h.octet));
+        expect(v6.length, `${h.name} has no IPv6 address: ${describeRow(d)}`).toBe(1);
+        expect(v6[0], describeRow(d)).toMatch(/^fe80::[0-9a-f:]+%eth0$/);
+        // The EUI-64 interface id names the NIC's MAC, and it is the row's MAC.
+        expect(macFromEui64(v6[0]!).toLowerCase(), describeRow(d)).toBe(d.mac?.toLowerCase());
+        if (h.mac) expect(macFromEui64(v6[0]!).toLowerCase()).toBe(h.mac);
+      }
+      // miniupnpd answers over IPv6 only when built with IPv6 support: reported, not required.
+      const upnp = rowsFor(active!.report, ipOf(DAEMONS.find((d) => d.kind === 'miniupnpd')!.octet))[0];
+      report.push(`upnp (not required): ${upnp ? ll(upnp).join(' ') || 'no IPv6 answer' : 'no row'}`);
+      console.log(`IPv6 rows:\n  ${report.join('\n  ')}`);
+      // Devices that do not answer multicast (or only SADP/DHIP, which have no IPv6 form) have no IPv6 address.
+      for (const octet of [21, 22, 23]) expect(ll(rowsFor(active!.report, ipOf(octet))[0]!), ipOf(octet)).toEqual([]);
+    });
+
     it('reports nothing that is not in the lab', () => {
       const known = new Set([...CAMERAS.map((c) => ipOf(c.octet)), ...DAEMONS.map((d) => ipOf(d.octet))]);
       const extra = active!.report.devices.filter((d) => !known.has(d.ip));
       expect(extra.map(describeRow)).toEqual([]);
       expect(active!.report.devices.length).toBe(known.size);
+    });
+  });
+
+  describe('explicit IPv4 targets', () => {
+    it('keeps the IPv6 answers of the targets (merged), leaves out everyone else', async () => {
+      const axis = CAMERAS.find((c) => c.host === 'axis')!;
+      const wsdd = DAEMONS.find((d) => d.kind === 'wsdd')!;
+      const t0 = Date.now();
+      const r = await camsweep(lab, ['scan', ipOf(axis.octet), ipOf(wsdd.octet), '-f', 'json', '--protocols', 'onvif,ssdp,mdns,tcp', '--listen-time', '2000', '--fail-on', 'never']);
+      console.log(`explicit-target scan: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      for (const d of r.report.devices) console.log(`  ${describeRow(d)}`);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.report.devices.map((d) => d.ip)).toEqual([ipOf(axis.octet), ipOf(wsdd.octet)]);
+      for (const d of r.report.devices) {
+        const v6 = (d.addresses ?? []).filter((a) => /^fe80:/i.test(a));
+        expect(v6.length, describeRow(d)).toBe(1);
+        expect(macFromEui64(v6[0]!).toLowerCase(), describeRow(d)).toBe(d.mac?.toLowerCase());
+      }
+      expect(r.report.devices[0]!.mac?.toLowerCase()).toBe(axis.mac);
+      expect(r.report.warnings.join('\n')).toMatch(/answered discovery from outside the targets and were left out/);
     });
   });
 
@@ -219,6 +272,11 @@ describe.skipIf(why)('camsweep on the namespace LAN', () => {
         expect(rows[0]!.open_ports, 'passive mode connects to nothing').toEqual([]);
       }
       for (const d of DAEMONS) expect(rowsFor(report, ipOf(d.octet)).length, `${d.kind} announcing`).toBe(1);
+      // Passive mode also joins FF02::C / FF02::FB: wsdd's IPv6 Hello and avahi's IPv6 announcements land in their IPv4 rows.
+      for (const d of DAEMONS.filter((x) => x.kind === 'wsdd' || x.kind === 'avahi')) {
+        const row = rowsFor(report, ipOf(d.octet))[0]!;
+        expect((row.addresses ?? []).filter((a) => /^fe80:/i.test(a)).length, `${d.kind} IPv6 announcement: ${describeRow(row)}`).toBe(1);
+      }
       // The unicast-only camera never announces, and passive mode never asks.
       expect(rowsFor(report, ipOf(21))).toEqual([]);
       const restricted = report.devices.filter((d) => d.verdict.status === 'restricted').map((d) => d.ip).sort();
