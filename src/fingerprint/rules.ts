@@ -1,8 +1,8 @@
 // Loading and validating the fingerprint knowledge base. Rules are data (src/data/fingerprints/*.yaml);
 // this module turns them into compiled, validated objects. No network, no global state.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readDataYaml } from '../data-cache.js';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { DATA_DIR } from '../paths.js';
 import type { DeviceType, Extraction } from '../types.js';
 
@@ -71,7 +71,7 @@ function fieldAllowed(field: string): boolean {
 }
 
 export function loadVocabulary(file = path.join(DATA_DIR, 'vendors.yaml')): Vocabulary {
-  const doc = YAML.parse(readFileSync(file, 'utf8')) as { vendors?: Record<string, VocabEntry> };
+  const doc = readDataYaml(file) as { vendors?: Record<string, VocabEntry> };
   if (!doc?.vendors || typeof doc.vendors !== 'object') throw new KnowledgeBaseError(`${file}: missing "vendors" map`);
   return doc.vendors;
 }
@@ -119,7 +119,7 @@ export function loadKnowledgeBase(dir = path.join(DATA_DIR, 'fingerprints'), voc
   for (const f of files) {
     const full = path.join(dir, f);
     let doc: { field?: string; rules?: RawRule[] };
-    try { doc = YAML.parse(readFileSync(full, 'utf8')); } catch (e) { throw new KnowledgeBaseError(`${f}: ${(e as Error).message}`); }
+    try { doc = readDataYaml(full) as typeof doc; } catch (e) { throw new KnowledgeBaseError(`${f}: ${(e as Error).message}`); }
     if (!doc || !Array.isArray(doc.rules)) throw new KnowledgeBaseError(`${f}: expected a "rules" list`);
     for (const r of doc.rules) {
       const raw = { ...r, field: r?.field ?? doc.field } as RawRule;

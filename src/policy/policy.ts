@@ -1,4 +1,5 @@
 // Policy: which entities are restricted under which lists, loaded from data, and the pure verdict function.
+import { readDataYaml } from '../data-cache.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -26,8 +27,8 @@ interface Catalogue { lists: Record<string, ListDef>; packs: Record<string, Pack
 let catalogue: Catalogue | undefined;
 export function loadCatalogue(dir = path.join(DATA_DIR, 'policy')): Catalogue {
   if (catalogue && dir === path.join(DATA_DIR, 'policy')) return catalogue;
-  const l = YAML.parse(readFileSync(path.join(dir, 'lists.yaml'), 'utf8')) as { lists: Record<string, ListDef>; packs: Record<string, PackDef> };
-  const e = YAML.parse(readFileSync(path.join(dir, 'entities.yaml'), 'utf8')) as { entities: unknown };
+  const l = readDataYaml(path.join(dir, 'lists.yaml')) as { lists: Record<string, ListDef>; packs: Record<string, PackDef> };
+  const e = readDataYaml(path.join(dir, 'entities.yaml')) as { entities: unknown };
   const entities = validateEntities(e.entities, 'entities.yaml', l.lists);
   const c = { lists: l.lists, packs: l.packs, entities };
   if (dir === path.join(DATA_DIR, 'policy')) catalogue = c;

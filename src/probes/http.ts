@@ -1,9 +1,8 @@
 // HTTP(S) probe: index page (following up to two same-host redirects), favicon, and the safe vendor
 // paths listed in src/data/http-paths.yaml. Records status, every header (duplicates kept), title,
 // bounded body, favicon hashes and the TLS certificate. Never sends credentials.
-import { readFileSync } from 'node:fs';
+import { readDataYaml } from '../data-cache.js';
 import path from 'node:path';
-import YAML from 'yaml';
 import { DATA_DIR } from '../paths.js';
 import type { HostError, HttpObservation, TlsObservation } from '../types.js';
 import { cleanText } from '../util/sanitize.js';
@@ -20,7 +19,7 @@ const BODY_KEEP = 16384;
 
 let pathDefs: HttpPathDef[] | undefined;
 export function vendorPaths(): HttpPathDef[] {
-  pathDefs ??= (YAML.parse(readFileSync(path.join(DATA_DIR, 'http-paths.yaml'), 'utf8')) as { paths: HttpPathDef[] }).paths;
+  pathDefs ??= (readDataYaml(path.join(DATA_DIR, 'http-paths.yaml')) as { paths: HttpPathDef[] }).paths;
   return pathDefs;
 }
 
