@@ -29,7 +29,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response); connects start at 1 s at most and adapt to 10x the measured round trip, at least 250 ms', group: 'Scan', commands: SD, kind: 'int', default: 2000 },
   { flags: '--host-timeout <ms>', description: 'deadline for everything done to one host', group: 'Scan', commands: SD, kind: 'int', default: 30000 },
   { flags: '--no-ping', description: 'treat every host as up: sweep all ports even when the first two (host discovery) get no answer', group: 'Scan', commands: S, kind: 'bool' },
-  { flags: '-c, --concurrency <n>', description: 'connections in flight at most', group: 'Scan', commands: SD, kind: 'int', default: 256 },
+  { flags: '-c, --concurrency <n>', description: 'connections in flight at most', group: 'Scan', commands: SD, kind: 'int', default: 512 },
   { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },
   { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144 },
   { flags: '--protocols <list>', description: 'what to run: onvif, ssdp, mdns, sadp, dhip (discovery) and tcp (port sweep and probes)', group: 'Discovery', commands: S, kind: 'list', default: 'onvif,ssdp,mdns,sadp,dhip,tcp' },
