@@ -130,6 +130,19 @@ describe('scanning the simulated lab over loopback', () => {
     expect(rep.devices.find((d) => d.ip === uni.ip)!.verdict.status).toBe('restricted');
   });
 
+  it('explain probes one address live when no saved scan is given', async () => {
+    const amcrest = lab.devices.find((d) => d.persona.name === 'amcrest-camera')!;
+    const r = await runCli(['explain', amcrest.ip, '-p', lab.portList.join(',')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Verdict: RESTRICTED under policy ndaa/);
+    expect(r.stdout).toMatch(/Brand \(label\): Amcrest/);
+    expect(r.stdout).toMatch(/Maker \(who built it\): Dahua/);
+    expect(r.stdout).toMatch(/rule dahua\.dhip\.present/);
+    const pub = await runCli(['explain', '8.8.8.8']);
+    expect(pub.code).toBe(2);
+    expect(pub.stderr).toMatch(/public/);
+  });
+
   it('explain prints the evidence chain with rules and sources', async () => {
     const out = path.join(tmp, 'scan2.json');
     await runCli(['scan', target, '-p', lab.portList.join(','), '-o', out, '-q']);

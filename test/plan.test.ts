@@ -69,3 +69,10 @@ describe('host discovery ports', () => {
     expect(pickLivenessPorts([9000, 8443, 22])).toEqual([8443, 9000]);
   });
 });
+
+describe('--no-ipv6', () => {
+  it('is in the option table and documented', async () => {
+    const { OPTIONS } = await import('../src/cli/options.js');
+    expect(OPTIONS.find((o) => o.flags === '--no-ipv6')?.commands).toContain('scan');
+  });
+});

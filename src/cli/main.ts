@@ -168,6 +168,7 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Pr
   const ifaces = await import('../net/interfaces.js');
   let chosen;
   try { chosen = ifaces.chooseInterfaces(ifNames); } catch (e) { throw new UsageError((e as Error).message); }
+  if (o.ipv6 === false) chosen = chosen.map(({ ipv6LinkLocal: _v6, scopeId: _z, ...rest }) => rest);
   const container = ifaces.detectContainer();
   let specs: TargetSpec[];
   const warnings: string[] = [];
@@ -318,13 +319,30 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io): Promise<n
   return failOnExit(devices, String(o.failOn));
 }
 
-async function runExplain(what: string, o: Opts, io: Io): Promise<number> {
+async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal): Promise<number> {
   const k = loadKnowledge(String(o.policy));
   let records: ObservationRecord[];
   if (what.trim().startsWith('{')) records = parseRecords(what, 'argument');
-  else if (typeof o.input === 'string') records = (await readRecords(o.input as string, io)).records.filter((r) => r.ip === what);
-  else throw new UsageError('explain needs a JSON observation record, or an address with --input FILE (a saved scan or records file)');
-  if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input as string}`);
+  else if (typeof o.input === 'string') {
+    records = (await readRecords(o.input as string, io)).records.filter((r) => r.ip === what || (r.addresses ?? []).includes(what));
+    if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input as string}`);
+  } else {
+    // No saved scan: look at the device now (TCP probes and unicast discovery to that one address).
+    const spec = parseTarget(what);
+    if (spec.kind !== 'ip') throw new UsageError('explain takes one address (or a JSON record, or an address with --input FILE)');
+    const resolved = await resolveTargets([spec], { allowPublic: Boolean(o.allowPublic), maxHosts: 1 });
+    let ports: number[];
+    try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
+    const plan = planScan({
+      hosts: resolved.hosts, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false,
+      passive: false, listenMs: 2000, options: scanOptions({ ...o, hostTimeout: o.hostTimeout ?? 30000, concurrency: o.concurrency ?? 64, rate: o.rate ?? 0, maxBytes: o.maxBytes ?? 262144 }, ports),
+    });
+    if (!o.quiet) io.stderr.write(`Probing ${what} (TCP ports ${ports.join(',')}, unicast ONVIF/SSDP/mDNS/SADP/DHIP)\n`);
+    const rt = await discoveryRuntime(false, () => {});
+    const { devices } = await executePlan(plan, k, rt, {}, signal);
+    if (devices.length === 0) { io.stdout.write(`No answer from ${what}: no open port among ${ports.join(',')} and no discovery reply.\n`); return 0; }
+    records = devices.map((d) => d.observations);
+  }
   const text = records.map((r) => renderExplain(assess(r, k), k)).join('\n');
   if (typeof o.output === 'string') {
     try { writeFileSync(o.output, text); } catch (e) { throw new RunError(`cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code}`); }
@@ -359,10 +377,10 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
   sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')
     .argument('[file]', 'file of records, or - for stdin')
     .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io); });
-  sub('explain', 'show the full evidence chain for one device (a JSON record, or an address with --input)')
-    .argument('<record-or-ip>', 'a JSON observation record, or an address found in --input')
+  sub('explain', 'show the full evidence chain for one device: an address (probed now, or looked up in --input), or a JSON record')
+    .argument('<record-or-ip>', 'an address, or a JSON observation record')
     .addOption(new Option('-i, --input <file>', 'saved scan report or records file to look the address up in'))
-    .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io); });
+    .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io, ac.signal); });
   sub('vendors', 'list the restricted entities of a policy, their brands and OEM relations, and the lists that name them')
     .action(async (o: Opts) => {
       const k = loadKnowledge(String(o.policy));

@@ -207,6 +207,15 @@ describe.skipIf(why)('camsweep on the namespace LAN', () => {
       expect(r.report.devices[0]!.mac?.toLowerCase()).toBe(axis.mac);
       expect(r.report.warnings.join('\n')).toMatch(/answered discovery from outside the targets and were left out/);
     });
+
+    it('--no-ipv6 keeps discovery to IPv4: no link-local address on any device', async () => {
+      const axis = CAMERAS.find((c) => c.host === 'axis')!;
+      const r = await camsweep(lab, ['scan', ipOf(axis.octet), '-f', 'json', '--protocols', 'onvif,ssdp,mdns,tcp', '--listen-time', '2000', '--no-ipv6', '--fail-on', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.report.devices.map((d) => d.ip)).toEqual([ipOf(axis.octet)]);
+      expect(r.report.devices[0]!.addresses ?? []).toEqual([]);
+      expect(r.stderr).not.toMatch(/IPv6 link-local/);
+    });
   });
 
   describe('passive mode', () => {
