@@ -132,7 +132,10 @@ describe('policy', () => {
   });
   it('unidentified is unknown; products and unlisted makers are clear', () => {
     expect(judge(idn({}), ndaa, vocab).status).toBe('unknown');
-    expect(judge(idn({ product: 'nginx' }), ndaa, vocab).status).toBe('clear');
+    expect(judge(idn({ product: 'nginx', device_type: 'web-server' }), ndaa, vocab).status).toBe('clear');
+    // An embedded server alone, or a recorder UI without a maker, does not clear a device.
+    expect(judge(idn({ product: 'GoAhead-Webs' }), ndaa, vocab).status).toBe('unknown');
+    expect(judge(idn({ product: 'JAWS DVR web server', device_type: 'recorder' }), ndaa, vocab).status).toBe('unknown');
     expect(judge(idn({ maker: 'axis', maker_score: 0.99 }), ndaa, vocab).status).toBe('clear');
   });
   it('user policy files extend packs and are validated with clear errors', () => {

@@ -20,6 +20,8 @@ export interface Policy { name: string; description: string; lists: Record<strin
 export class PolicyError extends Error {}
 
 export const STRONG = 0.8;
+/** Device types that fall under the lists' video-surveillance scope. */
+export const SURVEILLANCE_TYPES = new Set(['camera', 'recorder', 'doorbell', 'thermal', 'access-control', 'camera-or-recorder']);
 export const WEAK = 0.3;
 
 interface Catalogue { lists: Record<string, ListDef>; packs: Record<string, PackDef>; entities: Entity[] }
@@ -223,8 +225,15 @@ export function judge(id: Identification, p: Policy, vocab: Vocabulary = {}): Ve
     const label = id.brand && id.brand !== id.maker ? `${nm(id.brand)} (made by ${nm(id.maker)})` : nm(id.maker);
     return mk('clear', undefined, [`${label} is not named by the ${p.name} policy.`]);
   }
-  if (id.product || id.brand) {
-    return mk('clear', undefined, [`Identified as ${id.product ?? nm(id.brand)}${id.device_type ? ` (${id.device_type})` : ''}; not a restricted maker.`]);
+  if (id.brand) return mk('clear', undefined, [`Identified as ${nm(id.brand)}${id.device_type ? ` (${id.device_type})` : ''}; not a restricted maker.`]);
+  if (id.product) {
+    // A software product alone clears a device only when it also says the device is not surveillance
+    // gear (a web server, printer, router, NAS…). An embedded web or RTSP server (GoAhead, Boa,
+    // GStreamer) or a DVR web UI without a maker says nothing about who built the camera or recorder.
+    if (id.device_type && !SURVEILLANCE_TYPES.has(id.device_type)) {
+      return mk('clear', undefined, [`Identified as ${id.product} (${id.device_type}); not a restricted maker.`]);
+    }
+    return mk('unknown', undefined, [`Runs ${id.product}${id.device_type ? ` (${id.device_type})` : ''}, which many makers use; who built this device is not identified.`]);
   }
   return mk('unknown', undefined, ['No fingerprint rule matched what this host sent.']);
 }
