@@ -1,6 +1,7 @@
 // Orchestration: a pure plan (what will be scanned, how), then its application: discovery modules and
 // the TCP sweep run together, their sightings are merged into one record per physical device, and each
 // device is identified and judged. Concurrency, rate and deadlines live here, not in the modules.
+import { ipToInt } from '../targets/targets.js';
 import { defaultMacLookup } from '../fingerprint/oui.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
@@ -98,12 +99,6 @@ export function describePlan(p: ScanPlan): string[] {
     if (p.unicastTargets.length) lines.push(`  unicast to ${p.unicastTargets.length} host${p.unicastTargets.length === 1 ? '' : 's'}`);
   }
   return [...lines, ...p.notes.map((n) => `note: ${n}`)];
-}
-
-function ipToInt(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
-  return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
 }
 
 export function inCidr(ip: string, cidr: string): boolean {
