@@ -31,7 +31,7 @@ export function buildRequest(method: string, host: string, port: number, reqPath
   return lines.join('\r\n') + '\r\n\r\n' + (body ?? '');
 }
 
-interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean }
+interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean; warn?: HostError }
 
 async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, method: string, reqPath: string, body?: string, ct?: string): Promise<Fetched> {
   const r = await ctx.net.exchange({
@@ -53,7 +53,11 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, met
   const title = /html|xml|^$/i.test(String(one(parsed.headers['content-type']) ?? '')) || /<title/i.test(text) ? extractTitle(text) : undefined;
   if (title) obs.title = title;
   if (text.length) obs.body = cleanText(text, BODY_KEEP);
-  return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs };
+  // A response cut by the deadline or the byte cap is still evidence, but say so.
+  const warn: HostError | undefined = parsed.truncated && (r.end === 'timeout' || r.end === 'cap')
+    ? { stage: 'http', port: t.port, code: r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT', message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
+    : undefined;
+  return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs, ...(warn ? { warn } : {}) };
 }
 
 /** A redirect we may follow: relative, or absolute to the same host and port. Returns a path. */
@@ -88,6 +92,7 @@ export const httpProbe: Probe = {
       return { record: tlsObs ? { tls: [tlsObs] } : {}, errors };
     }
     http.push(first.obs);
+    if (first.warn) errors.push(first.warn);
     // Follow up to two same-origin redirects from the index (cameras often bounce to a login page).
     let loc = first.obs.status && first.obs.status >= 300 && first.obs.status < 400 ? first.location : undefined;
     const seen = new Set(['/']);
@@ -98,12 +103,14 @@ export const httpProbe: Probe = {
       const f = await fetchOnce(t, ctx, useTls, 'GET', p);
       if (!f.obs) break;
       http.push(f.obs);
+      if (f.warn) errors.push(f.warn);
       loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
     }
     for (const def of vendorPaths()) {
       if (ctx.signal.aborted) break;
       const f = await fetchOnce(t, ctx, useTls, def.method, def.path, def.body, def.content_type);
       if (!f.obs) continue;
+      if (f.warn) errors.push(f.warn);
       if (def.id === 'favicon') {
         if (f.obs.status === 200 && f.raw && f.raw.length > 0 && !/text\/html/i.test(String(one(f.obs.headers?.['content-type'] ?? '')))) {
           const idx = http[http.length - 1];
