@@ -104,26 +104,10 @@ function onlyDiscovery(p: Persona, protocols: Set<Proto>): Persona {
   return { ...p, discovery: keep };
 }
 
-/**
- * TCP services on the real address. server.ts binds loopback only (127.0.0.0/8); when it offers no way
- * to bind another address, bind a loopback address private to this namespace and DNAT the device's
- * address to it (iptables inside the lab namespace; route_localnet is a per-namespace setting).
- */
+/** TCP services on the device's own address in its namespace (discovery responders start separately). */
 async function startTcp(persona: Persona, ip: string): Promise<{ lab: Lab; device: LabDevice }> {
-  const api = labServer as unknown as Record<string, unknown>;
-  if (typeof api['startDevice'] === 'function') {
-    const startDevice = api['startDevice'] as (p: Persona, ip: string, o: { realPorts: boolean }) => Promise<Lab>;
-    const lab = await startDevice(persona, ip, { realPorts: true });
-    return { lab, device: lab.devices[0]! };
-  }
-  const idx = PERSONAS.findIndex((p) => p.name === persona.name);
-  // Discovery responders are started separately on the real address (startDiscoveryResponders below).
-  const lab = await labServer.startLab({ subnet: '127.213.0.0/24', realPorts: true, only: [persona.name], discovery: false });
-  const local = lab.devices[0]!.ip;
-  if (local !== `127.213.0.${10 + idx}`) die(`unexpected loopback address ${local}`, 3);
-  execFileSync('sysctl', ['-q', '-w', 'net.ipv4.conf.all.route_localnet=1', 'net.ipv4.conf.eth0.route_localnet=1']);
-  execFileSync('iptables', ['-t', 'nat', '-A', 'PREROUTING', '-d', ip, '-p', 'tcp', '-j', 'DNAT', '--to-destination', local, '-m', 'comment', '--comment', 'camsweep-lab run-device']);
-  return { lab, device: { ...lab.devices[0]!, persona, ip } };
+  const lab = await labServer.startDevice(persona, ip, { realPorts: true });
+  return { lab, device: lab.devices[0]! };
 }
 
 /**

@@ -295,6 +295,46 @@ function withUpnpDescription(persona: Persona, spec: PortSpec): PortSpec {
 }
 
 /** Start the lab. Rejects with a message naming the address on any bind error (and releases what it bound). */
+/** Bind every TCP service of one persona on `ip`; returns standard port → bound port. */
+async function bindPersona(persona: Persona, ip: string, realPorts: boolean, servers: net.Server[], sockets: Set<net.Socket>): Promise<Record<number, number>> {
+  const ports: Record<number, number> = {};
+  const seen = new Set<number>();
+  for (const rawSpec of persona.ports) {
+    const spec = withUpnpDescription(persona, rawSpec);
+    const bound = mapPort(spec.port, realPorts);
+    if (seen.has(bound)) throw new Error(`lab: persona ${persona.name} maps two services to port ${bound}`);
+    seen.add(bound);
+    const ctx: Ctx = { ip, spec, boundPort: bound, tls: spec.protocol === 'https', sockets };
+    const srv = makeServer(ctx);
+    servers.push(srv);
+    await listen(srv, ip, bound, `${persona.name} ${spec.protocol}/${spec.port}`);
+    ports[spec.port] = bound;
+  }
+  return ports;
+}
+
+/**
+ * One persona's TCP services on an address of the caller's choosing — for the namespace LAN only
+ * (src/lab/run-device.ts, which refuses to run outside a lab namespace). Discovery responders are
+ * started separately by the caller on that address. The loopback lab (startLab) never uses this.
+ */
+export async function startDevice(persona: Persona, ip: string, opts: { realPorts?: boolean } = {}): Promise<Lab> {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) throw new Error(`lab: "${ip}" is not an IPv4 address`);
+  const servers: net.Server[] = [];
+  const sockets = new Set<net.Socket>();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const s of sockets) s.destroy();
+    await Promise.all(servers.map(closeServer));
+  };
+  let ports: Record<number, number>;
+  try { ports = await bindPersona(persona, ip, opts.realPorts ?? false, servers, sockets); } catch (e) { await stop(); throw e; }
+  const devices: LabDevice[] = [{ persona, ip, ports }];
+  return { devices, targets: [ip], portList: [...new Set(Object.values(ports))].sort((x, y) => x - y), announce: async () => {}, stop };
+}
+
 export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const [a, b, c] = parseLabSubnet(opts.subnet ?? DEFAULT_SUBNET);
   const realPorts = opts.realPorts ?? false;
@@ -322,19 +362,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     for (const [i, persona] of PERSONAS.entries()) {
       if (opts.only && !opts.only.includes(persona.name)) continue;
       const ip = `${a}.${b}.${c}.${10 + i}`;
-      const ports: Record<number, number> = {};
-      const seen = new Set<number>();
-      for (const rawSpec of persona.ports) {
-        const spec = withUpnpDescription(persona, rawSpec);
-        const bound = mapPort(spec.port, realPorts);
-        if (seen.has(bound)) throw new Error(`lab: persona ${persona.name} maps two services to port ${bound}`);
-        seen.add(bound);
-        const ctx: Ctx = { ip, spec, boundPort: bound, tls: spec.protocol === 'https', sockets };
-        const srv = makeServer(ctx);
-        servers.push(srv);
-        await listen(srv, ip, bound, `${persona.name} ${spec.protocol}/${spec.port}`);
-        ports[spec.port] = bound;
-      }
+      const ports = await bindPersona(persona, ip, realPorts, servers, sockets);
       devices.push({ persona, ip, ports });
       if ((opts.discovery ?? true) && persona.discovery) responders.push(await startDiscoveryResponders({ persona, ip, ports }));
     }
