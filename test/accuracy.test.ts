@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate, expectedVerdictFor, formatReport, parseCorpus, restrictedIds, type AssessFn, type CorpusCase } from '../src/accuracy/accuracy.js';
+import { evaluate, expectedVerdictFor, formatReport, parseCorpus, restrictedIds, type AssessFn, type CorpusCase } from '../tools/accuracy/accuracy.js';
 import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
 import { loadPolicy } from '../src/policy/policy.js';
 import { assess } from '../src/scan/scan.js';

@@ -2,10 +2,18 @@
 // 239.255.255.251:37810 on each interface and to each unicast target (bare JSON gets no answer, so the
 // codec always frames it); client.notifyDevInfo replies (and announcements in passive mode) parsed by
 // src/protocols/dhip.ts into flat deviceInfo fields (nested keys dotted: "IPv4Address.IPAddress").
-import { DHIP_MULTICAST_V4, DHIP_PORT, buildSearch, parseDhip } from '../protocols/dhip.js';
+import { DHIP_MULTICAST_V4, DHIP_PORT, buildSearch, parseDhip, type DhipMessage } from '../protocols/dhip.js';
 import { normalizeMac } from '../net/neighbours.js';
 import { nowIso, runSession, safeEmit } from './engine.js';
 import type { DiscoveryModule, Sighting } from './types.js';
+
+/** The observation fields of one DHIP answer: its flattened deviceInfo plus the frame's mac and method. Pure. */
+export function dhipRecord(msg: DhipMessage): Record<string, string> {
+  const record: Record<string, string> = { ...msg.deviceInfo };
+  if (msg.mac && !Object.prototype.hasOwnProperty.call(record, 'mac')) record.mac = msg.mac;
+  if (msg.method && !Object.prototype.hasOwnProperty.call(record, 'method')) record.method = msg.method;
+  return record;
+}
 
 export const dhip: DiscoveryModule = {
   name: 'dhip',
@@ -25,10 +33,7 @@ export const dhip: DiscoveryModule = {
         const key = `${m.address}|${mac || serial}`;
         if (seen.has(key) || seen.size > 8192) return;
         seen.add(key);
-        const record: Record<string, string> = { ...info };
-        if (msg.mac && !Object.prototype.hasOwnProperty.call(record, 'mac')) record.mac = msg.mac;
-        if (msg.method && !Object.prototype.hasOwnProperty.call(record, 'method')) record.method = msg.method;
-        const s: Sighting = { protocol: 'dhip', ip: m.address, record: { dhip: record }, at: nowIso() };
+        const s: Sighting = { protocol: 'dhip', ip: m.address, record: { dhip: dhipRecord(msg) }, at: nowIso() };
         if (mac) s.mac = mac;
         if (serial) s.serial = serial;
         safeEmit(ctx, emit, s);

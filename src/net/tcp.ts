@@ -2,6 +2,7 @@
 // AbortSignal, never uses a proxy, and never throws: failures come back as data.
 import net from 'node:net';
 import tls from 'node:tls';
+import { renderDn } from '../wire/dn.js';
 
 export type PortState = 'open' | 'closed' | 'filtered' | 'error';
 
@@ -59,13 +60,6 @@ export interface ExchangeOptions {
   isComplete?: (data: Buffer) => boolean;
 }
 
-function dn(o: Record<string, string | string[]> | undefined): string | undefined {
-  if (!o || typeof o !== 'object') return undefined;
-  const order = ['CN', 'OU', 'O', 'L', 'ST', 'C'];
-  const keys = [...order.filter((k) => k in o), ...Object.keys(o).filter((k) => !order.includes(k))];
-  const parts = keys.map((k) => `${k}=${Array.isArray(o[k]) ? (o[k] as string[]).join('+') : o[k]}`);
-  return parts.length ? parts.join(', ') : undefined;
-}
 
 /** Send one request and read one bounded response, over TCP or TLS (any version, any certificate). */
 export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
@@ -102,7 +96,7 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
         try {
           const c = (sock as tls.TLSSocket).getPeerCertificate();
           if (c && Object.keys(c).length) {
-            cert = { subject: dn(c.subject as never), issuer: dn(c.issuer as never), not_before: c.valid_from, not_after: c.valid_to, fingerprint256: c.fingerprint256 };
+            cert = { subject: renderDn(c.subject as never), issuer: renderDn(c.issuer as never), not_before: c.valid_from, not_after: c.valid_to, fingerprint256: c.fingerprint256 };
           }
           tlsVersion = (sock as tls.TLSSocket).getProtocol() ?? undefined;
         } catch { /* a certificate we cannot read is not fatal */ }

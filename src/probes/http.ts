@@ -8,7 +8,7 @@ import type { HostError, HttpObservation, TlsObservation } from '../types.js';
 import { cleanText } from '../util/sanitize.js';
 import { bodyText, extractTitle } from '../wire/html.js';
 import { faviconMmh3, md5 } from '../wire/hash.js';
-import { one, parseResponse, responseComplete } from '../wire/response.js';
+import { one, parseResponse, responseComplete, type ParsedResponse } from '../wire/response.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
 export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }
@@ -48,16 +48,22 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, met
       error: { stage: 'http', port: t.port, code: r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
     };
   }
-  const text = bodyText(parsed.body);
-  const obs: HttpObservation = { port: t.port, tls: useTls, path: reqPath, status: parsed.status, headers: parsed.headers };
-  const title = /html|xml|^$/i.test(String(one(parsed.headers['content-type']) ?? '')) || /<title/i.test(text) ? extractTitle(text) : undefined;
-  if (title) obs.title = title;
-  if (text.length) obs.body = cleanText(text, BODY_KEEP);
+  const obs = httpObservation(parsed, t.port, useTls, reqPath);
   // A response cut by the deadline or the byte cap is still evidence, but say so.
   const warn: HostError | undefined = parsed.truncated && (r.end === 'timeout' || r.end === 'cap')
     ? { stage: 'http', port: t.port, code: r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT', message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
     : undefined;
   return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs, ...(warn ? { warn } : {}) };
+}
+
+/** What one HTTP response shows: status, headers, title, bounded body. Pure; shared with offline tools. */
+export function httpObservation(parsed: ParsedResponse, port: number, tls: boolean, reqPath: string): HttpObservation {
+  const text = bodyText(parsed.body);
+  const obs: HttpObservation = { port, tls, path: reqPath, status: parsed.status, headers: parsed.headers };
+  const title = /html|xml|^$/i.test(String(one(parsed.headers['content-type']) ?? '')) || /<title/i.test(text) ? extractTitle(text) : undefined;
+  if (title) obs.title = title;
+  if (text.length) obs.body = cleanText(text, BODY_KEEP);
+  return obs;
 }
 
 /** A redirect we may follow: relative, or absolute to the same host and port. Returns a path. */

@@ -1,0 +1,102 @@
+// The field corpus (fixtures/field): every record is valid, cites a public source, and converts through
+// camsweep's own codecs; the converter reads the ways people paste responses; the split is by source.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import path from 'node:path';
+import { hashSplit, normaliseKey, readCorpus, splitOf, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
+import { parseDnText, renderDn } from '../src/wire/dn.js';
+
+const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'field');
+
+describe('field corpus files', () => {
+  const { records, problems, moved } = readCorpus(DIR);
+  it('every record is valid', () => {
+    expect(problems).toEqual([]);
+  });
+  it('every source is a public reference, never a project notes file', () => {
+    for (const r of records) {
+      const refs = [r.source.key, r.source.url ?? '', r.source.repo ?? ''].join(' ');
+      expect(refs, r.id).not.toMatch(/\.\.\/shared|peers\.md|fingerprints\.md|\/work\//);
+      expect(r.source.url ?? `${r.source.repo}/${r.source.path}`, r.id).toMatch(/^https?:\/\/|^[\w.-]+\/[\w.-]+\//);
+    }
+  });
+  it('every capture converts into something a scan observes (or says why not)', () => {
+    for (const r of records) {
+      const { record, unused } = toObservation(r);
+      const observed = (record.seen_by ?? []).length > 0 || !!record.mac;
+      expect(observed || unused.length > 0, r.id).toBe(true);
+    }
+  });
+  it('moves only name sources that exist', () => {
+    const keys = new Set(records.map((r) => normaliseKey(r.source.key)));
+    for (const k of moved) expect(keys.has(k), k).toBe(true);
+  });
+});
+
+describe('split by source', () => {
+  it('is a pure function of the source key (fragment and trailing slash ignored)', () => {
+    expect(hashSplit('https://github.com/a/b/issues/1')).toBe(hashSplit('https://github.com/a/b/issues/1#issuecomment-9'));
+    expect(hashSplit('https://github.com/a/b/issues/1/')).toBe(hashSplit('https://github.com/a/b/issues/1'));
+    // Both halves occur over a handful of keys.
+    const halves = new Set(Array.from({ length: 16 }, (_, i) => hashSplit(`https://example.org/${i}`)));
+    expect(halves).toEqual(new Set(['tune', 'check']));
+  });
+  it('a moved source is tune', () => {
+    const key = Array.from({ length: 64 }, (_, i) => `https://example.org/k${i}`).find((k) => hashSplit(k) === 'check')!;
+    expect(splitOf({ source: { key, kind: 'blog' } }, new Set())).toBe('check');
+    expect(splitOf({ source: { key, kind: 'blog' } }, new Set([normaliseKey(key)]))).toBe('tune');
+  });
+});
+
+describe('converter: the ways responses are pasted', () => {
+  const rec = (captures: unknown[]) => toObservation({ id: 't-0001', captures: captures as never });
+  it('reads a curl -v transcript (< lines, * and > lines dropped)', () => {
+    const raw = '* Connected to 192.0.2.1 port 80\n> GET / HTTP/1.1\n> Host: 192.0.2.1\n>\n< HTTP/1.1 200 OK\n< Server: DNVRS-Webs\n< Content-Type: text/html\n<\n<html><title>Login</title></html>\n* Connection #0 to host left intact';
+    const { record } = rec([{ kind: 'http', port: 80, raw }]);
+    expect(record.http?.[0].status).toBe(200);
+    expect(record.http?.[0].headers?.server).toBe('DNVRS-Webs');
+    expect(record.http?.[0].title).toBe('Login');
+  });
+  it('reads literal \\r\\n escapes as line ends', () => {
+    const raw = 'RTSP/1.0 401 Unauthorized\\r\\nCSeq: 1\\r\\nWWW-Authenticate: Digest realm="Login to 4K01FD2PAJ6E3FF", nonce="00"\\r\\n\\r\\n';
+    const { record } = rec([{ kind: 'rtsp', port: 554, raw }]);
+    expect(record.rtsp?.[0].status).toBe(401);
+    expect(record.rtsp?.[0].headers?.['www-authenticate']).toMatch(/Login to 4K01FD2PAJ6E3FF/);
+  });
+  it('keeps header-only pastes (no status line) without inventing a status', () => {
+    const { record } = rec([{ kind: 'http', port: 8080, raw: 'Server: Boa/0.94.14rc21\nContent-Type: text/html', partial: true }]);
+    expect(record.http?.[0].headers?.server).toBe('Boa/0.94.14rc21');
+    expect(record.http?.[0].status).toBeUndefined();
+    expect(record.open_ports).toEqual([8080]);
+  });
+  it('renders pasted certificate names the way the TLS probe does', () => {
+    expect(renderDn(parseDnText('subject=C = CN, ST = Zhejiang, O = "ZheJiang Dahua Technology CO.,LTD.", CN = NVR'))).toBe('CN=NVR, O=ZheJiang Dahua Technology CO.,LTD., ST=Zhejiang, C=CN');
+    expect(renderDn(parseDnText('/C=CN/ST=ZJ/O=Hikvision/CN=192.0.2.1'))).toBe('CN=192.0.2.1, O=Hikvision, ST=ZJ, C=CN');
+    expect(renderDn(parseDnText('CN=camera, O=Axis Communications AB, C=SE'))).toBe('CN=camera, O=Axis Communications AB, C=SE');
+  });
+  it('says which captures camsweep cannot observe', () => {
+    const { unused } = rec([{ kind: 'banner', proto: 'tcp', port: 23, raw: 'Welcome to ZXHN H108N' }]);
+    expect(unused.join(' ')).toMatch(/not something camsweep observes/);
+  });
+  it('validates labels and captures', () => {
+    expect(validateRecord({ id: 'x-1' }, 'x').length).toBeGreaterThan(0);
+  });
+});
+
+describe('property: pasted text never breaks the converter', () => {
+  it('unpaste and parseDnText never throw and stay bounded', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 3000 }), (s) => {
+      expect(unpaste(s).length).toBeLessThanOrEqual(s.length + 8);
+      const dn = parseDnText(s);
+      expect(Object.getPrototypeOf(dn)).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(dn, '__proto__')).toBe(false);
+    }), { numRuns: 500 });
+  });
+  it('toObservation never throws on arbitrary raw captures', () => {
+    const kinds = ['http', 'rtsp', 'onvif-device-info', 'onvif-probe-match', 'upnp-description', 'ssdp', 'sadp', 'dhip'] as const;
+    fc.assert(fc.property(fc.constantFrom(...kinds), fc.string({ maxLength: 2000 }), (kind, raw) => {
+      const { record } = toObservation({ id: 't-0001', captures: [{ kind, raw }] });
+      expect(record.ip).toBe('192.0.2.10');
+    }), { numRuns: 400 });
+  });
+});

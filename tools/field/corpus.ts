@@ -1,0 +1,302 @@
+// The field corpus (fixtures/field/*.jsonl): responses captured from real devices, with their public
+// source and a label. This module validates records, assigns each to the `tune` or `check` half by a
+// hash of its source, and turns the verbatim captures into the ObservationRecord a scan would have
+// produced — through camsweep's own codecs (HTTP/RTSP response parser, ONVIF/UPnP/SSDP/SADP/DHIP
+// parsers), so that what real firmware sends is parsed exactly as on the wire. Pure apart from readCorpus.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { buildDhipFrame, parseDhip } from '../../src/protocols/dhip.js';
+import { parseSadpMessage, sadpSummary } from '../../src/protocols/sadp.js';
+import { parseDeviceDescription, parseSsdp, toUpnpObservation, type SsdpMessage, type UpnpDescription } from '../../src/protocols/ssdp.js';
+import { parseDeviceInformation, parseGetServices, parseWsdMessage, toOnvifObservation, type WsdMatch } from '../../src/protocols/wsdiscovery.js';
+import { dhipRecord } from '../../src/discovery/dhip.js';
+import { httpObservation } from '../../src/probes/http.js';
+import { mergeRecord } from '../../src/scan/merge.js';
+import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/types.js';
+import { parseDnText, renderDn } from '../../src/wire/dn.js';
+import { parseResponse } from '../../src/wire/response.js';
+
+export const SPLITS = ['tune', 'check'] as const;
+export type Split = (typeof SPLITS)[number];
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+export const SOURCE_KINDS = ['issue-thread', 'forum', 'pcap', 'dataset', 'test-fixture', 'vendor-page', 'blog'] as const;
+export const CAPTURE_KINDS = ['http', 'rtsp', 'onvif-device-info', 'onvif-probe-match', 'onvif-scopes', 'onvif-services',
+  'upnp-description', 'ssdp', 'sadp', 'dhip', 'mdns', 'tls', 'mac', 'banner'] as const;
+export type CaptureKind = (typeof CAPTURE_KINDS)[number];
+const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control', 'camera-or-recorder',
+  'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'];
+
+export interface FieldSource { key: string; url?: string; repo?: string; path?: string; commit?: string; kind: string; retrieved?: string; quote?: string }
+export interface FieldLabel { maker: string; brand?: string; model?: string; device_type?: DeviceType; words: string; confidence: (typeof CONFIDENCES)[number]; reason: string }
+export interface Capture {
+  kind: CaptureKind;
+  raw?: string;
+  port?: number;
+  tls?: boolean;
+  path?: string;
+  method?: string;
+  proto?: 'http' | 'rtsp' | 'tcp';
+  partial?: boolean;
+  scopes?: string[];
+  services?: MdnsObservation[];
+  subject?: string;
+  issuer?: string;
+  value?: string;
+}
+export interface FieldRecord { id: string; source: FieldSource; label: FieldLabel; captures: Capture[]; anonymised?: string; note?: string; file: string; line: number }
+export interface Move { key: string; date: string; reason: string }
+export interface Problem { where: string; problem: string }
+
+const MAX_LINE = 1 << 20;
+
+/** `tune` or `check` from the source key alone: sha256, first byte even → tune. */
+export function hashSplit(key: string): Split {
+  return createHash('sha256').update(normaliseKey(key)).digest()[0] % 2 === 0 ? 'tune' : 'check';
+}
+
+/** The key as hashed: trimmed, fragment dropped, no trailing slash. */
+export function normaliseKey(key: string): string {
+  return key.trim().replace(/#.*$/, '').replace(/\/+$/, '');
+}
+
+/** The half a record belongs to: its source's hash, unless the source was moved to tune. */
+export function splitOf(r: Pick<FieldRecord, 'source'>, moved: ReadonlySet<string>): Split {
+  return moved.has(normaliseKey(r.source.key)) ? 'tune' : hashSplit(r.source.key);
+}
+
+const isStr = (v: unknown, min = 1): v is string => typeof v === 'string' && v.length >= min;
+
+export function validateRecord(v: unknown, where: string): Problem[] {
+  const out: Problem[] = [];
+  const bad = (problem: string) => out.push({ where, problem });
+  if (!v || typeof v !== 'object' || Array.isArray(v)) { bad('not a JSON object'); return out; }
+  const r = v as Record<string, unknown>;
+  if (!isStr(r.id) || !/^[a-z0-9-]+-\d{4}$/.test(r.id)) bad('id must be <file stem>-<4 digits>');
+  const s = r.source as Record<string, unknown> | undefined;
+  if (!s || typeof s !== 'object') bad('missing source');
+  else {
+    if (!isStr(s.key, 8)) bad('source.key missing');
+    if (!isStr(s.url, 8) && !(isStr(s.repo, 3) && isStr(s.path, 1))) bad('source needs a url, or repo + path');
+    if (isStr(s.key) && /\.\.\/shared|\/work\//.test(s.key)) bad('source.key must be a public reference');
+    if (!SOURCE_KINDS.includes(s.kind as never)) bad(`source.kind must be one of ${SOURCE_KINDS.join('|')}`);
+  }
+  const l = r.label as Record<string, unknown> | undefined;
+  if (!l || typeof l !== 'object') bad('missing label');
+  else {
+    if (!isStr(l.maker) || !/^[a-z0-9-]+$/.test(l.maker)) bad('label.maker must be a lower-case id or "unknown"');
+    if (l.brand !== undefined && (!isStr(l.brand) || !/^[a-z0-9-]+$/.test(l.brand))) bad('label.brand must be a lower-case id');
+    if (l.device_type !== undefined && !DEVICE_TYPES.includes(l.device_type as DeviceType)) bad(`label.device_type "${String(l.device_type)}" unknown`);
+    if (!isStr(l.words, 3)) bad('label.words must quote the source');
+    if (!CONFIDENCES.includes(l.confidence as never)) bad('label.confidence must be high|medium|low');
+    if (!isStr(l.reason, 8)) bad('label.reason must say why');
+  }
+  const c = r.captures;
+  if (!Array.isArray(c) || c.length === 0) bad('captures must list at least one capture');
+  else c.forEach((x, i) => {
+    const k = (x as Capture)?.kind;
+    if (!CAPTURE_KINDS.includes(k)) { bad(`captures[${i}].kind "${String(k)}" unknown`); return; }
+    const cap = x as Capture;
+    if (['http', 'rtsp', 'onvif-device-info', 'onvif-probe-match', 'onvif-services', 'upnp-description', 'ssdp', 'sadp', 'dhip', 'banner'].includes(k) && !isStr(cap.raw)) bad(`captures[${i}] (${k}) needs raw`);
+    if (k === 'onvif-scopes' && (!Array.isArray(cap.scopes) || cap.scopes.some((y) => typeof y !== 'string'))) bad(`captures[${i}] needs scopes`);
+    if (k === 'mdns' && !Array.isArray(cap.services)) bad(`captures[${i}] needs services`);
+    if (k === 'tls' && !isStr(cap.subject) && !isStr(cap.issuer)) bad(`captures[${i}] needs subject or issuer`);
+    if (k === 'mac' && !isStr(cap.value)) bad(`captures[${i}] needs value`);
+    if (cap.port !== undefined && !(Number.isInteger(cap.port) && cap.port > 0 && cap.port < 65536)) bad(`captures[${i}].port is not a port`);
+  });
+  return out;
+}
+
+/** Parse corpus files (JSON Lines). */
+export function parseFieldCorpus(files: Array<{ file: string; text: string }>): { records: FieldRecord[]; problems: Problem[] } {
+  const records: FieldRecord[] = [];
+  const problems: Problem[] = [];
+  const ids = new Set<string>();
+  for (const { file, text } of files) {
+    text.split('\n').forEach((line, i) => {
+      const t = line.trim();
+      const where = `${file}:${i + 1}`;
+      if (!t || t.startsWith('//')) return;
+      if (t.length > MAX_LINE) { problems.push({ where, problem: 'line longer than 1 MiB' }); return; }
+      let v: unknown;
+      try { v = JSON.parse(t); } catch (e) { problems.push({ where, problem: `not JSON: ${(e as Error).message}` }); return; }
+      const p = validateRecord(v, where);
+      if (p.length) { problems.push(...p); return; }
+      const r = v as FieldRecord;
+      if (ids.has(r.id)) { problems.push({ where, problem: `duplicate id ${r.id}` }); return; }
+      ids.add(r.id);
+      records.push({ ...r, file, line: i + 1 });
+    });
+  }
+  return { records, problems };
+}
+
+export function parseMoves(text: string): { moves: Move[]; problems: Problem[] } {
+  const moves: Move[] = [];
+  const problems: Problem[] = [];
+  text.split('\n').forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith('//')) return;
+    try {
+      const m = JSON.parse(t) as Move;
+      if (!isStr(m.key, 8) || !/^\d{4}-\d{2}-\d{2}$/.test(String(m.date)) || !isStr(m.reason, 8)) throw new Error('needs key, date (YYYY-MM-DD) and reason');
+      moves.push(m);
+    } catch (e) { problems.push({ where: `moves.jsonl:${i + 1}`, problem: (e as Error).message }); }
+  });
+  return { moves, problems };
+}
+
+/** Read fixtures/field (or another folder): every *.jsonl except moves.jsonl, plus the moves. */
+export function readCorpus(dir: string): { records: FieldRecord[]; moved: Set<string>; problems: Problem[] } {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl') && f !== 'moves.jsonl').sort()
+    .map((f) => ({ file: path.join(path.basename(dir), f), text: readFileSync(path.join(dir, f), 'utf8') }));
+  const { records, problems } = parseFieldCorpus(files);
+  const mv = existsSync(path.join(dir, 'moves.jsonl')) ? parseMoves(readFileSync(path.join(dir, 'moves.jsonl'), 'utf8')) : { moves: [], problems: [] };
+  return { records, moved: new Set(mv.moves.map((m) => normaliseKey(m.key))), problems: [...problems, ...mv.problems] };
+}
+
+/**
+ * Text as pasted → the bytes a device sent. `curl -v` transcripts keep only the `< ` response lines
+ * and the body after them; literal "\r\n" escapes (people paste them) become real line ends.
+ */
+export function unpaste(raw: string): string {
+  let s = raw;
+  if (/\\r\\n/.test(s) && !/\r\n/.test(s)) s = s.replace(/\\r\\n\n?/g, '\r\n');
+  const lines = s.split(/\r?\n/);
+  const first = lines.findIndex((l) => /^< (HTTP|RTSP)\/\d/.test(l));
+  if (first < 0) return s.replace(/^\s+/, '');
+  const head: string[] = [];
+  let i = first;
+  for (; i < lines.length && lines[i].startsWith('<'); i++) head.push(lines[i].replace(/^< ?/, ''));
+  const body = lines.slice(i).filter((l) => !/^[*>] /.test(l) && !/^[{}] \[/.test(l) && !/^\* Connection/.test(l));
+  return head.join('\r\n').replace(/\s*$/, '') + '\r\n\r\n' + body.join('\n');
+}
+
+/** A response whose status line was not captured (header lines only) still parses: status 0 = unknown. */
+function withStatusLine(text: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string {
+  return /^(HTTP|RTSP)\/\d/i.test(text) ? text : `${proto} 000 not-captured\r\n${text}`;
+}
+
+export interface Converted { record: ObservationRecord; unused: string[] }
+
+/** The observation record a scan would hold for this device, built from the captures by camsweep's codecs. */
+export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Converted {
+  const rec: ObservationRecord = { ip: '192.0.2.10', seen_by: [] };
+  const unused: string[] = [];
+  const ports = new Set<number>();
+  let ssdpMsg = null as SsdpMessage | null;
+  let desc = null as UpnpDescription | null;
+  let match = null as WsdMatch | null;
+  let onvifInfo = null as ReturnType<typeof parseDeviceInformation>;
+  const seen = (p: string) => { rec.seen_by = [...new Set([...(rec.seen_by ?? []), p])].sort(); };
+  for (const [i, c] of fr.captures.entries()) {
+    const kind = c.kind === 'banner' ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : 'tcp') : c.kind;
+    switch (kind) {
+      case 'http': {
+        const text = withStatusLine(unpaste(c.raw ?? ''), 'HTTP/1.1');
+        const parsed = parseResponse(Buffer.from(text, 'utf8'));
+        if (!parsed || !parsed.protocol.startsWith('HTTP')) { unused.push(`captures[${i}]: not an HTTP response`); break; }
+        const port = c.port ?? (c.tls ? 443 : 80);
+        const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
+        if (!obs.status) delete obs.status;
+        mergeRecord(rec, { http: [obs] });
+        ports.add(port);
+        seen('tcp'); seen('http');
+        break;
+      }
+      case 'rtsp': {
+        const text = withStatusLine(unpaste(c.raw ?? ''), 'RTSP/1.0');
+        const parsed = parseResponse(Buffer.from(text, 'utf8'));
+        if (!parsed || !parsed.protocol.startsWith('RTSP')) { unused.push(`captures[${i}]: not an RTSP response`); break; }
+        const port = c.port ?? 554;
+        mergeRecord(rec, { rtsp: [{ port, method: c.method ?? 'OPTIONS', ...(parsed.status ? { status: parsed.status } : {}), headers: parsed.headers }] });
+        ports.add(port);
+        seen('tcp'); seen('rtsp');
+        break;
+      }
+      case 'onvif-device-info': {
+        const info = parseDeviceInformation(c.raw ?? '');
+        if (!info || 'fault' in info) { unused.push(`captures[${i}]: no GetDeviceInformation answer parsed`); break; }
+        onvifInfo = info;
+        seen('onvif');
+        break;
+      }
+      case 'onvif-probe-match': {
+        const w = parseWsdMessage(Buffer.from(c.raw ?? '', 'utf8'));
+        if (!w || !w.matches.length) { unused.push(`captures[${i}]: no ProbeMatch parsed`); break; }
+        match = w.matches[0];
+        seen('onvif');
+        break;
+      }
+      case 'onvif-scopes': {
+        match = { endpoint: match?.endpoint ?? '', types: match?.types ?? [], scopes: [...(match?.scopes ?? []), ...(c.scopes ?? [])], xaddrs: match?.xaddrs ?? [], metadataVersion: '', relatesTo: '' };
+        seen('onvif');
+        break;
+      }
+      case 'onvif-services': {
+        const s = parseGetServices(c.raw ?? '');
+        if (!Array.isArray(s) || !s.length) { unused.push(`captures[${i}]: no services parsed`); break; }
+        mergeRecord(rec, { x_onvif: { services: s.slice(0, 32) } } as Partial<ObservationRecord>);
+        seen('onvif');
+        break;
+      }
+      case 'upnp-description': {
+        const d = parseDeviceDescription(c.raw ?? '');
+        if (!d) { unused.push(`captures[${i}]: no UPnP description parsed`); break; }
+        desc = d;
+        seen('ssdp');
+        break;
+      }
+      case 'ssdp': {
+        const m = parseSsdp(Buffer.from(unpaste(c.raw ?? ''), 'utf8'));
+        if (!m) { unused.push(`captures[${i}]: not an SSDP message`); break; }
+        ssdpMsg = m;
+        seen('ssdp');
+        break;
+      }
+      case 'sadp': {
+        const m = parseSadpMessage(Buffer.from(c.raw ?? '', 'utf8'));
+        if (!m || m.kind === 'probe') { unused.push(`captures[${i}]: no SADP answer parsed`); break; }
+        mergeRecord(rec, { sadp: { ...m.fields } });
+        const sum = sadpSummary(m.fields);
+        if (sum.mac && !rec.mac) { rec.mac = sum.mac; rec.mac_from = 'sadp'; }
+        seen('sadp');
+        break;
+      }
+      case 'dhip': {
+        const raw = c.raw ?? '';
+        const m = parseDhip(buildDhipFrame(raw.slice(Math.max(0, raw.indexOf('{')))));
+        if (!m || Object.keys(m.deviceInfo).length === 0) { unused.push(`captures[${i}]: no DHIP deviceInfo parsed`); break; }
+        mergeRecord(rec, { dhip: dhipRecord(m) });
+        seen('dhip');
+        break;
+      }
+      case 'mdns': {
+        const list = (c.services ?? []).filter((x) => x && typeof x === 'object').map((x) => ({ ...x }));
+        if (list.length) { mergeRecord(rec, { mdns: list }); seen('mdns'); }
+        break;
+      }
+      case 'tls': {
+        const port = c.port ?? 443;
+        const subject = c.subject ? renderDn(parseDnText(c.subject)) : undefined;
+        const issuer = c.issuer ? renderDn(parseDnText(c.issuer)) : undefined;
+        mergeRecord(rec, { tls: [{ port, ...(subject ? { subject } : {}), ...(issuer ? { issuer } : {}) }] });
+        ports.add(port);
+        seen('tcp');
+        break;
+      }
+      case 'mac':
+        if (c.value && !rec.mac) { rec.mac = c.value; rec.mac_from = 'arp'; }
+        break;
+      default:
+        unused.push(`captures[${i}]: ${c.kind}${c.proto ? `/${c.proto}` : ''} is not something camsweep observes`);
+    }
+  }
+  if (ssdpMsg || desc) mergeRecord(rec, { upnp: toUpnpObservation(ssdpMsg, desc) });
+  if (match || onvifInfo) {
+    const o: OnvifObservation = toOnvifObservation(match, onvifInfo);
+    mergeRecord(rec, { onvif: o });
+  }
+  if (ports.size) rec.open_ports = [...ports].sort((a, b) => a - b);
+  return { record: rec, unused };
+}
