@@ -14,8 +14,8 @@ import { loadPolicy } from '../../src/policy/policy.js';
 import { assess } from '../../src/scan/scan.js';
 import { ROOT } from '../../src/paths.js';
 import { evaluate, formatReport, MIN_RESTRICTED_RECALL, parseCorpus } from './accuracy.js';
-import { readCorpus } from '../field/corpus.js';
-import { formatField, formatTuneMisses, judgeAll, metrics } from '../field/evaluate.js';
+import { readCorpus, readModelSamples } from '../field/corpus.js';
+import { formatField, formatModels, formatTuneMisses, judgeAll, metrics, modelMetrics, MODEL_GATE } from '../field/evaluate.js';
 
 export function corpusFiles(paths: string[]): Array<{ file: string; text: string }> {
   const files: string[] = [];
@@ -70,9 +70,18 @@ export function main(argv: string[]): number {
     const results = judgeAll(records, moved, judge, policy);
     const check = metrics(results, 'check', true);
     pass &&= check.gates!.pass;
-    if (json) out.field = { tune: metrics(results, 'tune', false), check };
+    const models = readModelSamples(path.join(ROOT, 'fixtures', 'field', 'model-names'));
+    if (models.problems.length) {
+      for (const p of models.problems) process.stderr.write(`model names: ${p.where}: ${p.problem}\n`);
+      return 2;
+    }
+    const mTune = modelMetrics(models.samples, judge, policy, 'tune');
+    const mCheck = modelMetrics(models.samples, judge, policy, 'check');
+    if (models.samples.length) pass &&= mCheck.restricted.rate >= MODEL_GATE && mCheck.false_restricted.length === 0;
+    if (json) out.field = { tune: metrics(results, 'tune', false), check, models: { tune: mTune, check: mCheck } };
     else {
       process.stdout.write(`${formatField(results, policy.name)}\n\n`);
+      if (models.samples.length) process.stdout.write(`${formatModels(mTune, mCheck)}\n  gate on check: >= ${(MODEL_GATE * 100).toFixed(0)}% and none taken for a restricted maker\n\n`);
       if (misses) process.stdout.write(`Tune-half misses (the check half is never listed):\n${formatTuneMisses(results)}\n\n`);
     }
   }

@@ -300,3 +300,31 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
   if (ports.size) rec.open_ports = [...ports].sort((a, b) => a - b);
   return { record: rec, unused };
 }
+
+/** A public model database sample (fixtures/field/model-names/*.json): model numbers as published. */
+export interface ModelSample { file: string; maker?: string; source: { url: string; title?: string; retrieved?: string; how?: string }; models: Array<{ model: string; device_type?: DeviceType; maker?: string }> }
+
+export function readModelSamples(dir: string): { samples: ModelSample[]; problems: Problem[] } {
+  const samples: ModelSample[] = [];
+  const problems: Problem[] = [];
+  if (!existsSync(dir)) return { samples, problems };
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const where = `model-names/${f}`;
+    try {
+      const d = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as ModelSample;
+      if (!d.source || !isStr(d.source.url, 8)) throw new Error('needs source.url');
+      if (!Array.isArray(d.models) || d.models.length === 0) throw new Error('needs models');
+      for (const [i, m] of d.models.entries()) {
+        if (!m || !isStr(m.model)) throw new Error(`models[${i}] needs a model`);
+        if (!(m.maker ?? d.maker)) throw new Error(`models[${i}] has no maker (and the file none)`);
+      }
+      samples.push({ ...d, file: where });
+    } catch (e) { problems.push({ where, problem: (e as Error).message }); }
+  }
+  return { samples, problems };
+}
+
+/** The record a device that only announced this model name (UPnP modelName) would give. */
+export function modelOnlyRecord(model: string): ObservationRecord {
+  return { ip: '192.0.2.10', upnp: { modelName: model }, seen_by: ['ssdp'] };
+}

@@ -4,13 +4,15 @@
 import type { Identification, Verdict, VerdictStatus } from '../../src/types.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { restrictedIds } from '../accuracy/accuracy.js';
-import { splitOf, toObservation, type FieldRecord, type Split } from './corpus.js';
+import { hashSplit, modelOnlyRecord, splitOf, toObservation, type FieldRecord, type ModelSample, type Split } from './corpus.js';
 
 export interface Judged { identification: Identification; verdict: Verdict }
 export type JudgeFn = (rec: ReturnType<typeof toObservation>['record']) => Judged;
 
 /** The gates of issue 9, applied to the check half. */
 export const GATES = { restricted_recall: 0.95, maker_named: 0.85, maker_right: 0.95, false_restricted: 0 } as const;
+/** Restricted makers' model numbers recognised from the model name alone (check half). */
+export const MODEL_GATE = 0.9;
 
 export interface FieldResult {
   id: string;
@@ -155,5 +157,48 @@ export function formatTuneMisses(results: FieldResult[]): string {
     for (const e of r.evidence) out.push(`    ${e.rule} ${e.field} = ${JSON.stringify(e.value).slice(0, 120)}${e.maker ? ` -> ${e.maker}` : ''}`);
     for (const u of r.unused) out.push(`    unused: ${u}`);
   }
+  return out.join('\n');
+}
+
+export interface ModelMetrics {
+  split: Split;
+  /** Per maker: models sampled, recognised (maker named right from the model name alone). */
+  makers: Array<{ maker: string; models: number; recognised: number; rate: number }>;
+  restricted: { models: number; recognised: number; rate: number };
+  /** Other makers' models attributed to a restricted maker. */
+  false_restricted: string[];
+}
+
+/** Model-name recognition: each sampled model as a lone UPnP modelName, split by a hash of the model. */
+export function modelMetrics(samples: ModelSample[], judge: JudgeFn, policy: Policy, split: Split): ModelMetrics {
+  const { makers: listed } = restrictedIds(policy);
+  const per = new Map<string, { models: number; recognised: number }>();
+  const false_restricted: string[] = [];
+  for (const s of samples) for (const m of s.models) {
+    if (hashSplit(`model:${m.model}`) !== split) continue;
+    const maker = m.maker ?? s.maker!;
+    const { identification: id } = judge(modelOnlyRecord(m.model));
+    const p = per.get(maker) ?? { models: 0, recognised: 0 };
+    p.models++;
+    if (id.maker === maker) p.recognised++;
+    per.set(maker, p);
+    if (!listed.has(maker) && id.maker && listed.has(id.maker)) false_restricted.push(`${maker}:${m.model} -> ${id.maker}`);
+  }
+  const makers = [...per.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([maker, p]) => ({ maker, ...p, rate: ratio(p.recognised, p.models) }));
+  const r = makers.filter((m) => listed.has(m.maker));
+  const models = r.reduce((a, m) => a + m.models, 0);
+  const recognised = r.reduce((a, m) => a + m.recognised, 0);
+  return { split, makers, restricted: { models, recognised, rate: ratio(recognised, models) }, false_restricted };
+}
+
+export function formatModels(tune: ModelMetrics, check: ModelMetrics): string {
+  const out = ['Model names alone (UPnP modelName; evenly spaced samples of public model lists):'];
+  const makers = [...new Set([...tune.makers, ...check.makers].map((m) => m.maker))].sort();
+  for (const mk of makers) {
+    const f = (m?: ModelMetrics['makers'][number]) => (m ? `${m.recognised}/${m.models} ${pct(m.rate)}` : '-');
+    out.push(`  ${mk.padEnd(50)} ${f(tune.makers.find((m) => m.maker === mk)).padStart(16)} ${f(check.makers.find((m) => m.maker === mk)).padStart(16)}`);
+  }
+  out.push(`  ${'restricted makers\' models recognised'.padEnd(50)} ${`${pct(tune.restricted.rate)}`.padStart(16)} ${`${pct(check.restricted.rate)}`.padStart(16)}`);
+  out.push(`  ${'other makers\' models taken for a restricted maker'.padEnd(50)} ${String(tune.false_restricted.length).padStart(16)} ${String(check.false_restricted.length).padStart(16)}`);
   return out.join('\n');
 }
