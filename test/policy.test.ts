@@ -397,6 +397,19 @@ describe('the CLI', () => {
     oneLine(r.stderr);
     expect(r.stdout).toBe('');
   });
+  it('a huge or endless policy file is refused quickly with one line', async () => {
+    const big = path.join(tmp, 'big.yaml');
+    writeFileSync(big, `name: big\nextends: ndaa\ndescription: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+    for (const f of [big, '/dev/zero']) {
+      const r = await runCli(['vendors', '--policy', f, '-f', 'json'], { timeoutMs: 20000 });
+      expect(r.code, f).toBe(2);
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/is larger than 1048576 bytes/);
+    }
+    const dir = await runCli(['vendors', '--policy', tmp + '/']);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/cannot read policy file .*: is a directory/);
+  });
   it('vendors -o into a missing directory exits 3 with one line', async () => {
     const r = await runCli(['vendors', '-o', path.join(tmp, 'missing', 'dir', 'v.json')]);
     expect(r.code).toBe(3);
