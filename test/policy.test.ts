@@ -16,6 +16,10 @@ import {
   PolicyError, restrictsDevice, staleNotice,
 } from '../src/policy/policy.js';
 import { renderIds, renderVendors } from '../src/cli/vendors.js';
+import { evaluate, parseCorpus } from '../src/accuracy/accuracy.js';
+import { corpusFiles } from '../src/accuracy/main.js';
+import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
+import { assess } from '../src/scan/scan.js';
 import { buildReport } from '../src/report/report.js';
 import type { Identification, ScanReport } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
@@ -375,6 +379,20 @@ describe('strings from a user policy file are cleaned before any output', () => 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Evil Corp|House ban/);
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+});
+
+describe('the device corpus under every pack', () => {
+  const kb = defaultKnowledgeBase();
+  const { cases } = parseCorpus(corpusFiles([path.join(import.meta.dirname, '..', 'fixtures', 'devices')]), kb.vocab);
+  it.each(packNames())('%s: accuracy gates pass and every expectation given for it holds', (pack) => {
+    const policy = loadPolicy(pack, kb.vocab);
+    const m = evaluate(cases, (rec) => assess(rec, { kb, policy }), policy);
+    expect(m.verdict_misses.map((r) => `${r.id}: expected ${r.expected_verdict}, got ${r.got.verdict}`)).toEqual([]);
+    expect(m.restricted.missed).toEqual([]);
+    expect(m.false_restricted).toEqual([]);
+    expect(m.gates.pass).toBe(true);
+    if (!['fcc', 'all'].includes(pack)) expect(m.verdicts.checked, 'the corpus carries expectations for this pack').toBeGreaterThan(3);
   });
 });
 
