@@ -21,7 +21,7 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   for (const l of d.verdict.listings) {
     const def = l.list_id && Object.prototype.hasOwnProperty.call(p.lists, l.list_id) ? p.lists[l.list_id] : undefined;
     const type = l.type && Object.prototype.hasOwnProperty.call(TYPE_WORDS, l.type) ? TYPE_WORDS[l.type as keyof typeof TYPE_WORDS] : clean(l.type, 40);
-    out.push(`  - ${clean(l.list, 200)}: ${type || 'instrument'}${l.cite ? `; ${clean(l.cite, 200)}` : ''}; in force ${clean(l.date, 20)}${l.status ? ` (${clean(l.status, 20)})` : ''}${l.covers ? `; covers ${clean(l.covers, 200)}` : ''}`);
+    out.push(`  - ${clean(l.list, 200)}: ${type || 'instrument'}${l.cite ? `; ${clean(l.cite, 200)}` : ''}; ${l.type === 'information' ? 'dated' : 'in force'} ${clean(l.date, 20)}${l.status ? ` (${clean(l.status, 20)})` : ''}${l.covers ? `; covers ${clean(l.covers, 200)}` : ''}`);
     out.push(`      instrument: ${clean(l.instrument, 1000)}`);
     if (l.basis === 'criterion') out.push(`      ${def?.criterion ? `criterion: ${clean(def.criterion.test, 500)}; the instrument names no company; ` : ''}within it by camsweep's reading: ${clean(l.reading, 400)}`);
     if (l.scope) out.push(`      binds: ${clean(l.scope, 2000)}`);

@@ -66,7 +66,7 @@ export function renderVendors(p: Policy, vocab: Vocabulary, fmt: VendorsFormat, 
     out.push(`    equipment: ${l.equipment === 'surveillance' ? 'visual surveillance equipment only' : 'any equipment of the companies it covers'}`);
     if (l.affiliates) out.push(`    subsidiaries, brands, OEM labels: ${l.affiliates}`);
     if (l.caveat) out.push(`    note: ${l.caveat}`);
-    const dates = [l.signed ? `signed ${l.signed}` : '', l.in_force ? `in force ${l.in_force}` : 'in force: per company (below)'].filter(Boolean);
+    const dates = [l.signed ? `signed ${l.signed}` : '', l.in_force ? `${l.type === 'information' ? 'dated' : 'in force'} ${l.in_force}` : 'in force: per company (below)'].filter(Boolean);
     out.push(`    dates: ${dates.join('; ')}`);
     for (const ph of l.phases) out.push(`      ${ph.date}  ${ph.what}`);
     out.push(`    sources: ${l.sources[0]}`);
@@ -77,7 +77,7 @@ export function renderVendors(p: Policy, vocab: Vocabulary, fmt: VendorsFormat, 
     out.push(`  ${e.name} [${e.id}]${e.aliases.length ? `  (also: ${e.aliases.join(', ')})` : ''}`);
     if (e.headquarters) out.push(`    headquarters: ${e.headquarters.country} (${e.headquarters.source})`);
     for (const l of e.listings) {
-      out.push(`    - ${l.list}: ${TYPE_WORDS[l.type as keyof typeof TYPE_WORDS] ?? l.type}${l.cite ? `; ${l.cite}` : ''}; in force ${l.date}${l.status ? ` (${l.status})` : ''}${l.covers ? `; covers ${l.covers}` : ''}${l.max_verdict ? '; at most suspect' : ''}`);
+      out.push(`    - ${l.list}: ${TYPE_WORDS[l.type as keyof typeof TYPE_WORDS] ?? l.type}${l.cite ? `; ${l.cite}` : ''}; ${l.type === 'information' ? 'dated' : 'in force'} ${l.date}${l.status ? ` (${l.status})` : ''}${l.covers ? `; covers ${l.covers}` : ''}${l.max_verdict ? '; at most suspect' : ''}`);
       if (l.basis === 'criterion') out.push(`        within the criterion by camsweep's reading: ${l.reading ?? ''}`);
       out.push(`        source: ${l.source}`);
       if (l.note) out.push(`        note: ${l.note}`);

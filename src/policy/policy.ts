@@ -478,7 +478,8 @@ export function listingPhrase(entityName: string, ref: ListingRef, def: ListDef)
     const reading = ref.reading?.startsWith('listed in ') ? ref.reading : `camsweep's reading: ${def.criterion.reading}`;
     return `${entityName} is within ${def.short} (${TYPE_WORDS[def.type]}; ${reading}); ${def.criterion.names}; ${def.criterion.applies}`;
   }
-  const since = def.type === 'contracting-ban' && def.in_force && ref.date !== def.in_force ? `, listed since ${ref.date}, ban in force ${def.in_force}` : `, in force ${ref.date}`;
+  const since = def.type === 'information' ? `, ${ref.date}`
+    : def.type === 'contracting-ban' && def.in_force && ref.date !== def.in_force ? `, listed since ${ref.date}, ban in force ${def.in_force}` : `, in force ${ref.date}`;
   const cite = ref.cite ? `${ref.cite}` : def.instrument.split(',')[0];
   return `${entityName} ${def.verb} ${def.short} (${TYPE_WORDS[def.type]}; ${cite}${since}${status})${def.caveat ? `: ${def.caveat}` : ''}`;
 }
