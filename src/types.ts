@@ -197,11 +197,29 @@ export type VerdictStatus = 'restricted' | 'suspect' | 'clear' | 'unknown';
 export const VERDICT_ORDER: Record<VerdictStatus, number> = { unknown: 0, clear: 1, suspect: 2, restricted: 3 };
 
 export interface ListingRef {
+  /** The list's name. */
   list: string;
+  /** Its id in the policy data (src/data/policy/lists.yaml). */
+  list_id?: string;
+  /** What the instrument is: prohibition, export-control, procurement-criterion, contracting-ban, information. */
+  type?: string;
   instrument: string;
+  /** In force for this company (YYYY-MM-DD; YYYY-MM where the day is not verified). */
   date: string;
   source: string;
+  /** Whom the instrument binds and what it requires. */
   scope?: string;
+  /** Which of the company's equipment it covers (e.g. telecom-any). */
+  covers?: string;
+  /** `named`: the instrument names the company; `criterion`: camsweep's reading of a criterion. */
+  basis?: 'named' | 'criterion';
+  reading?: string;
+  /** The act that listed the company, e.g. "84 FR 54002". */
+  cite?: string;
+  /** `reported` or `unverified` when the listing could not be confirmed in a primary source. */
+  status?: string;
+  note?: string;
+  max_verdict?: 'suspect';
 }
 
 export interface Verdict {
@@ -241,7 +259,7 @@ export interface ScanReport {
   started_at: string;
   finished_at: string;
   targets: string[];
-  policy: { name: string; lists: string[] };
+  policy: { name: string; lists: string[]; as_of?: string };
   options: Record<string, unknown>;
   devices: DeviceReport[];
   summary: { hosts_scanned: number; devices: number; restricted: number; suspect: number; clear: number; unknown: number };

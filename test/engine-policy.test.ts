@@ -101,7 +101,9 @@ describe('policy', () => {
     const v = judge(idn({ maker: 'hikvision', maker_score: 0.95 }), ndaa, vocab);
     expect(v.status).toBe('restricted');
     expect(v.listings[0].instrument).toMatch(/Pub\. L\. 115-232/);
-    expect(v.listings[0].date).toBe('2018-08-13');
+    // In force 2019-08-13 ((a)(1)(A)); signed 2018-08-13; (a)(1)(B) and grants 2020-08-13.
+    expect(v.listings[0].date).toBe('2019-08-13');
+    expect(v.listings[0].type).toBe('prohibition');
   });
   it('weak evidence is suspect', () => {
     expect(judge(idn({ maker: 'dahua', maker_score: 0.5 }), ndaa, vocab).status).toBe('suspect');
@@ -113,7 +115,7 @@ describe('policy', () => {
     expect(v.reasons[0]).toMatch(/Amcrest \(made by Dahua\)/);
     const lorex = judge(idn({ brand: 'lorex' }), ndaa, vocab);
     expect(lorex.status).toBe('suspect');
-    expect(lorex.reasons[0]).toMatch(/2018-02-06 to 2023/);
+    expect(lorex.reasons[0]).toMatch(/from 2018-02-06 \(end unknown: Dahua agreed on 23 Nov 2022/);
   });
   it('Uniview is clear under ndaa and restricted under uk', () => {
     const u = idn({ maker: 'uniview', maker_score: 0.9 });
@@ -124,7 +126,7 @@ describe('policy', () => {
   it('Huawei telecom gear is restricted under ndaa', () => {
     const v = judge(idn({ maker: 'huawei', maker_score: 0.9, device_type: 'router' }), ndaa, vocab);
     expect(v.status).toBe('restricted');
-    expect(v.listings[0].scope).toBe('telecom-any');
+    expect(v.listings[0].covers).toBe('telecom-any');
   });
   it('conflicting evidence for a listed maker makes a device suspect', () => {
     const v = judge(idn({ maker: 'axis', maker_score: 0.9, conflicts: [{ value: 'hikvision', score: 0.5, rules: ['r'] }] }), ndaa, vocab);
@@ -148,7 +150,7 @@ describe('policy', () => {
       ['name: x\nextends: ndaa\nentities: [{ id: a, name: A, makers: [axis], listings: [{list: nolist}] }]\n', /unknown list "nolist"/],
       ['name: x\nfoo: 1\n', /unknown key "foo"/],
       ['name: [unclosed\n', /not valid YAML/],
-      ['name: x\nextends: ndaa\nentities: [{ id: a, name: A, makers: [axis], brands: [{id: b, from: 2020}], listings: [{list: us-ndaa-889}] }]\n', /YYYY-MM-DD/],
+      ['name: x\nextends: ndaa\nentities: [{ id: a, name: A, makers: [axis], brands: [{id: lorex, from: 2020}], listings: [{list: us-ndaa-889}] }]\n', /YYYY-MM-DD/],
     ];
     for (const [text, re] of bad) expect(() => parsePolicyFile(text, 'p.yaml', vocab), text).toThrow(re);
     expect(() => loadPolicy('nope')).toThrow(PolicyError);

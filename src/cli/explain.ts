@@ -3,6 +3,7 @@
 import type { Knowledge } from '../scan/scan.js';
 import type { DeviceReport } from '../types.js';
 import { clean } from '../util/sanitize.js';
+import { staleNotice, TYPE_WORDS } from '../policy/policy.js';
 
 export function renderExplain(d: DeviceReport, k: Knowledge): string {
   const id = d.identification;
@@ -12,9 +13,24 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   if (d.open_ports.length) out.push(`  Open TCP ports: ${d.open_ports.join(', ')}`);
   if (d.seen_by.length) out.push(`  Seen by: ${d.seen_by.join(', ')}`);
   out.push('');
-  out.push(`Verdict: ${d.verdict.status.toUpperCase()} under policy ${d.verdict.policy}`);
-  for (const r of d.verdict.reasons) out.push(`  ${clean(r, 600)}`);
-  for (const l of d.verdict.listings) out.push(`  - ${l.list} (${l.date})${l.scope ? `, scope ${l.scope}` : ''}: ${l.instrument}. Source: ${l.source}`);
+  const p = k.policy;
+  out.push(`Verdict: ${d.verdict.status.toUpperCase()} under policy ${clean(d.verdict.policy, 100)}${p.as_of ? ` (policy data as of ${p.as_of})` : ''}`);
+  const notice = staleNotice(p);
+  if (notice) out.push(`  Notice: ${clean(notice, 300)}`);
+  for (const r of d.verdict.reasons) out.push(`  ${clean(r, 1500)}`);
+  for (const l of d.verdict.listings) {
+    const def = l.list_id && Object.prototype.hasOwnProperty.call(p.lists, l.list_id) ? p.lists[l.list_id] : undefined;
+    const type = l.type && Object.prototype.hasOwnProperty.call(TYPE_WORDS, l.type) ? TYPE_WORDS[l.type as keyof typeof TYPE_WORDS] : clean(l.type, 40);
+    out.push(`  - ${clean(l.list, 200)}: ${type || 'instrument'}${l.cite ? `; ${clean(l.cite, 200)}` : ''}; ${l.type === 'information' ? 'dated' : 'in force'} ${clean(l.date, 20)}${l.status ? ` (${clean(l.status, 20)})` : ''}${l.covers ? `; covers ${clean(l.covers, 200)}` : ''}`);
+    out.push(`      instrument: ${clean(l.instrument, 1000)}`);
+    if (l.basis === 'criterion') out.push(`      ${def?.criterion ? `criterion: ${clean(def.criterion.test, 500)}; the instrument names no company; ` : ''}within it by camsweep's reading: ${clean(l.reading, 400)}`);
+    if (l.scope) out.push(`      binds: ${clean(l.scope, 2000)}`);
+    if (def?.signed && def.signed !== l.date) out.push(`      signed ${def.signed}`);
+    for (const ph of def?.phases ?? []) out.push(`      ${ph.date}: ${clean(ph.what, 600)}`);
+    if (def?.caveat) out.push(`      note: ${clean(def.caveat, 300)}`);
+    if (l.note) out.push(`      note: ${clean(l.note, 600)}`);
+    out.push(`      source: ${clean(l.source, 1000)}`);
+  }
   out.push('');
   out.push('Identification:');
   out.push(`  Brand (label): ${id.brand_name ?? 'unknown'}`);

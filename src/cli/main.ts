@@ -15,7 +15,7 @@ import { VERDICT_ORDER } from '../types.js';
 import { cleanJson, clean } from '../util/sanitize.js';
 import { VERSION } from '../version.js';
 import { EXIT_CODES, exitCodeHelp, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
-import { renderVendors } from './vendors.js';
+import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { renderExplain } from './explain.js';
 
 export class UsageError extends Error {}
@@ -381,12 +381,16 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .argument('<record-or-ip>', 'an address, or a JSON observation record')
     .addOption(new Option('-i, --input <file>', 'saved scan report or records file to look the address up in'))
     .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io, ac.signal); });
-  sub('vendors', 'list the restricted entities of a policy, their brands and OEM relations, and the lists that name them')
+  sub('vendors', 'list a policy: its instruments (type, scope, dates, sources), the companies they cover, their brands and OEM relations')
     .action(async (o: Opts) => {
-      const k = loadKnowledge(String(o.policy));
-      const fmt = o.format ?? (io.stdout.isTTY ? 'table' : 'json');
-      const text = renderVendors(k.policy, k.kb.vocab, fmt === 'table' ? 'table' : 'json');
-      if (typeof o.output === 'string') writeFileSync(o.output, text); else io.stdout.write(text);
+      const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as VendorsFormat;
+      const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
+      if (typeof o.output !== 'string') { io.stdout.write(text); return; }
+      try { writeFileSync(o.output, text); } catch (e) {
+        const why: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory' };
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        throw new RunError(`cannot write ${clean(o.output, 200)}: ${why[code] ?? (code || clean((e as Error).message, 200))}`);
+      }
     });
   program.command('options-reference', { hidden: true }).action(() => { io.stdout.write(optionsMarkdown()); });
 

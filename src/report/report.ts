@@ -1,7 +1,7 @@
 // Building the single result model every renderer takes. Pure.
 import type { DeviceReport, ScanReport, VerdictStatus } from '../types.js';
 import { SCHEMA_VERSION } from '../types.js';
-import type { Policy } from '../policy/policy.js';
+import { staleNotice, type Policy } from '../policy/policy.js';
 import { VERSION } from '../version.js';
 
 export function summarise(devices: DeviceReport[], hostsScanned: number): ScanReport['summary'] {
@@ -20,11 +20,17 @@ export function buildReport(a: {
     started_at: a.started.toISOString(),
     finished_at: a.finished.toISOString(),
     targets: a.targets,
-    policy: { name: a.policy.name, lists: Object.values(a.policy.lists).map((l) => l.name) },
+    policy: { name: a.policy.name, lists: Object.values(a.policy.lists).map((l) => l.name), ...(a.policy.as_of ? { as_of: a.policy.as_of } : {}) },
     options: a.options,
     devices: a.devices,
     summary: summarise(a.devices, a.hostsScanned),
-    warnings: a.warnings,
+    warnings: withStaleNotice(a.warnings, a.policy, a.finished),
     ...(a.stats ? { stats: a.stats } : {}),
   };
+}
+
+/** The policy's one-line staleness notice is carried in every report that it concerns. */
+function withStaleNotice(warnings: string[], p: Policy, at: Date): string[] {
+  const n = staleNotice(p, at);
+  return n && !warnings.includes(n) ? [...warnings, n] : warnings;
 }

@@ -9,7 +9,7 @@
 //   x_note:     what the case tests
 //   x_id:       optional stable id (default: file name, or file:line for JSONL)
 import type { Evidence, Identification, ObservationRecord, Verdict, VerdictStatus } from '../../src/types.js';
-import type { Policy } from '../../src/policy/policy.js';
+import { restrictsDevice, type Policy } from '../../src/policy/policy.js';
 
 export const VERDICTS: readonly VerdictStatus[] = ['restricted', 'suspect', 'clear', 'unknown'];
 
@@ -145,7 +145,7 @@ export function restrictedIds(policy: Policy): { makers: Set<string>; ownBrands:
   const ownBrands = new Set<string>();
   for (const e of policy.entities) {
     for (const m of e.makers) makers.add(m);
-    for (const b of e.brands ?? []) if (!b.from && !b.to) ownBrands.add(b.id);
+    for (const b of e.brands ?? []) if (!b.from && !b.to && !b.end) ownBrands.add(b.id);
   }
   return { makers, ownBrands };
 }
@@ -165,7 +165,10 @@ export function evaluate(cases: CorpusCase[], assess: AssessFn, policy: Policy, 
   const results: CaseResult[] = cases.map((c) => {
     const { identification: id, verdict } = assess(c.record);
     const exp = c.expected;
-    const restricted_maker = exp.maker ? listedMakers.has(exp.maker) : !!exp.brand && ownBrands.has(exp.brand);
+    // A device counts as a restricted maker's only where the policy covers its kind of equipment (the UK
+    // 2022 criterion covers visual surveillance equipment, not a Huawei router).
+    const restricted_maker = exp.maker ? listedMakers.has(exp.maker) && restrictsDevice(policy, exp.maker, id.device_type)
+      : !!exp.brand && ownBrands.has(exp.brand) && restrictsDevice(policy, exp.brand, id.device_type);
     const expected_verdict = expectedVerdictFor(exp, policy.name);
     return {
       id: c.id, file: c.file, note: c.note, expected: exp, expected_verdict,

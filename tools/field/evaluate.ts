@@ -2,7 +2,7 @@
 // would hold (corpus.ts), judged, and compared with its label. Metrics are computed per split (`tune`,
 // `check`) and per maker. Pure: records + a judge function + a policy in, metrics out.
 import type { Identification, Verdict, VerdictStatus } from '../../src/types.js';
-import type { Policy } from '../../src/policy/policy.js';
+import { restrictsDevice, type Policy } from '../../src/policy/policy.js';
 import { restrictedIds } from '../accuracy/accuracy.js';
 import { hashSplit, modelOnlyRecord, splitOf, toObservation, type FieldRecord, type ModelSample, type Split } from './corpus.js';
 
@@ -58,7 +58,9 @@ export function judgeAll(records: FieldRecord[], moved: ReadonlySet<string>, jud
     const { record, unused } = toObservation(r);
     const { identification: id, verdict } = judge(record);
     const known = r.label.maker !== 'unknown';
-    const restricted = (known && makers.has(r.label.maker)) || (!!r.label.brand && ownBrands.has(r.label.brand));
+    const dt = r.label.device_type;
+    const restricted = (known && makers.has(r.label.maker) && restrictsDevice(policy, r.label.maker, dt))
+      || (!!r.label.brand && ownBrands.has(r.label.brand) && restrictsDevice(policy, r.label.brand, dt));
     const observable = (record.seen_by ?? []).length > 0 || !!record.mac;
     return {
       id: r.id, split: splitOf(r, moved), source: r.source.key, label: r.label, restricted, known_maker: known,
