@@ -16,8 +16,8 @@ import {
   PolicyError, restrictsDevice, staleNotice,
 } from '../src/policy/policy.js';
 import { renderIds, renderVendors } from '../src/cli/vendors.js';
-import { evaluate, parseCorpus } from '../src/accuracy/accuracy.js';
-import { corpusFiles } from '../src/accuracy/main.js';
+import { evaluate, parseCorpus } from '../tools/accuracy/accuracy.js';
+import { corpusFiles } from '../tools/accuracy/main.js';
 import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
 import { assess } from '../src/scan/scan.js';
 import { buildReport } from '../src/report/report.js';
