@@ -15,7 +15,7 @@ import { assess } from '../../src/scan/scan.js';
 import { ROOT } from '../../src/paths.js';
 import { evaluate, formatReport, MIN_RESTRICTED_RECALL, parseCorpus } from './accuracy.js';
 import { readCorpus, readModelSamples } from '../field/corpus.js';
-import { formatField, formatModels, formatTuneMisses, judgeAll, metrics, modelMetrics, MODEL_GATE } from '../field/evaluate.js';
+import { formatField, formatModels, formatTune, formatTuneMisses, judgeAll, metrics, modelMetrics, MODEL_GATE } from '../field/evaluate.js';
 
 export function corpusFiles(paths: string[]): Array<{ file: string; text: string }> {
   const files: string[] = [];
@@ -29,7 +29,7 @@ export function corpusFiles(paths: string[]): Array<{ file: string; text: string
 }
 
 function usage(): never {
-  process.stderr.write('usage: accuracy [--policy NAME|FILE] [--json] [--misses] [--field-only|--devices-only] [--min-recall 0.98] [DEVICES-PATH ...]\n');
+  process.stderr.write('usage: accuracy [--policy NAME|FILE] [--json] [--misses] [--tune-only] [--field-only|--devices-only] [--min-recall 0.98] [DEVICES-PATH ...]\n');
   process.exit(2);
 }
 
@@ -37,6 +37,7 @@ export function main(argv: string[]): number {
   let policyName = 'ndaa';
   let json = false;
   let misses = false;
+  let tuneOnly = false;
   let field = true;
   let devices = true;
   let minRecall = MIN_RESTRICTED_RECALL;
@@ -45,6 +46,7 @@ export function main(argv: string[]): number {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--misses') misses = true;
+    else if (a === '--tune-only') { tuneOnly = true; devices = false; }
     else if (a === '--field-only') devices = false;
     else if (a === '--devices-only') field = false;
     else if (a === '--policy') policyName = argv[++i] ?? usage();
@@ -79,7 +81,11 @@ export function main(argv: string[]): number {
     const mCheck = modelMetrics(models.samples, judge, policy, 'check');
     if (models.samples.length) pass &&= mCheck.restricted.rate >= MODEL_GATE && mCheck.false_restricted.length === 0;
     if (json) out.field = { tune: metrics(results, 'tune', false), check, models: { tune: mTune, check: mCheck } };
-    else {
+    else if (tuneOnly) {
+      // For rule writers: the tune half only (numbers and misses); the check half is not even counted.
+      process.stdout.write(`${formatTune(metrics(results, 'tune', false))}\n\n${formatModels(mTune, undefined)}\n\nTune-half misses:\n${formatTuneMisses(results)}\n`);
+      return 0;
+    } else {
       process.stdout.write(`${formatField(results, policy.name)}\n\n`);
       if (models.samples.length) process.stdout.write(`${formatModels(mTune, mCheck)}\n  gate on check: >= ${(MODEL_GATE * 100).toFixed(0)}% and none taken for a restricted maker\n\n`);
       if (misses) process.stdout.write(`Tune-half misses (the check half is never listed):\n${formatTuneMisses(results)}\n\n`);

@@ -193,14 +193,25 @@ export function modelMetrics(samples: ModelSample[], judge: JudgeFn, policy: Pol
   return { split, makers, restricted: { models, recognised, rate: ratio(recognised, models) }, false_restricted };
 }
 
-export function formatModels(tune: ModelMetrics, check: ModelMetrics): string {
+export function formatModels(tune: ModelMetrics, check: ModelMetrics | undefined): string {
   const out = ['Model names alone (UPnP modelName; evenly spaced samples of public model lists):'];
-  const makers = [...new Set([...tune.makers, ...check.makers].map((m) => m.maker))].sort();
+  const makers = [...new Set([...tune.makers, ...(check?.makers ?? [])].map((m) => m.maker))].sort();
   for (const mk of makers) {
     const f = (m?: ModelMetrics['makers'][number]) => (m ? `${m.recognised}/${m.models} ${pct(m.rate)}` : '-');
-    out.push(`  ${mk.padEnd(50)} ${f(tune.makers.find((m) => m.maker === mk)).padStart(16)} ${f(check.makers.find((m) => m.maker === mk)).padStart(16)}`);
+    out.push(`  ${mk.padEnd(50)} ${f(tune.makers.find((m) => m.maker === mk)).padStart(16)} ${check ? f(check.makers.find((m) => m.maker === mk)).padStart(16) : ''}`);
   }
-  out.push(`  ${'restricted makers\' models recognised'.padEnd(50)} ${`${pct(tune.restricted.rate)}`.padStart(16)} ${`${pct(check.restricted.rate)}`.padStart(16)}`);
-  out.push(`  ${'other makers\' models taken for a restricted maker'.padEnd(50)} ${String(tune.false_restricted.length).padStart(16)} ${String(check.false_restricted.length).padStart(16)}`);
+  out.push(`  ${'restricted makers\' models recognised'.padEnd(50)} ${`${pct(tune.restricted.rate)}`.padStart(16)} ${check ? pct(check.restricted.rate).padStart(16) : ''}`);
+  out.push(`  ${'other makers\' models taken for a restricted maker'.padEnd(50)} ${String(tune.false_restricted.length).padStart(16)} ${check ? String(check.false_restricted.length).padStart(16) : ''}`);
+  if (!check) for (const f of tune.false_restricted) out.push(`    ${f}`);
+  return out.join('\n');
+}
+
+/** The tune half alone, for rule writers. */
+export function formatTune(t: SplitMetrics): string {
+  const out = [`Field corpus, TUNE half only (${t.records} records, ${t.sources} sources):`];
+  out.push(`  restricted recall ${t.restricted.caught}/${t.restricted.total} ${pct(t.restricted.recall)}; non-restricted judged restricted ${t.false_restricted.length}${t.false_restricted.length ? ` (${t.false_restricted.join(', ')})` : ''}`);
+  out.push(`  maker named ${t.maker_named.named}/${t.maker_named.total} ${pct(t.maker_named.rate)}; named maker right ${t.maker_right.right}/${t.maker_right.named} ${pct(t.maker_right.rate)}${t.maker_right.wrong.length ? ` (wrong: ${t.maker_right.wrong.join(', ')})` : ''}`);
+  out.push(`  other makers' cameras/recorders left unknown ${t.other_cameras_unknown.unknown}/${t.other_cameras_unknown.total}`);
+  for (const p of t.per_maker) out.push(`    ${p.maker.padEnd(20)} ${p.records} records, named ${p.named}, right ${p.right}${p.restricted_caught !== undefined ? `, caught ${p.restricted_caught}` : ''}`);
   return out.join('\n');
 }
