@@ -72,8 +72,14 @@ export function judgeAll(records: FieldRecord[], moved: ReadonlySet<string>, jud
   });
 }
 
+/**
+ * Metrics over the records camsweep can observe at all: a record whose captures are only things no
+ * camsweep probe sees (an SSH or FTP banner, a dataset's summary column) is counted in `records` but
+ * left out of every rate, and reported as not observable.
+ */
 export function metrics(results: FieldResult[], split: Split | 'all', withGates: boolean): SplitMetrics {
-  const rs = split === 'all' ? results : results.filter((r) => r.split === split);
+  const all = split === 'all' ? results : results.filter((r) => r.split === split);
+  const rs = all.filter((r) => r.observable);
   const restricted = rs.filter((r) => r.restricted);
   const caught = restricted.filter((r) => r.got.verdict === 'restricted' || r.got.verdict === 'suspect');
   const false_restricted = rs.filter((r) => r.known_maker && !r.restricted && r.got.verdict === 'restricted').map((r) => r.id);
@@ -93,7 +99,7 @@ export function metrics(results: FieldResult[], split: Split | 'all', withGates:
     };
   });
   const m: SplitMetrics = {
-    split, records: rs.length, sources: new Set(rs.map((r) => r.source)).size, observable: rs.filter((r) => r.observable).length,
+    split, records: all.length, sources: new Set(all.map((r) => r.source)).size, observable: rs.length,
     restricted: { total: restricted.length, caught: caught.length, recall: ratio(caught.length, restricted.length), missed: restricted.filter((r) => !caught.includes(r)).map((r) => r.id) },
     false_restricted,
     maker_named: { total: known.length, named: named.length, rate: ratio(named.length, known.length) },
@@ -126,6 +132,7 @@ export function formatField(results: FieldResult[], policy: string): string {
   const row = (label: string, t: string, c: string) => `  ${label.padEnd(52)} ${t.padStart(16)} ${c.padStart(16)}`;
   out.push(row('', 'tune', 'check (honest)'));
   out.push(row('records (sources)', `${tune.records} (${tune.sources})`, `${check.records} (${check.sources})`));
+  out.push(row('  of which camsweep can observe (the rates below)', String(tune.observable), String(check.observable)));
   out.push(row('restricted recall (restricted or suspect)', `${tune.restricted.caught}/${tune.restricted.total} ${pct(tune.restricted.recall)}`, `${check.restricted.caught}/${check.restricted.total} ${pct(check.restricted.recall)}`));
   out.push(row('non-restricted makers judged restricted', String(tune.false_restricted.length), String(check.false_restricted.length)));
   out.push(row('maker named (of records with a known maker)', `${tune.maker_named.named}/${tune.maker_named.total} ${pct(tune.maker_named.rate)}`, `${check.maker_named.named}/${check.maker_named.total} ${pct(check.maker_named.rate)}`));
@@ -208,7 +215,7 @@ export function formatModels(tune: ModelMetrics, check: ModelMetrics | undefined
 
 /** The tune half alone, for rule writers. */
 export function formatTune(t: SplitMetrics): string {
-  const out = [`Field corpus, TUNE half only (${t.records} records, ${t.sources} sources):`];
+  const out = [`Field corpus, TUNE half only (${t.records} records, ${t.observable} observable by camsweep, ${t.sources} sources):`];
   out.push(`  restricted recall ${t.restricted.caught}/${t.restricted.total} ${pct(t.restricted.recall)}; non-restricted judged restricted ${t.false_restricted.length}${t.false_restricted.length ? ` (${t.false_restricted.join(', ')})` : ''}`);
   out.push(`  maker named ${t.maker_named.named}/${t.maker_named.total} ${pct(t.maker_named.rate)}; named maker right ${t.maker_right.right}/${t.maker_right.named} ${pct(t.maker_right.rate)}${t.maker_right.wrong.length ? ` (wrong: ${t.maker_right.wrong.join(', ')})` : ''}`);
   out.push(`  other makers' cameras/recorders left unknown ${t.other_cameras_unknown.unknown}/${t.other_cameras_unknown.total}`);
