@@ -27,8 +27,12 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const NOTES = /\.\.\/shared\b|\/work\/|(?:^|[\s("'`])research\/|\b(?:fingerprints|peers|lab|node-libs|style-anchors|corpus-common|dev-common)\.md\b|\bresearch notes?\b|\bproject notes?\b/i;
 const RECOG = /\brecog\b|rapid7/i;
 
-const PUBLIC: Array<[string, RegExp]> = [
-  ['url', /\bhttps?:\/\/[^\s)]+/],
+// A URL on a private, loopback or link-local address is a device someone looked at, not a source.
+const PRIVATE_HOST = /^(?:localhost|127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|\[?(?:::1|fe80:|f[cd][0-9a-f]{2}:))/i;
+const publicUrl = { test: (part: string) => [...part.matchAll(/\bhttps?:\/\/([^\s/)]+)[^\s)]*/g)].some((m) => !PRIVATE_HOST.test(m[1])) };
+
+const PUBLIC: Array<[string, { test(s: string): boolean }]> = [
+  ['url', publicUrl],
   ['repository path, thread or commit', /(?<![\w./-])[A-Za-z0-9][\w.-]*\/[\w.-]+(?::[\w./()-]*[\w)]|#\d+|@[0-9a-f]{7,40}\b)/],
   ['IEEE registry entry', /\bIEEE MA-[LMS]\b[^;]*?(?:\b[0-9A-F]{6}(?:-[0-9A-F]{1,3})?\b|"[^"]+")/],
   ['ONVIF spec section', /\bONVIF [\w ]*Specification\b[^;]*§\s?\d/],
@@ -86,6 +90,7 @@ describe('the citation check', () => {
       'rapid7/recog:xml/http_servers.xml',
       'ONVIF Core Specification (Manufacturer is the vendor name)',
       'Greenbone gb_dahua_devices_detect.sc',
+      'browser-tab capture at http://192.168.100.1/ (Huawei ONT)',
     ]) expect(citationProblems(bad), bad).not.toEqual([]);
     for (const good of [
       'jorhelp/Ingram:Ingram/rules.csv (hikvision)',
