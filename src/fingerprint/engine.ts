@@ -6,7 +6,7 @@
 // combined as a noisy-OR: 1 - Π(1 - c). Disagreeing makers are kept as conflicts, never hidden.
 import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord, RecorderChannels } from '../types.js';
 import { clean } from '../util/sanitize.js';
-import { extractFields, type MacVendorLookup } from './fields.js';
+import { extractFields, fieldCap, MAX_FIELD_CHARS, type MacVendorLookup } from './fields.js';
 import type { KnowledgeBase, Rule } from './rules.js';
 
 /** Fill `{1}` / `{name}` placeholders from a match; drop keys whose group did not participate. */
@@ -26,9 +26,17 @@ export function fillExtraction(tpl: Extraction, m: RegExpExecArray): Extraction 
 
 export interface RuleHit { extracted: Extraction; /** The matched text with a little context, bounded. */ excerpt: string; matched: string }
 
-/** Try one rule against one value. */
-export function matchRule(rule: Rule, value: string, reqPath?: string): RuleHit | undefined {
-  if (rule.pathRegex && !rule.pathRegex.test(reqPath ?? '/')) return undefined;
+/**
+ * Try one rule against one value. The value (and the request path) are cut to the field's cap first,
+ * whoever the caller is: no rule's pattern ever runs on an unbounded string.
+ */
+export function matchRule(rule: Rule, value: string, reqPath?: string, field = rule.field): RuleHit | undefined {
+  if (rule.pathRegex) {
+    const p = reqPath ?? '/';
+    if (!rule.pathRegex.test(p.length > MAX_FIELD_CHARS ? p.slice(0, MAX_FIELD_CHARS) : p)) return undefined;
+  }
+  const cap = fieldCap(field);
+  if (value.length > cap) value = value.slice(0, cap);
   rule.regex.lastIndex = 0;
   const m = rule.regex.exec(value);
   if (!m) return undefined;
@@ -46,7 +54,7 @@ export function excerpt(value: string, index: number, length: number, max = 160)
 /** The first rule (in knowledge-base order) that claims this field value. */
 export function firstMatch(kb: KnowledgeBase, fv: Pick<FieldValue, 'field' | 'value' | 'path'>): ({ rule: Rule } & RuleHit) | undefined {
   for (const rule of kb.byField.get(fv.field) ?? []) {
-    const hit = matchRule(rule, fv.value, fv.path);
+    const hit = matchRule(rule, fv.value, fv.path, fv.field);
     if (hit) return { rule, ...hit };
   }
   return undefined;

@@ -4,12 +4,24 @@ import { clean, cleanText } from '../util/sanitize.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;
 
+/**
+ * The most characters of one value a rule is ever matched against. A device controls these strings, so
+ * no pattern runs on an unbounded one: page bodies keep their first 64 KiB (every marker the rules look
+ * for sits in the first few KiB of a login page or API reply), every other field its first 1 KiB.
+ */
+export const MAX_BODY_CHARS = 65536;
+export const MAX_FIELD_CHARS = 1024;
+
+export function fieldCap(field: string): number {
+  return field.endsWith('.body') ? MAX_BODY_CHARS : MAX_FIELD_CHARS;
+}
+
 function headerValues(h: Headers | undefined): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (!h || typeof h !== 'object') return out;
   for (const [k, v] of Object.entries(h)) {
     const name = k.toLowerCase();
-    for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined && one !== null) out.push([name, clean(one, 1024)]);
+    for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined && one !== null) out.push([name, clean(one, MAX_FIELD_CHARS)]);
   }
   return out;
 }
@@ -32,7 +44,7 @@ export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLooku
   const out: FieldValue[] = [];
   const push = (field: string, value: unknown, where: string, p?: string) => {
     if (value === undefined || value === null || value === '') return;
-    const v = field.endsWith('.body') ? cleanText(value, 65536) : clean(value, 1024);
+    const v = field.endsWith('.body') ? cleanText(value, MAX_BODY_CHARS) : clean(value, MAX_FIELD_CHARS);
     if (v) out.push({ field, value: v, where, ...(p !== undefined ? { path: p } : {}) });
   };
   for (const h of Array.isArray(rec.http) ? rec.http : []) {
