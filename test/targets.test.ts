@@ -37,13 +37,13 @@ describe('safety guards', () => {
     await expect(resolveTargets([parseTarget('8.8.8.8')], { allowPublic: false, maxHosts: 10 })).rejects.toThrow(/public/);
     await expect(resolveTargets([parseTarget('172.0.0.0/8')], { allowPublic: false, maxHosts: 1 << 25 })).rejects.toThrow(/public/);
     const ok = await resolveTargets([parseTarget('8.8.8.8')], { allowPublic: true, maxHosts: 10 });
-    expect(ok.hosts).toEqual(['8.8.8.8']);
+    expect([...ok.hosts]).toEqual(['8.8.8.8']);
   });
   it('refuses hostnames that resolve to public addresses', async () => {
     const lookup = async () => ['93.184.216.34'];
     await expect(resolveTargets([parseTarget('example.test')], { allowPublic: false, maxHosts: 10, lookup })).rejects.toThrow(/resolves to the public address/);
     const r = await resolveTargets([parseTarget('cam.lan')], { allowPublic: false, maxHosts: 10, lookup: async () => ['127.0.0.9'] });
-    expect(r.hosts).toEqual(['127.0.0.9']);
+    expect([...r.hosts]).toEqual(['127.0.0.9']);
     expect(r.names.get('127.0.0.9')).toBe('cam.lan');
   });
   it('refuses more hosts than --max-hosts', async () => {
@@ -54,7 +54,7 @@ describe('safety guards', () => {
   });
   it('deduplicates overlapping targets', async () => {
     const r = await resolveTargets(['127.0.0.1-3', '127.0.0.2'].map(parseTarget), { allowPublic: false, maxHosts: 10 });
-    expect(r.hosts).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
+    expect([...r.hosts]).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
   });
 });
 

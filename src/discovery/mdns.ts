@@ -3,7 +3,8 @@
 // on each interface and to each unicast target's port 5353; we never bind 5353 when sending, so a running
 // avahi/mDNSResponder doesn't block us. Answers are resolved PTR -> SRV/TXT/A within the packet; for
 // what is missing we ask the responder once more (PTR for newly listed service types, SRV+TXT for
-// instances, A for hosts). One sighting per responding address at the end of the listening window.
+// instances, A for hosts), only when the responder is inside the scan's targets (ctx.inScope). One
+// sighting per responding address at the end of the listening window.
 // Passive mode: bind 5353 (reuseAddr), join the group, keep unsolicited responses, ask nothing.
 import { randomInt } from 'node:crypto';
 import {
@@ -73,7 +74,7 @@ export const mdns: DiscoveryModule = {
     const browse = () => [query(MDNS_SERVICE_TYPES)];
     const ask = (sock: UdpSocket, ip: string, st: HostState, type: QueryType, names: string[]) => {
       const fresh = names.filter((n) => !st.asked.has(`${type} ${lc(n)}`)).slice(0, MAX_FOLLOWUP_NAMES);
-      if (!fresh.length || ctx.passive || ctx.signal.aborted) return;
+      if (!fresh.length || ctx.passive || ctx.signal.aborted || !ctx.inScope(ip)) return;
       for (const n of fresh) st.asked.add(`${type} ${lc(n)}`);
       let pkt: Buffer;
       try { pkt = query(fresh, type); } catch { return; } // a name from the wire that cannot be re-encoded

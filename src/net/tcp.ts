@@ -7,17 +7,25 @@ export type PortState = 'open' | 'closed' | 'filtered' | 'error';
 
 export interface ConnectResult { state: PortState; code?: string; ms: number }
 
-/** TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error. */
+/**
+ * TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error.
+ *
+ * The deadline runs from when the connect is issued (Node issues it on the next tick), and when it
+ * fires the verdict waits for one turn of the event loop's I/O phase (setImmediate runs after poll):
+ * on a busy loop a handshake that completed in time is still in the poll queue when the timer fires,
+ * and must win over it.
+ */
 export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult> {
-  const t0 = performance.now();
+  let t0 = performance.now();
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
     const sock = net.connect({ host, port });
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (state: PortState, code?: string) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       sock.removeAllListeners();
       sock.on('error', () => {});
@@ -25,7 +33,11 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
       resolve({ state, code, ms: Math.round(performance.now() - t0) });
     };
     const onAbort = () => finish('error', 'ABORTED');
-    const timer = setTimeout(() => finish('filtered', 'ETIMEDOUT'), timeoutMs);
+    process.nextTick(() => {
+      if (done) return;
+      t0 = performance.now();
+      timer = setTimeout(() => setImmediate(() => finish('filtered', 'ETIMEDOUT')), timeoutMs);
+    });
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => finish('open'));
     sock.once('error', (e: NodeJS.ErrnoException) => {
@@ -59,12 +71,16 @@ export interface ExchangeOptions {
   isComplete?: (data: Buffer) => boolean;
 }
 
+/** Longest distinguished name kept raw (the probe cleans and shortens it further before storing it). */
+const DN_MAX = 4096;
+
 function dn(o: Record<string, string | string[]> | undefined): string | undefined {
   if (!o || typeof o !== 'object') return undefined;
   const order = ['CN', 'OU', 'O', 'L', 'ST', 'C'];
-  const keys = [...order.filter((k) => k in o), ...Object.keys(o).filter((k) => !order.includes(k))];
-  const parts = keys.map((k) => `${k}=${Array.isArray(o[k]) ? (o[k] as string[]).join('+') : o[k]}`);
-  return parts.length ? parts.join(', ') : undefined;
+  const own = Object.keys(o).slice(0, 32);
+  const keys = [...order.filter((k) => own.includes(k)), ...own.filter((k) => !order.includes(k))];
+  const parts = keys.map((k) => `${k.slice(0, 64)}=${Array.isArray(o[k]) ? (o[k] as string[]).slice(0, 16).join('+') : String(o[k])}`.slice(0, DN_MAX));
+  return parts.length ? parts.join(', ').slice(0, DN_MAX) : undefined;
 }
 
 /** Send one request and read one bounded response, over TCP or TLS (any version, any certificate). */
@@ -94,7 +110,8 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
       resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, ms: Math.round(performance.now() - t0) });
     };
     const onAbort = () => finish('aborted', 'ABORTED');
-    const timer = setTimeout(() => finish('timeout', 'ETIMEDOUT'), o.timeoutMs);
+    // As in connectCheck: data already in the poll queue when the timer fires is still read.
+    const timer = setTimeout(() => setImmediate(() => finish('timeout', 'ETIMEDOUT')), o.timeoutMs);
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const send = () => { sock.write(o.request); };
     if (o.tls) {
