@@ -5,7 +5,7 @@
 //       -> report renderers (pure).
 
 /** Version of the observation-record and scan-report formats. Bump on a breaking change. */
-export const SCHEMA_VERSION = '1.0';
+export const SCHEMA_VERSION = '1.1';
 
 export type Headers = Record<string, string | string[]>;
 

@@ -12,7 +12,7 @@ import type { Credential } from '../discovery/types.js';
 import YAML from 'yaml';
 import { localSubnets, parseTarget, resolveTargets, splitTargetText, TargetError, type TargetSpec } from '../targets/targets.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../types.js';
-import { clean } from '../util/sanitize.js';
+import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
 import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
@@ -239,9 +239,6 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   }
   const resolved = await resolveTargets(specs, { allowPublic: Boolean(o.allowPublic), maxHosts: o.maxHosts as number });
   const discovery = protocols.filter((p) => p !== 'tcp');
-  if (passive && chosen.filter((i) => i.multicast).length === 0) {
-    throw new RunError(`--passive needs an interface to listen on, and there is none${ifNames ? ` among ${ifNames.join(', ')} (up, with MULTICAST)` : ' (up, multicast-capable, not loopback or virtual; name one with --interface)'}`);
-  }
   let plan;
   try {
     const { fdBudget } = await import('../net/fds.js');
@@ -250,6 +247,10 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
       interfaceNamed: Boolean(ifNames), passive, listenMs: o.listenTime as number, options: scanOptions(o, ports), credentials, fds: fdBudget(),
     });
   } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
+  if (passive && plan.interfaces.length === 0) {
+    // Listening with nothing to listen on would "pass" having heard nothing.
+    throw new RunError(`--passive needs an interface to listen on, and there is none${ifNames ? ` among ${ifNames.join(', ')} (up, with MULTICAST${explicit ? ', holding a target' : ''})` : ` (up, multicast-capable, not loopback or virtual${explicit ? ', holding a target' : ''}; name one with --interface)`}`);
+  }
   // 2. The environment: a container whose network cannot carry multicast, when that matters here.
   const warnings: string[] = [];
   const loopbackOnly = resolved.hosts.within(0x7f000000, 0x7fffffff);
@@ -357,7 +358,21 @@ function sinkFor(io: Io, o: Opts, state: RunState): Sink {
 /** Rows per table when a long identify is printed as a table (each part is a table of its own). */
 const TABLE_PART = 1000;
 
-async function runIdentify(file: string | undefined, o: Opts, io: Io, state: RunState): Promise<number> {
+/** The items of `it` until `signal` aborts (an idle stdin must not keep an interrupted run waiting). */
+async function* untilAborted<T>(it: AsyncIterator<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const stop = new Promise<'stop'>((r) => { if (signal.aborted) r('stop'); else signal.addEventListener('abort', () => r('stop'), { once: true }); });
+  try {
+    for (;;) {
+      const n = await Promise.race([it.next(), stop]);
+      if (n === 'stop' || n.done) return;
+      yield n.value;
+    }
+  } finally {
+    void it.return?.(undefined);
+  }
+}
+
+async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = loadKnowledge(String(o.policy));
   checkOutput(o);
@@ -373,8 +388,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, state: Run
     let failing = 0;
     const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
     const colors = colorsOf(io, o);
-    const meta = { schema_version: '', tool: {}, command: 'identify', started_at: started.toISOString(), targets: [source], policy: { name: k.policy.name, lists: Object.values(k.policy.lists).map((l) => l.name) }, options: { fail_on: o.failOn } };
-    const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: meta.options });
+    const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
     if (fmt === 'json') sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
@@ -389,16 +403,17 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, state: Run
       else { part.push(d); if (part.length >= TABLE_PART) flush(); }
     };
     if (!first.done) one(first.value);
-    for await (const rec of records) one(rec);
+    for await (const rec of untilAborted(records, signal)) one(rec);
     const finished = new Date();
     const summary = { hosts_scanned: counts.devices, ...counts };
-    const tail = { finished_at: finished.toISOString(), summary, warnings: [] as string[], complete: true };
+    const tail = { finished_at: finished.toISOString(), summary, warnings: state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[],
+      complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
     if (fmt === 'json') sink.write(jsonPieces.tail(tail, counts.devices > 0));
-    else if (fmt === 'jsonl') sink.write(JSON.stringify({ type: 'summary', ...head, ...tail }) + '\n');
+    else if (fmt === 'jsonl') sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
     else {
       flush();
       if (counts.devices === 0) sink.write('No devices answered.\n');
-      sink.write(renderTableFooter({ summary, policy: head.policy }, colors));
+      sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, colors));
     }
     if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
     return failing ? 1 : 0;
@@ -447,19 +462,26 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, st
   return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
 }
 
+/**
+ * SIGINT / SIGTERM: the first one stops the run (it writes its partial report and exits 130 / 143),
+ * a second one exits at once, whatever is still running.
+ */
+export function signalHandler(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, abort: () => void, say: (t: string) => void, exit: (code: number) => void): (sig: 'SIGINT' | 'SIGTERM') => void {
+  return (sig) => {
+    const code = sig === 'SIGTERM' ? 143 : 130;
+    if (state.interrupted) { say(`camsweep: ${sig} again: stopping now (exit ${code})\n`); exit(code); return; }
+    state.interrupted = sig;
+    say(`\ncamsweep: ${sig} received: stopping and writing what was found so far (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again to stop at once)\n`);
+    abort();
+  };
+}
+
 export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> {
   const io: Io = { ...defaultIo(), ...ioIn };
   const ac = new AbortController();
   const state: RunState = { stdoutClosed: false };
   const attachProcess = io.stdout === process.stdout;
-  const onSig = (sig: 'SIGINT' | 'SIGTERM') => {
-    const code = sig === 'SIGTERM' ? 143 : 130;
-    // A second signal stops at once: whatever is still running is abandoned.
-    if (state.interrupted) { io.stderr.write(`camsweep: ${sig} again: stopping now (exit ${code})\n`); process.exit(code); }
-    state.interrupted = sig;
-    io.stderr.write(`\ncamsweep: ${sig} received: stopping; the partial report follows (exit ${code}; ${sig === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to stop at once)\n`);
-    ac.abort();
-  };
+  const onSig = signalHandler(state, () => ac.abort(), (t) => io.stderr.write(t), (c) => process.exit(c));
   const onInt = () => onSig('SIGINT');
   const onTerm = () => onSig('SIGTERM');
   // A reader that went away (camsweep ... | head -1) is not an error: stop writing, say nothing.
@@ -491,7 +513,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .action(async (o: Opts) => { code = await runLab(o, io, ac.signal, state); });
   sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')
     .argument('[file]', 'file of records, or - for stdin')
-    .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io, state); });
+    .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io, ac.signal, state); });
   sub('explain', 'show the full evidence chain for one device: an address (probed now, or looked up in --input), or a JSON record')
     .argument('<record-or-ip>', 'an address, or a JSON observation record')
     .addOption(new Option('-i, --input <file>', 'saved scan report or records file to look the address up in'))
