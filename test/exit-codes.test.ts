@@ -137,6 +137,10 @@ describe('local resource errors', () => {
       if (r.code === 0) {
         expect(missing).toEqual([]);
         expect(rep.complete).toBe(true);
+        // Seen whole, not merely seen: no probe lost to EMFILE, and every verdict is the persona's.
+        const localErrors = rep.devices.flatMap((d) => d.errors.filter((e) => /^(EMFILE|ENFILE|ENOBUFS|ENOMEM)$/.test(e.code)).map((e) => `${d.ip} ${e.stage}:${e.port} ${e.code}`));
+        expect(localErrors).toEqual([]);
+        for (const d of lab.devices) expect(rep.devices.find((x) => x.ip === d.ip)!.verdict.status, d.persona.name).toBe(d.persona.expected.verdict);
       } else {
         expect(rep.complete).toBe(false);
         expect((rep.not_scanned ?? []).length + rep.warnings.filter((w) => /could not look/.test(w)).length).toBeGreaterThan(0);

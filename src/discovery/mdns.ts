@@ -17,6 +17,8 @@ import type { MdnsObservation } from '../types.js';
 
 const MAX_SERVICES_PER_HOST = 64;
 const MAX_FOLLOWUP_NAMES = 16;
+/** Datagrams decoded per responding address per session (the per-datagram cost is bounded by DNS_BUDGET). */
+export const MAX_DATAGRAMS_PER_HOST = 128;
 
 export interface HostState {
   services: Map<string, MdnsService>;
@@ -69,6 +71,7 @@ export const mdns: DiscoveryModule = {
   description: 'mDNS / DNS-SD browse (UDP 5353, legacy unicast from an ephemeral port)',
   async run(ctx, emit) {
     const hosts = new Map<string, HostState>();
+    const decoded = new Map<string, number>();
     // A fresh non-zero id per query: legacy-unicast answers echo it (RFC 6762 §6.7).
     const query = (names: readonly string[], type: QueryType = 'PTR') => buildQuery(names, { qu: true, id: randomInt(1, 0xffff), type });
     const browse = () => [query(MDNS_SERVICE_TYPES)];
@@ -86,6 +89,9 @@ export const mdns: DiscoveryModule = {
     await runSession(ctx, 'mdns', {
       port: MDNS_PORT, group: MDNS_MULTICAST_V4, group6: MDNS_MULTICAST_V6, ttl: 255, multicast: browse, unicast: browse,
       onMessage(m, sock) {
+        const n = decoded.get(m.address) ?? 0;
+        if (n >= MAX_DATAGRAMS_PER_HOST || (n === 0 && decoded.size > 8192)) return;
+        decoded.set(m.address, n + 1);
         const msg = parseMdns(m.data);
         if (!msg || !msg.isResponse) return;
         if (!hosts.has(m.address)) {
