@@ -341,11 +341,27 @@ async function runLab(o: Opts, io: Io, signal: AbortSignal, state: RunState): Pr
   return 0;
 }
 
-/** Where `identify` writes: a file (written as it goes) or stdout. */
-interface Sink { write(s: string): void; close(): void }
+/** Where `identify` writes: a file (written as it goes) or stdout. `write` returns a promise when the reader is behind. */
+interface Sink { write(s: string): void | Promise<void>; close(): void }
+
+/** Write to stdout with backpressure: a pipe is buffered by Node, so a fast producer must wait for 'drain'. */
+function stdoutSink(io: Io, state: RunState): Sink {
+  return {
+    write: (t) => {
+      if (state.stdoutClosed || io.stdout.write(t)) return;
+      return new Promise<void>((resolve) => {
+        const done = () => { io.stdout.off('drain', done); io.stdout.off('error', done); io.stdout.off('close', done); resolve(); };
+        io.stdout.once('drain', done);
+        io.stdout.once('error', done);
+        io.stdout.once('close', done);
+      });
+    },
+    close: () => {},
+  };
+}
 
 function sinkFor(io: Io, o: Opts, state: RunState): Sink {
-  if (typeof o.output !== 'string') return { write: (t) => out(io, state, t), close: () => {} };
+  if (typeof o.output !== 'string') return stdoutSink(io, state);
   const file = o.output;
   let fd: number;
   try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
@@ -358,20 +374,6 @@ function sinkFor(io: Io, o: Opts, state: RunState): Sink {
 /** Rows per table when a long identify is printed as a table (each part is a table of its own). */
 const TABLE_PART = 1000;
 
-/** The items of `it` until `signal` aborts (an idle stdin must not keep an interrupted run waiting). */
-async function* untilAborted<T>(it: AsyncIterator<T>, signal: AbortSignal): AsyncGenerator<T> {
-  const stop = new Promise<'stop'>((r) => { if (signal.aborted) r('stop'); else signal.addEventListener('abort', () => r('stop'), { once: true }); });
-  try {
-    for (;;) {
-      const n = await Promise.race([it.next(), stop]);
-      if (n === 'stop' || n.done) return;
-      yield n.value;
-    }
-  } finally {
-    void it.return?.(undefined);
-  }
-}
-
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = loadKnowledge(String(o.policy));
@@ -379,7 +381,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   const source = !file || file === '-' ? 'stdin' : file;
   const fmt = pickFormat(o, io);
   const started = new Date();
-  const records = readRecordStream(file, io.stdin);
+  const records = readRecordStream(file, io.stdin, signal);
   // The first record is read before anything is written, so a file that is not records gives a clean error.
   const first = await records.next();
   const sink = sinkFor(io, o, state);
@@ -390,30 +392,31 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const colors = colorsOf(io, o);
     const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
-    if (fmt === 'json') sink.write(jsonPieces.head(head));
+    if (fmt === 'json') await sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
-    const flush = () => { if (part.length) sink.write(renderTableRows(part, colors, tableWidth(io))); part = []; };
+    const flush = () => { const t = part.length ? renderTableRows(part, colors, tableWidth(io)) : ''; part = []; return t ? sink.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
       const d = assess(rec, k);
       counts.devices++;
       counts[d.verdict.status]++;
       if (FAIL_RANK[d.verdict.status] >= bar) failing++;
-      if (fmt === 'json') sink.write(jsonPieces.device(d, counts.devices === 1));
-      else if (fmt === 'jsonl') sink.write(jsonlDevice(d));
-      else { part.push(d); if (part.length >= TABLE_PART) flush(); }
+      if (fmt === 'json') return sink.write(jsonPieces.device(d, counts.devices === 1));
+      if (fmt === 'jsonl') return sink.write(jsonlDevice(d));
+      part.push(d);
+      return part.length >= TABLE_PART ? flush() : undefined;
     };
-    if (!first.done) one(first.value);
-    for await (const rec of untilAborted(records, signal)) one(rec);
+    if (!first.done) await one(first.value);
+    for await (const rec of records) { const w = one(rec); if (w) await w; }
     const finished = new Date();
     const summary = { hosts_scanned: counts.devices, ...counts };
     const tail = { finished_at: finished.toISOString(), summary, warnings: state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[],
       complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
-    if (fmt === 'json') sink.write(jsonPieces.tail(tail, counts.devices > 0));
-    else if (fmt === 'jsonl') sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
+    if (fmt === 'json') await sink.write(jsonPieces.tail(tail, counts.devices > 0));
+    else if (fmt === 'jsonl') await sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
     else {
-      flush();
-      if (counts.devices === 0) sink.write('No devices answered.\n');
-      sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, colors));
+      await flush();
+      if (counts.devices === 0) await sink.write('No devices answered.\n');
+      await sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, colors));
     }
     if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
     return failing ? 1 : 0;
@@ -429,7 +432,7 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, st
   if (what.trim().startsWith('{')) records = parseRecords(what, 'argument');
   else if (typeof o.input === 'string') {
     records = [];
-    for await (const r of readRecordStream(o.input, io.stdin)) if (r.ip === what || (r.addresses ?? []).includes(what)) records.push(r);
+    for await (const r of readRecordStream(o.input, io.stdin, signal)) if (r.ip === what || (r.addresses ?? []).includes(what)) records.push(r);
     if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input}`);
   } else {
     // No saved scan: look at the device now (TCP probes and unicast discovery to that one address).

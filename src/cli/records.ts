@@ -105,7 +105,7 @@ async function* prepend(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGener
  * The records of a file (or stdin when `file` is undefined or "-"), one at a time. JSON Lines stream
  * in bounded memory; a JSON document is read whole, up to INPUT_CAPS.document.
  */
-export async function* readRecordStream(file: string | undefined, stdin: NodeJS.ReadableStream): AsyncGenerator<ObservationRecord> {
+export async function* readRecordStream(file: string | undefined, stdin: NodeJS.ReadableStream, signal?: AbortSignal): AsyncGenerator<ObservationRecord> {
   const source = !file || file === '-' ? 'stdin' : file;
   let stream: NodeJS.ReadableStream;
   if (source === 'stdin') stream = stdin;
@@ -113,10 +113,18 @@ export async function* readRecordStream(file: string | undefined, stdin: NodeJS.
     const fd = openInput(file!, 'observation file');
     stream = fs.createReadStream('', { fd, highWaterMark: 256 * 1024 });
   }
+  // An interrupted run stops reading at once, even from an idle pipe: the stream is destroyed, and the
+  // error that ends its iteration is the end of the records, not a failure.
+  const destroy = () => (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  if (signal?.aborted) return;
+  signal?.addEventListener('abort', destroy, { once: true });
   try {
     yield* recordsOf(stream, source);
+  } catch (e) {
+    if (!signal?.aborted) throw e;
   } finally {
-    (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    signal?.removeEventListener('abort', destroy);
+    destroy();
   }
 }
 

@@ -228,8 +228,12 @@ export async function resolveTargets(specs: readonly TargetSpec[], o: ResolveOpt
   const ranges: Array<[number, number]> = [];
   const names = new Map<string, string>();
   const described: string[] = [];
-  let total = 0;
-  for (const s of specs) total += hostCount(s);
+  // The size guard before any DNS look-up: numeric targets counted once each (a list may repeat them),
+  // each hostname as one host.
+  const numeric: Array<[number, number]> = [];
+  let names0 = 0;
+  for (const s of specs) if (s.kind === 'hostname') names0++; else numeric.push(hostRange(s));
+  const total = HostSet.fromRanges(numeric).size + names0;
   if (total > o.maxHosts) throw new TargetError(`${total} hosts requested, more than the limit of ${o.maxHosts}; narrow the targets or raise --max-hosts`);
   const describe = (d: string) => { if (described.length < DESCRIBE_MAX) described.push(d); };
   for (const s of specs) {
