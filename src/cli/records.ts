@@ -65,8 +65,7 @@ export function parseRecords(text: string, source: string): ObservationRecord[] 
   let no = 0;
   for (const line of t.split('\n')) {
     no++;
-    const r = lineRecord(line, source, no);
-    if (r) out.push(r);
+    for (const r of lineRecords(line, source, no)) out.push(r);
   }
   if (out.length === 0) throw new InputError(`${source}: no observation records`);
   return out;
@@ -79,12 +78,19 @@ function firstLineIsJson(t: string): boolean {
   try { JSON.parse(first); return true; } catch { return false; }
 }
 
-function lineRecord(raw: string, source: string, no: number): ObservationRecord | undefined {
+/** The records of one line: a record, a device row, or a whole saved report written on one line. */
+function lineRecords(raw: string, source: string, no: number): ObservationRecord[] {
   const l = raw.trim();
-  if (!l || l.startsWith('#')) return undefined;
+  if (!l || l.startsWith('#')) return [];
   let x: unknown;
   try { x = JSON.parse(l); } catch (e) { throw new InputError(`${source}:${no}: not valid JSON: ${clean((e as Error).message, 200)}`); }
-  return toRecord(x, `${source}:${no}`);
+  if (x && typeof x === 'object' && !Array.isArray(x) && !('ip' in x) && Array.isArray((x as { devices?: unknown }).devices)) {
+    const out: ObservationRecord[] = [];
+    (x as { devices: unknown[] }).devices.forEach((d, i) => { const r = toRecord(d, `${source}:${no}: device ${i + 1}`); if (r) out.push(r); });
+    return out;
+  }
+  const r = toRecord(x, `${source}:${no}`);
+  return r ? [r] : [];
 }
 
 async function* chunksOf(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
@@ -160,8 +166,7 @@ async function* recordsOf(stream: NodeJS.ReadableStream, source: string): AsyncG
   }
   let any = false;
   for await (const { line, no } of inputLines(prepend(head, it), source, INPUT_CAPS.line)) {
-    const r = lineRecord(line, source, no);
-    if (r) { any = true; yield r; }
+    for (const r of lineRecords(line, source, no)) { any = true; yield r; }
   }
   if (!any) throw new InputError(`${source}: no observation records`);
 }
