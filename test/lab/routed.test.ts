@@ -63,6 +63,24 @@ describe.skipIf(why)('a routed /20 (issue 13)', () => {
     else expect(r.report.complete).toBe(false);
   });
 
+  describe('hostnames that resolve to forbidden addresses', () => {
+    beforeAll(() => {
+      // `ip netns exec` binds /etc/netns/<ns>/hosts over /etc/hosts for the scanner only; teardown removes it.
+      const ns = b.lab.host(SCANNER).ns;
+      fs.writeFileSync(`/etc/netns/${ns}/hosts`, ['127.0.0.1 localhost', '224.0.0.1 mcast.camlab', '255.255.255.255 bcast.camlab', '0.0.0.0 zero.camlab', '240.1.2.3 reserved.camlab', `${PUBLIC} pub.camlab`, '10.50.0.42 cam42.camlab', ''].join('\n'));
+    });
+    it.each([['mcast.camlab', /resolves to 224\.0\.0\.1, one of the multicast or reserved addresses/], ['bcast.camlab', /limited broadcast/], ['zero.camlab', /this network/], ['reserved.camlab', /reserved addresses/], ['pub.camlab', /resolves to the public address 100\.128\.0\.9/]])('%s is refused before the first packet (exit 2)', async (name, re) => {
+      const r = await b.lab.exec(SCANNER, ['node', CAMSWEEP, 'scan', name, '-p', '80', '--protocols', 'tcp'], { env: { NO_COLOR: '1' } });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(re);
+    });
+    it('a hostname resolving to a target address is scanned (and named in the report)', async () => {
+      const r = await camsweep(['scan', 'cam42.camlab', '--protocols', 'tcp', '-f', 'json', '--fail-on', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.report.devices.map((d) => [d.ip, d.hostname])).toEqual([['10.50.0.42', 'cam42.camlab']]);
+    });
+  });
+
   describe('a public responder', () => {
     const target = '10.50.0.42';
     beforeAll(async () => {
