@@ -254,7 +254,7 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   // 2. The environment: a container whose network cannot carry multicast, when that matters here.
   const warnings: string[] = [];
   const loopbackOnly = resolved.hosts.within(0x7f000000, 0x7fffffff);
-  const container = discovery.length && !loopbackOnly && !ifNames ? ifaces.detectContainer() : undefined;
+  const container = ifaces.containerWarningApplies({ discovery: discovery.length > 0, interfaceNamed: Boolean(ifNames), loopbackOnly, passive }) ? ifaces.detectContainer() : undefined;
   if (container) { warnings.push(container); note(`warning: ${container}`); }
   note(`Scanning ${resolved.described.join(', ') || 'nothing (passive listening)'}; policy ${policy.name}`);
   for (const line of describePlan(plan)) note(`  ${line}`);
