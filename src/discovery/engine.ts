@@ -14,6 +14,7 @@
 import { setMaxListeners } from 'node:events';
 import { macFromEui64 } from '../net/neighbours.js';
 import { isLocalError } from '../util/errors.js';
+import { pause } from '../util/deadline.js';
 import type { DiscoveryContext, NetIface, UdpMessage, UdpSocket, Sighting } from './types.js';
 
 export interface SessionSpec {
@@ -120,10 +121,18 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
     }
   };
   const send = async (s: UdpSocket, data: Buffer, port: number, host: string) => {
-    try {
-      await s.send(data, port, host);
-    } catch (e) {
-      log(`send to ${host}:${port} failed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // A send refused for lack of buffers (ENOBUFS) is tried again a little later. It is not escalated:
+    // the kernel also says ENOBUFS when its queue for an absent neighbour is full, which is no blind spot.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await s.send(data, port, host);
+        return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        if (isLocalError(code) && attempt < 3 && !ctx.signal.aborted) { await pause(20 * 2 ** attempt); continue; }
+        log(`send to ${host}:${port} failed: ${code || (e as Error).message}`);
+        return;
+      }
     }
   };
 
