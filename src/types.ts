@@ -239,11 +239,11 @@ export interface DeviceReport {
  * the scan envelope (success, refused, timeout, io-timeout, protocol-error, truncated, local-error,
  * not-in-scope): `local-error` = this machine ran out of something (EMFILE, ENOBUFS, …).
  */
-export type HostStatus = 'local-error';
+export type HostStatus = 'local-error' | 'not-in-scope';
 
 export interface NotScanned {
   ip: string;
-  status: HostStatus;
+  status: 'local-error';
   /** The local error, e.g. "EMFILE". */
   code: string;
 }
@@ -254,6 +254,7 @@ export interface NotScanned {
  */
 export interface SeenNotProbed {
   ip: string;
+  status: 'not-in-scope';
   addresses?: string[];
   mac?: string;
   hostname?: string;

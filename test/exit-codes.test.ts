@@ -6,12 +6,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../src/lab/index.js';
-import { signalHandler } from '../src/cli/main.js';
+import { scanExit, signalHandler } from '../src/cli/main.js';
+import { executePlan, planScan } from '../src/scan/scan.js';
+import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
+import { loadPolicy } from '../src/policy/policy.js';
 import { sweepHosts, type ScanOptions } from '../src/scan/scan.js';
 import type { ConnectResult, ExchangeOptions, ExchangeResult } from '../src/net/tcp.js';
 import type { ScanReport } from '../src/types.js';
 import { runCli, startCli, waitFor } from './helpers/cli.js';
 import { httpServer } from './helpers/responders.js';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(new URL('../schema/scan-report.schema.json', import.meta.url), 'utf8')));
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'camsweep-exit-'));
 const silent: net.Server[] = [];
@@ -48,6 +58,7 @@ describe('interrupted scans', () => {
       expect(rep.interrupted).toBe(sig);
       expect(rep.complete).toBe(false);
       expect(rep.warnings.join(' ')).toMatch(/interrupted/);
+      expect(validate(rep), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
       // Partial, not empty: the hosts whose port was found open are in it.
       expect(rep.devices.map((d) => d.ip).sort()).toEqual(['127.77.52.10', '127.77.52.11']);
     });
@@ -118,7 +129,25 @@ describe('local resource errors', () => {
     };
     const r = await sweepHosts(hosts, new Map(), { ...options, net: { connectCheck, exchange: fakeExchange } });
     expect(r.notScanned).toEqual([{ ip: '10.250.0.7', status: 'local-error', code: 'EMFILE' }]);
+    // The host that answered nothing because of EMFILE is not "down": it is not among the results as if scanned.
+    expect(r.hosts.some((h) => h.record.ip === '10.250.0.7')).toBe(false);
     expect(r.hosts).toHaveLength(hosts.length - 1);
+  });
+
+  it('a scan with a host left unscanned could not see: exit 3 (over 1), 130/143 over both', async () => {
+    const kb = defaultKnowledgeBase();
+    const k = { kb, policy: loadPolicy('ndaa', kb.vocab) };
+    const connectCheck = async (h: string, port: number): Promise<ConnectResult> => (h === '10.250.0.7' ? { state: 'error', code: 'ENOBUFS', ms: 0 } : port === 80 ? { state: 'open', ms: 1 } : { state: 'closed', ms: 1 });
+    const plan = planScan({ hosts: hosts.slice(0, 10), explicitTargets: true, protocols: ['tcp'], interfaces: [], interfaceNamed: false, passive: false, listenMs: 1, options: { ...options, net: { connectCheck, exchange: fakeExchange } } });
+    const r = await executePlan(plan, k, undefined);
+    expect(r.notScanned).toEqual([{ ip: '10.250.0.7', status: 'local-error', code: 'ENOBUFS' }]);
+    expect(r.warnings.join(' ')).toMatch(/1 host\(s\) could not be scanned/);
+    const restricted = [{ verdict: { status: 'restricted' } }] as never;
+    expect(scanExit({}, true, restricted, 'restricted')).toBe(3);
+    expect(scanExit({}, false, restricted, 'restricted')).toBe(1);
+    expect(scanExit({}, false, [], 'restricted')).toBe(0);
+    expect(scanExit({ interrupted: 'SIGINT' }, true, restricted, 'restricted')).toBe(130);
+    expect(scanExit({ interrupted: 'SIGTERM' }, false, [], 'restricted')).toBe(143);
   });
 
   describe('under a real descriptor limit (prlimit --nofile)', () => {

@@ -18,6 +18,9 @@ import { loadPolicy } from '../src/policy/policy.js';
 import type { DiscoveryModule, UdpApi } from '../src/discovery/types.js';
 import type { ScanReport } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { ctx, run } from './discovery/helpers.js';
 import { httpServer, udpPeer, type HttpServer, type UdpPeer } from './helpers/responders.js';
 
@@ -25,6 +28,9 @@ const NET = '127.77.51';
 const T = `${NET}.10`; // the target
 const O = `${NET}.11`; // a neighbour outside the targets
 const tmp = mkdtempSync(path.join(tmpdir(), 'camsweep-scope-'));
+const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(new URL('../schema/scan-report.schema.json', import.meta.url), 'utf8')));
 const servers: HttpServer[] = [];
 const peers: UdpPeer[] = [];
 
@@ -132,6 +138,8 @@ describe('follow-up traffic and credentials go only to the targets', () => {
     expect(seen[0]!.announced.upnp?.location).toBe(`http://${O}:8080/desc.xml`);
     expect(seen[0]!.announced.upnp?.manufacturer).toBeUndefined(); // the description was never fetched
     expect(JSON.stringify(seen)).not.toContain('S3cret');
+    expect(seen[0]!.status).toBe('not-in-scope');
+    expect(validate(rep), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(rep.warnings.join('\n')).toMatch(/outside the targets: seen, not probed/);
   });
 

@@ -195,7 +195,7 @@ async function discoveryRuntime(passive: boolean, log: (s: string) => void): Pro
 }
 
 /** Exit code after a scan: interrupted (130/143), then could not see (3), then --fail-on (1), else 0. */
-function scanExit(state: RunState, couldNotSee: boolean, devices: DeviceReport[], failOn: string): number {
+export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNotSee: boolean, devices: DeviceReport[], failOn: string): number {
   if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
   if (couldNotSee) return 3;
   return failOnExit(devices, failOn);

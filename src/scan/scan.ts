@@ -508,7 +508,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   }
   const seenNotProbed: SeenNotProbed[] = mergeSightings(outside).map((rec) => {
     const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
-    return { ip, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
+    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
   });
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const seen: Seen[] = [...tcpSeen, ...discSeen];
