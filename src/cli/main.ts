@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { KnowledgeBaseError, defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
 import { loadPolicy, packNames, parsePolicyFile, PolicyError, type Policy } from '../policy/policy.js';
-import { buildReport, summarise } from '../report/report.js';
+import { buildReport } from '../report/report.js';
 import { colorsFor, type Colors } from '../report/color.js';
 import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
 import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, PlanError, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
