@@ -269,7 +269,8 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
   if (state.interrupted) warnings.push(`scan interrupted by ${state.interrupted}; results are partial`);
   const report = buildReport({
-    command: 'scan', started, finished: new Date(), targets: specs.map((x) => x.text), policy, devices: r.devices, hostsScanned: plan.hosts.size, warnings,
+    command: 'scan', started, finished: new Date(), targets: specs.map((x) => x.text), policy, devices: r.devices,
+    hostsScanned: plan.protocols.includes('tcp') ? r.hostsSwept : plan.hosts.size, warnings,
     options: { ports, protocols: plan.protocols, passive, listen_time_ms: plan.listenMs, interfaces: plan.interfaces.map((i) => i.name),
       timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: plan.options.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
     stats: st, complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,

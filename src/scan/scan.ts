@@ -178,7 +178,7 @@ export function compareIp(a: string, b: string): number {
 export interface HostResult { record: ObservationRecord; errors: HostError[] }
 
 /** What the sweep gives back: records of hosts with an open port, and hosts a local error kept from being scanned. */
-export interface SweepResult { hosts: HostResult[]; notScanned: NotScanned[]; recovered: number }
+export interface SweepResult { hosts: HostResult[]; notScanned: NotScanned[]; recovered: number; /** Hosts taken through the sweep (fewer than planned when interrupted). */ swept: number }
 
 /** What the sweep shares with the rest of the scan: the connection budget, the loop monitor, the parent scope. */
 export interface SweepEnv { budget?: AdaptiveLimiter; loop?: LoopHealth; scope?: Scope }
@@ -314,7 +314,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   } finally {
     root.dispose();
   }
-  return { hosts: results, notScanned, recovered };
+  return { hosts: results, notScanned, recovered, swept: done };
 }
 
 /** Ports tried first on every host to tell whether it is there at all. */
@@ -462,6 +462,8 @@ export interface ScanOutcome {
   notScanned: NotScanned[];
   /** Local resource errors discovery could not get past. */
   localErrors: string[];
+  /** Hosts the TCP sweep went through (all of plan.hosts unless interrupted). */
+  hostsSwept: number;
 }
 
 export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
@@ -477,7 +479,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, root, budget) : Promise.resolve(undefined);
     const tcp = plan.protocols.includes('tcp')
       ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
-      : Promise.resolve({ hosts: [], notScanned: [], recovered: 0 } as SweepResult);
+      : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
     loop.stop();
@@ -526,5 +528,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
   for (const e of d.localErrors) warnings.push(`discovery could not look: ${e}`);
   const stats: ScanStats = { duration_ms: Math.round(performance.now() - t0), ...(tcpMs !== undefined ? { tcp_ms: tcpMs } : {}), ...(d.ms ? { discovery_ms: d.ms } : {}), sightings: d.sightings.length };
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors };
+  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept };
 }
