@@ -5,7 +5,7 @@
 //       -> report renderers (pure).
 
 /** Version of the observation-record and scan-report formats. Bump on a breaking change. */
-export const SCHEMA_VERSION = '1.0';
+export const SCHEMA_VERSION = '1.1';
 
 export type Headers = Record<string, string | string[]>;
 
@@ -252,6 +252,34 @@ export interface DeviceReport {
   errors: HostError[];
 }
 
+/**
+ * Why a host has no (complete) result. Names are taken from the result-status vocabulary proposed for
+ * the scan envelope (success, refused, timeout, io-timeout, protocol-error, truncated, local-error,
+ * not-in-scope): `local-error` = this machine ran out of something (EMFILE, ENOBUFS, …).
+ */
+export type HostStatus = 'local-error' | 'not-in-scope';
+
+export interface NotScanned {
+  ip: string;
+  status: 'local-error';
+  /** The local error, e.g. "EMFILE". */
+  code: string;
+}
+
+/**
+ * A device that answered discovery from outside the targets (status not-in-scope): what it announced,
+ * cleaned like every network string; it received no follow-up request, no probe, no credential.
+ */
+export interface SeenNotProbed {
+  ip: string;
+  status: 'not-in-scope';
+  addresses?: string[];
+  mac?: string;
+  hostname?: string;
+  seen_by: string[];
+  announced: Partial<ObservationRecord>;
+}
+
 export interface ScanReport {
   schema_version: string;
   tool: { name: 'camsweep'; version: string };
@@ -264,6 +292,14 @@ export interface ScanReport {
   devices: DeviceReport[];
   summary: { hosts_scanned: number; devices: number; restricted: number; suspect: number; clear: number; unknown: number };
   warnings: string[];
+  /** False when the scan did not finish (interrupted) or could not see everything (local errors). */
+  complete?: boolean;
+  /** The signal that stopped the scan early, when one did ("SIGINT" or "SIGTERM"). */
+  interrupted?: string;
+  /** Hosts that could not be scanned because this machine ran out of a resource. */
+  not_scanned?: NotScanned[];
+  /** Devices that answered discovery from outside the targets: listed, never contacted. */
+  seen_not_probed?: SeenNotProbed[];
   /** Timings: whole run, TCP sweep, and each discovery module (milliseconds). */
   stats?: { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number };
 }

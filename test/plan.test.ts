@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, inCidr, planScan, type ScanOptions } from '../src/scan/scan.js';
+import { describePlan, inCidr, PlanError, planScan, type ScanOptions } from '../src/scan/scan.js';
 import type { NetIface } from '../src/discovery/types.js';
 
 const options: ScanOptions = { ports: [80], timeoutMs: 1000, hostTimeoutMs: 5000, concurrency: 10, rate: 0, maxBytes: 65536, userAgent: 't' };
@@ -15,15 +15,29 @@ describe('scan plan (pure)', () => {
     const lo = planScan({ hosts: ['127.77.0.10'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: false, passive: false, listenMs: 2000, options });
     expect(lo.interfaces).toEqual([]);
   });
-  it('with no explicit target, multicasts on every chosen interface and keeps devices outside the list', () => {
+  it('with no explicit target, multicasts on every chosen interface; answers from outside the local subnets are seen, not probed', () => {
     const p = planScan({ hosts: ['10.213.0.1'], explicitTargets: false, protocols: [...all], interfaces: [eth0, eth1], interfaceNamed: false, passive: false, listenMs: 2000, options });
     expect(p.interfaces).toHaveLength(2);
-    expect(p.restrictToTargets).toBe(false);
+    expect(p.restrictToTargets).toBe(true);
+    expect(p.scope.has('10.213.0.1')).toBe(true);
+    expect(p.scope.has('10.213.0.9')).toBe(false);
+    // Passive listening without targets keeps everything it hears (nothing is contacted anyway).
+    const q = planScan({ hosts: [], explicitTargets: false, protocols: [...all], interfaces: [eth0], interfaceNamed: false, passive: true, listenMs: 2000, options });
+    expect(q.restrictToTargets).toBe(false);
+  });
+  it('fits the connection budget to the file descriptor limit, and refuses to run with almost none', () => {
+    const p = planScan({ hosts: ['10.213.0.7'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: false, passive: false, listenMs: 1, options: { ...options, concurrency: 512 }, fds: { limit: 128, open: 20 } });
+    expect(p.options.concurrency).toBeGreaterThanOrEqual(4);
+    expect(p.options.concurrency).toBeLessThan(128 - 20);
+    expect(p.notes.join(' ')).toMatch(/file descriptor limit 128/);
+    const roomy = planScan({ hosts: ['10.213.0.7'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: false, passive: false, listenMs: 1, options: { ...options, concurrency: 512 }, fds: { limit: 1 << 20, open: 20 } });
+    expect(roomy.options.concurrency).toBe(512);
+    expect(() => planScan({ hosts: ['10.213.0.7'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: false, passive: false, listenMs: 1, options, fds: { limit: 64, open: 20 } })).toThrow(PlanError);
   });
   it('passive mode sends nothing: no unicast targets, no TCP sweep', () => {
     const p = planScan({ hosts: ['10.213.0.7'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: true, passive: true, listenMs: 5000, options });
     expect(p.unicastTargets).toEqual([]);
-    expect(p.hosts).toEqual([]);
+    expect(p.hosts.size).toBe(0);
     expect(p.protocols).not.toContain('tcp');
     expect(describePlan(p).join('\n')).toMatch(/passive: listening only, nothing sent/);
   });

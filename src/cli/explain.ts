@@ -10,8 +10,9 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   const out: string[] = [];
   out.push(`Device ${clean(d.ip, 60)}${d.mac ? ` (MAC ${clean(d.mac, 20)}${d.observations.mac_from ? `, from ${clean(d.observations.mac_from, 20)}` : ''})` : ''}`);
   if (d.addresses?.length) out.push(`  Addresses: ${d.addresses.map((a) => clean(a, 60)).join(', ')}`);
-  if (d.open_ports.length) out.push(`  Open TCP ports: ${d.open_ports.join(', ')}`);
-  if (d.seen_by.length) out.push(`  Seen by: ${d.seen_by.join(', ')}`);
+  // Fields of a saved report are untrusted too: every one is printed through clean() (one line, no controls).
+  if (d.open_ports.length) out.push(`  Open TCP ports: ${d.open_ports.map((p) => clean(p, 8)).join(', ')}`);
+  if (d.seen_by.length) out.push(`  Seen by: ${d.seen_by.map((p) => clean(p, 32)).join(', ')}`);
   out.push('');
   const p = k.policy;
   out.push(`Verdict: ${d.verdict.status.toUpperCase()} under policy ${clean(d.verdict.policy, 100)}${p.as_of ? ` (policy data as of ${p.as_of})` : ''}`);
@@ -38,7 +39,7 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   if (id.model) out.push(`  Model: ${clean(id.model, 120)}`);
   if (id.firmware) out.push(`  Firmware: ${clean(id.firmware, 120)}`);
   if (id.serial) out.push(`  Serial: ${clean(id.serial, 120)}`);
-  if (id.device_type) out.push(`  Device type: ${id.device_type}`);
+  if (id.device_type) out.push(`  Device type: ${clean(id.device_type, 40)}`);
   if (id.product) out.push(`  Product: ${clean(id.product, 120)}`);
   if (id.platform) out.push(`  Platform: ${clean(id.platform, 60)}`);
   if (id.channels) out.push(`  Recorder channels: ${id.channels.total} (${id.channels.analog} analog, ${id.channels.ip} IP): up to ${id.channels.total} cameras behind this recorder are not seen directly`);
@@ -47,7 +48,7 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   out.push(`Evidence (${id.evidence.length} piece${id.evidence.length === 1 ? '' : 's'}, strongest first):`);
   id.evidence.forEach((e, i) => {
     const said = Object.entries(e.extracted).map(([kk, v]) => `${kk}=${kk === 'maker' || kk === 'brand' ? k.kb.vocab[v as string]?.name ?? v : v}`).join(', ');
-    out.push(`  ${i + 1}. ${clean(e.description, 200)} [rule ${e.rule}, confidence ${e.confidence}]`);
+    out.push(`  ${i + 1}. ${clean(e.description, 200)} [rule ${clean(e.rule, 120)}, confidence ${clean(e.confidence, 12)}]`);
     out.push(`     seen at ${clean(e.where, 120)}: ${clean(e.field, 60)} = "${clean(e.value, 200)}"`);
     out.push(`     says: ${clean(said, 300)}`);
     out.push(`     source: ${clean(e.source, 400)}`);
@@ -56,7 +57,7 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   if (d.errors.length) {
     out.push('');
     out.push('Errors while probing:');
-    for (const e of d.errors) out.push(`  ${e.stage}${e.port ? `:${e.port}` : ''} ${e.code}: ${clean(e.message, 200)}`);
+    for (const e of d.errors) out.push(`  ${clean(e.stage, 32)}${e.port ? `:${clean(e.port, 8)}` : ''} ${clean(e.code, 32)}: ${clean(e.message, 200)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,41 +1,49 @@
 // The command line. Only this file decides exit codes; everything else returns data or throws typed errors.
-import { readFileSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { KnowledgeBaseError, defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
-import { loadPolicy, PolicyError, type Policy } from '../policy/policy.js';
+import { loadPolicy, packNames, parsePolicyFile, PolicyError, type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
-import { colorsFor } from '../report/color.js';
-import { renderJson, renderJsonl, renderTable } from '../report/table.js';
-import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
+import { colorsFor, type Colors } from '../report/color.js';
+import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
+import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, PlanError, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
 import type { Credential } from '../discovery/types.js';
 import YAML from 'yaml';
 import { localSubnets, parseTarget, resolveTargets, splitTargetText, TargetError, type TargetSpec } from '../targets/targets.js';
-import type { DeviceReport, ObservationRecord, ScanReport, VerdictStatus } from '../types.js';
-import { VERDICT_ORDER } from '../types.js';
-import { cleanJson, clean } from '../util/sanitize.js';
+import type { DeviceReport, ObservationRecord, ScanReport } from '../types.js';
+import { clean, jsonTerminalSafe } from '../util/sanitize.js';
+import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
-import { EXIT_CODES, exitCodeHelp, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
+import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { renderExplain } from './explain.js';
+import { parseRecords, readRecordStream } from './records.js';
 
 export class UsageError extends Error {}
 export class RunError extends Error {}
+export { parseRecords };
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Standard input carries data (a pipe, file or socket; not a terminal or /dev/null). Default: fstat(0). */
+  stdinHasData?: boolean;
 }
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
 
 type Opts = Record<string, unknown>;
 
+/** What the run knows beyond its result: the signal that interrupted it, whether stdout went away. */
+interface RunState { interrupted?: 'SIGINT' | 'SIGTERM'; stdoutClosed: boolean }
+
 function addOptions(cmd: Command, name: CommandName): Command {
   let group = '';
   for (const def of optionsFor(name)) {
-    const o = new Option(def.flags, def.description);
+    const o = new Option(def.flags, def.description + (def.min !== undefined && def.min > 0 ? ` (at least ${def.min})` : ''));
     if (def.choices) o.choices(def.choices);
     if (def.default !== undefined && def.kind !== 'bool') o.default(def.default);
     if (def.kind === 'int') o.argParser((v: string) => parseIntOpt(v, def));
@@ -45,39 +53,32 @@ function addOptions(cmd: Command, name: CommandName): Command {
   return cmd;
 }
 
-function parseIntOpt(v: string, def: OptionDef): number {
-  if (!/^\d{1,9}$/.test(v.trim())) throw new UsageError(`${def.flags.split(' ').pop()?.replace(/[<>]/g, '') ?? 'value'} for ${def.flags.split(',').pop()!.trim().split(' ')[0]} must be a whole number, got "${clean(v, 40)}"`);
-  return Number(v);
+function optName(def: OptionDef): string {
+  return def.flags.split(',').pop()!.trim().split(' ')[0];
 }
 
-function failOnExit(devices: DeviceReport[], failOn: string): number {
+function parseIntOpt(v: string, def: OptionDef): number {
+  const what = def.flags.split(' ').pop()?.replace(/[<>]/g, '') ?? 'value';
+  if (!/^\d{1,9}$/.test(v.trim())) throw new UsageError(`${what} for ${optName(def)} must be a whole number, got "${clean(v, 40)}"`);
+  const n = Number(v);
+  if (def.min !== undefined && n < def.min) throw new UsageError(`${optName(def)} must be at least ${def.min}, got ${n}${def.min === 1 && n === 0 ? ' (a zero deadline or limit would skip the work, not do it)' : ''}`);
+  return n;
+}
+
+function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
   if (failOn === 'never') return 0;
-  const bar = VERDICT_ORDER[failOn as VerdictStatus];
-  return devices.some((d) => VERDICT_ORDER[d.verdict.status] >= bar) ? 1 : 0;
+  const bar = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
+  for (const d of devices) if (FAIL_RANK[d.verdict.status] >= bar) return 1;
+  return 0;
 }
 
 function loadKnowledge(policyName: string): { kb: KnowledgeBase; policy: Policy } {
   const kb = defaultKnowledgeBase();
+  // A policy file is read through the bounded reader (size cap, one-line error); packs by name.
+  if (!packNames().includes(policyName) && /[./\\]/.test(policyName)) {
+    return { kb, policy: parsePolicyFile(readInputFile(policyName, 'policy file', INPUT_CAPS.policy), policyName, kb.vocab) };
+  }
   return { kb, policy: loadPolicy(policyName, kb.vocab) };
-}
-
-async function readAll(stream: NodeJS.ReadableStream, limit = 64 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of stream) {
-    const b = Buffer.isBuffer(c) ? c : Buffer.from(String(c));
-    n += b.length;
-    if (n > limit) throw new UsageError(`input larger than ${limit} bytes`);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function readFileOrFail(file: string, what: string): string {
-  try { return readFileSync(file, 'utf8'); } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code ?? (e as Error).message}`);
-  }
 }
 
 function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
@@ -86,17 +87,54 @@ function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
-function emit(io: Io, o: Opts, report: ScanReport): void {
-  const fmt = pickFormat(o, io);
-  const toFile = typeof o.output === 'string';
-  const colors = colorsFor(toFile ? { isTTY: false } : io.stdout, o.color === false, io.env);
-  const text = fmt === 'table' ? renderTable(report, colors, Math.max(100, Math.min(200, io.stdout.columns ?? 140)))
-    : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
-  if (toFile) {
-    try { writeFileSync(o.output as string, text); } catch (e) {
-      throw new RunError(`cannot write ${o.output as string}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+/** Fail before any work (and before the first packet) when the output file cannot be written. */
+function checkOutput(o: Opts): void {
+  if (typeof o.output !== 'string') return;
+  const file = o.output;
+  const fail = (why: string) => { throw new RunError(`cannot write ${file}: ${why}`); };
+  let st: fs.Stats | undefined;
+  try { st = fs.statSync(file); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail((e as NodeJS.ErrnoException).code ?? 'error'); }
+  if (st?.isDirectory()) fail('EISDIR (is a directory)');
+  try {
+    if (st) fs.accessSync(file, fs.constants.W_OK);
+    else {
+      const dir = path.dirname(path.resolve(file));
+      const ds = fs.statSync(dir);
+      if (!ds.isDirectory()) fail('ENOTDIR');
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
     }
-  } else io.stdout.write(text);
+  } catch (e) {
+    if (e instanceof RunError) throw e;
+    fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
+}
+
+/** Write to stdout, quietly doing nothing once the reader has gone away (EPIPE). */
+function out(io: Io, state: RunState, text: string): void {
+  if (state.stdoutClosed) return;
+  io.stdout.write(text);
+}
+
+function writeOutputFile(file: string, text: string): void {
+  try { fs.writeFileSync(file, text); } catch (e) {
+    throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function colorsOf(io: Io, o: Opts): Colors {
+  return colorsFor(typeof o.output === 'string' ? { isTTY: false } : io.stdout, o.color === false, io.env);
+}
+
+function tableWidth(io: Io): number {
+  return Math.max(100, Math.min(200, io.stdout.columns ?? 140));
+}
+
+function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
+  const fmt = pickFormat(o, io);
+  const text = fmt === 'table' ? renderTable(report, colorsOf(io, o), tableWidth(io))
+    : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
+  if (typeof o.output === 'string') writeOutputFile(o.output, text);
+  else out(io, state, text);
 }
 
 function scanOptions(o: Opts, ports: number[]): ScanOptions {
@@ -133,12 +171,14 @@ export function parseCredentials(text: string, file: string): Credential[] {
   const t = text.trim();
   let items: unknown;
   if (/^[[{-]/.test(t)) {
-    try { items = YAML.parse(t); } catch (e) { throw new UsageError(`${file}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`); }
+    try { items = YAML.parse(t, { maxAliasCount: 50 }); } catch (e) { throw new UsageError(`${file}: not valid YAML/JSON: ${clean((e as Error).message.split('\n')[0], 200)}`); }
   } else items = t.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#')).map((l) => { const i = l.indexOf(':'); return i < 0 ? { username: l } : { username: l.slice(0, i), password: l.slice(i + 1) }; });
   if (!Array.isArray(items)) throw new UsageError(`${file}: expected a list of {username, password}`);
+  if (items.length > 64) throw new UsageError(`${file}: ${items.length} credentials; at most 64 (camsweep tries each one once, it does not guess)`);
   return items.map((c, i) => {
     const o = c as Record<string, unknown>;
     if (!o || typeof o.username !== 'string' || typeof o.password !== 'string') throw new UsageError(`${file}: entry ${i + 1} needs "username" and "password" strings`);
+    if (/[\r\n\0]/.test(o.username) || o.username.length > 256 || o.password.length > 1024) throw new UsageError(`${file}: entry ${i + 1}: user name or password has a line break or is too long`);
     return { username: o.username, password: o.password };
   });
 }
@@ -154,80 +194,120 @@ async function discoveryRuntime(passive: boolean, log: (s: string) => void): Pro
   };
 }
 
-async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+/** Exit code after a scan: interrupted (130/143), then could not see (3), then --fail-on (1), else 0. */
+export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNotSee: boolean, devices: DeviceReport[], failOn: string): number {
+  if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
+  if (couldNotSee) return 3;
+  return failOnExit(devices, failOn);
+}
+
+async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
+  // 1. Validate everything the user gave, before any packet and before any warning about the environment.
   let ports: number[];
   try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
   const protocols = parseProtocols(o.protocols);
   const passive = Boolean(o.passive);
-  const words = [...args];
-  if (typeof o.list === 'string') words.push(...splitTargetText(readFileOrFail(o.list, 'target list')));
-  if (words.length === 0 && o.stdin !== false && !io.stdin.isTTY && !passive) words.push(...splitTargetText(await readAll(io.stdin)));
-  const credentials = typeof o.credentials === 'string' ? parseCredentials(readFileOrFail(o.credentials, 'credentials file'), o.credentials) : [];
+  const words: string[] = [];
+  for (const a of args) words.push(a);
+  if (typeof o.list === 'string') {
+    const before = words.length;
+    splitTargetText(readInputFile(o.list, 'target list', INPUT_CAPS.targets), words);
+    if (words.length === before) throw new UsageError(`target list ${o.list} names no target (an empty list is an error, never "scan the local subnets")`);
+  } else if (words.length === 0 && o.stdin !== false && !passive && !io.stdin.isTTY && (io.stdinHasData ?? stdinHasData())) {
+    splitTargetText(await readInputStream(io.stdin, 'standard input (target list)', INPUT_CAPS.targets), words);
+    if (words.length === 0) throw new UsageError('standard input names no target (an empty list is an error; give targets, or --no-stdin to scan the local subnets)');
+  }
+  const credentials = typeof o.credentials === 'string' ? parseCredentials(readInputFile(o.credentials, 'credentials file', INPUT_CAPS.credentials), o.credentials) : [];
   const ifNames = o.interface ? String(o.interface).split(',').map((x) => x.trim()).filter(Boolean) : undefined;
   const ifaces = await import('../net/interfaces.js');
   let chosen;
   try { chosen = ifaces.chooseInterfaces(ifNames); } catch (e) { throw new UsageError((e as Error).message); }
   if (o.ipv6 === false) chosen = chosen.map(({ ipv6LinkLocal: _v6, scopeId: _z, ...rest }) => rest);
-  const container = ifaces.detectContainer();
-  let specs: TargetSpec[];
-  const warnings: string[] = [];
-  if (container) { warnings.push(container); note(`warning: ${container}`); }
   const explicit = words.length > 0;
+  const specs: TargetSpec[] = [];
+  for (const w of words) specs.push(parseTarget(w));
+  const { kb, policy } = loadKnowledge(String(o.policy));
+  checkOutput(o);
   if (!explicit) {
     // Test harnesses outside a lab namespace set this so a forgotten target can never sweep a real LAN.
     if (io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1') throw new UsageError('no target given, and CAMSWEEP_FORBID_LOCAL_SUBNETS=1 forbids scanning the local subnets');
     const subnets = localSubnets().filter((s) => !ifNames || ifNames.includes(s.iface));
     if (subnets.length === 0 && !passive) throw new RunError('no target given and no local IPv4 subnet found on an up, non-virtual interface; name targets explicitly');
     if (subnets.length) note(`No target given: the local subnets ${subnets.map((s) => `${s.cidr} (${s.iface})`).join(', ')}`);
-    specs = subnets.map((s) => parseTarget(s.cidr));
-  } else specs = words.map(parseTarget);
-  const { kb, policy } = loadKnowledge(String(o.policy));
+    for (const sub of subnets) specs.push(parseTarget(sub.cidr));
+  }
   const resolved = await resolveTargets(specs, { allowPublic: Boolean(o.allowPublic), maxHosts: o.maxHosts as number });
-  const plan = planScan({
-    hosts: resolved.hosts, names: resolved.names, explicitTargets: explicit, protocols, interfaces: chosen,
-    interfaceNamed: Boolean(ifNames), passive, listenMs: o.listenTime as number, options: scanOptions(o, ports), credentials,
-  });
+  const discovery = protocols.filter((p) => p !== 'tcp');
+  let plan;
+  try {
+    const { fdBudget } = await import('../net/fds.js');
+    plan = planScan({
+      hosts: resolved.hosts, names: resolved.names, explicitTargets: explicit, protocols, interfaces: chosen, allowPublic: Boolean(o.allowPublic),
+      interfaceNamed: Boolean(ifNames), passive, listenMs: o.listenTime as number, options: scanOptions(o, ports), credentials, fds: fdBudget(),
+    });
+  } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
+  if (passive && plan.interfaces.length === 0) {
+    // Listening with nothing to listen on would "pass" having heard nothing.
+    throw new RunError(`--passive needs an interface to listen on, and there is none${ifNames ? ` among ${ifNames.join(', ')} (up, with MULTICAST${explicit ? ', holding a target' : ''})` : ` (up, multicast-capable, not loopback or virtual${explicit ? ', holding a target' : ''}; name one with --interface)`}`);
+  }
+  // 2. The environment: a container whose network cannot carry multicast, when that matters here.
+  const warnings: string[] = [];
+  const loopbackOnly = resolved.hosts.within(0x7f000000, 0x7fffffff);
+  const container = ifaces.containerWarningApplies({ discovery: discovery.length > 0, interfaceNamed: Boolean(ifNames), loopbackOnly, passive }) ? ifaces.detectContainer() : undefined;
+  if (container) { warnings.push(container); note(`warning: ${container}`); }
   note(`Scanning ${resolved.described.join(', ') || 'nothing (passive listening)'}; policy ${policy.name}`);
   for (const line of describePlan(plan)) note(`  ${line}`);
+  // 3. The scan.
   const started = new Date();
   const rt = plan.protocols.some((p) => p !== 'tcp') ? await discoveryRuntime(passive, (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }) : undefined;
-  const { devices, warnings: w, stats } = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
-  warnings.push(...w);
-  note(`Done in ${(stats.duration_ms / 1000).toFixed(1)} s${stats.tcp_ms !== undefined ? `; TCP sweep ${(stats.tcp_ms / 1000).toFixed(1)} s` : ''}${stats.discovery_ms ? `; discovery ${Object.entries(stats.discovery_ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}` : ''}`);
-  for (const x of w) note(`warning: ${x}`);
-  if (signal.aborted) warnings.push('scan interrupted; results are partial');
+  const r = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
+  warnings.push(...r.warnings);
+  const st = r.stats;
+  note(`Done in ${(st.duration_ms / 1000).toFixed(1)} s${st.tcp_ms !== undefined ? `; TCP sweep ${(st.tcp_ms / 1000).toFixed(1)} s` : ''}${st.discovery_ms ? `; discovery ${Object.entries(st.discovery_ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}` : ''}`);
+  for (const x of r.warnings) note(`warning: ${x}`);
+  const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
+  if (state.interrupted) warnings.push(`scan interrupted by ${state.interrupted}; results are partial`);
   const report = buildReport({
-    command: 'scan', started, finished: new Date(), targets: specs.map((s) => s.text), policy, devices, hostsScanned: resolved.hosts.length, warnings,
+    command: 'scan', started, finished: new Date(), targets: specs.map((x) => x.text), policy, devices: r.devices,
+    hostsScanned: plan.protocols.includes('tcp') ? r.hostsSwept : plan.hosts.size, warnings,
     options: { ports, protocols: plan.protocols, passive, listen_time_ms: plan.listenMs, interfaces: plan.interfaces.map((i) => i.name),
-      timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: o.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
-    stats,
+      timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: plan.options.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
+    stats: st, complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,
   });
-  emit(io, o, report);
-  return failOnExit(devices, String(o.failOn));
+  emit(io, o, report, state);
+  if (couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)}; the report lists them (exit 3)\n`);
+  return scanExit(state, couldNotSee, r.devices, String(o.failOn));
 }
 
-async function runDemo(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
   const { kb, policy } = loadKnowledge(String(o.policy));
+  checkOutput(o);
   const lab = await startLabSomewhere();
   try {
     note(`Started the simulated lab: ${lab.devices.length} devices on ${lab.targets[0]}–${lab.targets[lab.targets.length - 1]} (loopback only), ports ${lab.portList.join(',')}`);
     note(`Scanning it as: camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}`);
     const started = new Date();
     // The lab's devices also answer the unicast forms of ONVIF, SSDP, mDNS, SADP and DHIP on loopback.
-    const plan = planScan({
-      hosts: lab.targets, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false,
-      passive: false, listenMs: 1500, options: scanOptions(o, lab.portList),
-    });
+    const { fdBudget } = await import('../net/fds.js');
+    let plan;
+    try {
+      plan = planScan({
+        hosts: lab.targets, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false,
+        passive: false, listenMs: 1500, options: scanOptions(o, lab.portList), fds: fdBudget(),
+      });
+    } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
     const rt = await discoveryRuntime(false, () => {});
-    const { devices, warnings } = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
+    const r = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
+    const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
     const report = buildReport({
-      command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices, hostsScanned: lab.targets.length, warnings,
-      options: { ports: lab.portList, protocols: plan.protocols, listen_time_ms: plan.listenMs, timeout_ms: o.timeout, concurrency: o.concurrency },
+      command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices: r.devices, hostsScanned: lab.targets.length, warnings: r.warnings,
+      options: { ports: lab.portList, protocols: plan.protocols, listen_time_ms: plan.listenMs, timeout_ms: o.timeout, concurrency: plan.options.concurrency },
+      complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,
     });
-    emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, report);
-    return failOnExit(devices, o.failOnGiven ? String(o.failOn) : 'never');
+    emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, report, state);
+    return scanExit(state, couldNotSee, r.devices, o.failOnGiven ? String(o.failOn) : 'never');
   } finally {
     await lab.stop();
   }
@@ -247,10 +327,10 @@ async function startLabSomewhere() {
   throw new RunError(`cannot start the simulated lab: ${last?.message ?? 'unknown error'}`);
 }
 
-async function runLab(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+async function runLab(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const lab = await startLabSomewhere();
   const lines = lab.devices.map((d) => `  ${d.ip.padEnd(15)} ${String(d.persona.label ?? d.persona.name).padEnd(40)} ports ${Object.values(d.ports).join(',')}`);
-  io.stdout.write(`Simulated camera lab running on loopback (${lab.devices.length} devices):\n${lines.join('\n')}\n\n`
+  out(io, state, `Simulated camera lab running on loopback (${lab.devices.length} devices):\n${lines.join('\n')}\n\n`
     + `Try:  camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}\n`
     + 'Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {
@@ -262,70 +342,99 @@ async function runLab(o: Opts, io: Io, signal: AbortSignal): Promise<number> {
   return 0;
 }
 
-/** Parse observation records: a JSON array, one JSON object, or JSON Lines. Each must have an "ip". */
-export function parseRecords(text: string, source: string): ObservationRecord[] {
-  const t = text.trim();
-  if (!t) throw new UsageError(`${source}: no observation records`);
-  let items: unknown[];
-  if (t.startsWith('[')) {
-    try { items = JSON.parse(t) as unknown[]; } catch (e) { throw new UsageError(`${source}: not valid JSON: ${(e as Error).message}`); }
-  } else {
-    items = [];
-    const lines = t.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i].trim();
-      if (!l || l.startsWith('#')) continue;
-      try { items.push(JSON.parse(l)); } catch (e) { throw new UsageError(`${source}:${i + 1}: not valid JSON: ${(e as Error).message}`); }
-    }
-  }
-  return items.map((x, i) => {
-    let v = cleanJson(x) as Record<string, unknown> | undefined;
-    // A saved scan report, or one of its JSON Lines, carries the record under "observations".
-    if (v && typeof v === 'object' && v.observations && typeof v.observations === 'object') v = v.observations as Record<string, unknown>;
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`${source}: record ${i + 1} is not a JSON object`);
-    if (typeof v.ip !== 'string' || !v.ip) throw new UsageError(`${source}: record ${i + 1} has no "ip"`);
-    return v as unknown as ObservationRecord;
-  });
+/** Where `identify` writes: a file (written as it goes) or stdout. `write` returns a promise when the reader is behind. */
+interface Sink { write(s: string): void | Promise<void>; close(): void }
+
+/** Write to stdout with backpressure: a pipe is buffered by Node, so a fast producer must wait for 'drain'. */
+function stdoutSink(io: Io, state: RunState): Sink {
+  return {
+    write: (t) => {
+      if (state.stdoutClosed || io.stdout.write(t)) return;
+      return new Promise<void>((resolve) => {
+        const done = () => { io.stdout.off('drain', done); io.stdout.off('error', done); io.stdout.off('close', done); resolve(); };
+        io.stdout.once('drain', done);
+        io.stdout.once('error', done);
+        io.stdout.once('close', done);
+      });
+    },
+    close: () => {},
+  };
 }
 
-async function readRecords(file: string | undefined, io: Io): Promise<{ records: ObservationRecord[]; source: string }> {
-  if (!file || file === '-') {
-    if (io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
-    const text = await readAll(io.stdin);
-    return { records: parseRecordsOrReport(text, 'stdin'), source: 'stdin' };
-  }
-  return { records: parseRecordsOrReport(readFileOrFail(file, 'observation file'), file), source: file };
+function sinkFor(io: Io, o: Opts, state: RunState): Sink {
+  if (typeof o.output !== 'string') return stdoutSink(io, state);
+  const file = o.output;
+  let fd: number;
+  try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  return {
+    write: (t) => { try { fs.writeSync(fd, t); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); } },
+    close: () => { try { fs.closeSync(fd); } catch { /* already closed */ } },
+  };
 }
 
-/** Accept a whole saved scan report too: its devices' observations are the records. */
-function parseRecordsOrReport(text: string, source: string): ObservationRecord[] {
-  const t = text.trim();
-  if (t.startsWith('{') && !t.includes('\n{')) {
-    try {
-      const doc = JSON.parse(t) as { devices?: Array<{ observations?: unknown }> };
-      if (Array.isArray(doc.devices)) return parseRecords(JSON.stringify(doc.devices), source);
-    } catch { /* fall through to the generic parser for the error message */ }
-  }
-  return parseRecords(text, source);
-}
+/** Rows per table when a long identify is printed as a table (each part is a table of its own). */
+const TABLE_PART = 1000;
 
-async function runIdentify(file: string | undefined, o: Opts, io: Io): Promise<number> {
-  const { records, source } = await readRecords(file, io);
+async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
+  if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = loadKnowledge(String(o.policy));
+  checkOutput(o);
+  const source = !file || file === '-' ? 'stdin' : file;
+  const fmt = pickFormat(o, io);
   const started = new Date();
-  const devices = records.map((r) => assess(r, k));
-  const report = buildReport({ command: 'identify', started, finished: new Date(), targets: [source], policy: k.policy, devices, hostsScanned: records.length, warnings: [], options: { fail_on: o.failOn } });
-  emit(io, o, report);
-  return failOnExit(devices, String(o.failOn));
+  const records = readRecordStream(file, io.stdin, signal);
+  // The first record is read before anything is written, so a file that is not records gives a clean error.
+  const first = await records.next();
+  const sink = sinkFor(io, o, state);
+  try {
+    const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
+    let failing = 0;
+    const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
+    const colors = colorsOf(io, o);
+    const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
+    const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
+    if (fmt === 'json') await sink.write(jsonPieces.head(head));
+    let part: DeviceReport[] = [];
+    const flush = () => { const t = part.length ? renderTableRows(part, colors, tableWidth(io)) : ''; part = []; return t ? sink.write(t) : undefined; };
+    const one = (rec: ObservationRecord) => {
+      const d = assess(rec, k);
+      counts.devices++;
+      counts[d.verdict.status]++;
+      if (FAIL_RANK[d.verdict.status] >= bar) failing++;
+      if (fmt === 'json') return sink.write(jsonPieces.device(d, counts.devices === 1));
+      if (fmt === 'jsonl') return sink.write(jsonlDevice(d));
+      part.push(d);
+      return part.length >= TABLE_PART ? flush() : undefined;
+    };
+    if (!first.done) await one(first.value);
+    for await (const rec of records) { const w = one(rec); if (w) await w; }
+    const finished = new Date();
+    const summary = { hosts_scanned: counts.devices, ...counts };
+    const tail = { finished_at: finished.toISOString(), summary, warnings: state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[],
+      complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
+    if (fmt === 'json') await sink.write(jsonPieces.tail(tail, counts.devices > 0));
+    else if (fmt === 'jsonl') await sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
+    else {
+      await flush();
+      if (counts.devices === 0) await sink.write('No devices answered.\n');
+      await sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, colors));
+    }
+    if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
+    return failing ? 1 : 0;
+  } finally {
+    sink.close();
+  }
 }
 
-async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal): Promise<number> {
+async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const k = loadKnowledge(String(o.policy));
+  checkOutput(o);
   let records: ObservationRecord[];
   if (what.trim().startsWith('{')) records = parseRecords(what, 'argument');
   else if (typeof o.input === 'string') {
-    records = (await readRecords(o.input as string, io)).records.filter((r) => r.ip === what || (r.addresses ?? []).includes(what));
-    if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input as string}`);
+    records = [];
+    for await (const r of readRecordStream(o.input, io.stdin, signal)) if (r.ip === what || (r.addresses ?? []).includes(what)) records.push(r);
+    if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input}`);
   } else {
     // No saved scan: look at the device now (TCP probes and unicast discovery to that one address).
     const spec = parseTarget(what);
@@ -333,66 +442,94 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal): P
     const resolved = await resolveTargets([spec], { allowPublic: Boolean(o.allowPublic), maxHosts: 1 });
     let ports: number[];
     try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
-    const plan = planScan({
-      hosts: resolved.hosts, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false,
-      passive: false, listenMs: 2000, options: scanOptions({ ...o, hostTimeout: o.hostTimeout ?? 30000, concurrency: o.concurrency ?? 64, rate: o.rate ?? 0, maxBytes: o.maxBytes ?? 262144 }, ports),
-    });
+    const { fdBudget } = await import('../net/fds.js');
+    let plan;
+    try {
+      plan = planScan({
+        hosts: resolved.hosts, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false, allowPublic: Boolean(o.allowPublic),
+        passive: false, listenMs: 2000, options: scanOptions({ ...o, hostTimeout: o.hostTimeout ?? 30000, concurrency: o.concurrency ?? 64, rate: o.rate ?? 0, maxBytes: o.maxBytes ?? 262144 }, ports), fds: fdBudget(),
+      });
+    } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
     if (!o.quiet) io.stderr.write(`Probing ${what} (TCP ports ${ports.join(',')}, unicast ONVIF/SSDP/mDNS/SADP/DHIP)\n`);
     const rt = await discoveryRuntime(false, () => {});
-    const { devices } = await executePlan(plan, k, rt, {}, signal);
-    if (devices.length === 0) { io.stdout.write(`No answer from ${what}: no open port among ${ports.join(',')} and no discovery reply.\n`); return 0; }
-    records = devices.map((d) => d.observations);
+    const r = await executePlan(plan, k, rt, {}, signal);
+    if (r.notScanned.length || r.localErrors.length) throw new RunError(`could not probe ${what}: ${r.notScanned[0]?.code ?? clean(r.localErrors[0], 200)} (a resource of this machine ran out)`);
+    if (r.devices.length === 0) {
+      out(io, state, `No answer from ${what}: no open port among ${ports.join(',')} and no discovery reply.\n`);
+      return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
+    }
+    records = r.devices.map((d) => d.observations);
   }
   const text = records.map((r) => renderExplain(assess(r, k), k)).join('\n');
-  if (typeof o.output === 'string') {
-    try { writeFileSync(o.output, text); } catch (e) { throw new RunError(`cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code}`); }
-  } else io.stdout.write(text);
-  return 0;
+  if (typeof o.output === 'string') writeOutputFile(o.output, text);
+  else out(io, state, text);
+  return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
+}
+
+/**
+ * SIGINT / SIGTERM: the first one stops the run (it writes its partial report and exits 130 / 143),
+ * a second one exits at once, whatever is still running.
+ */
+export function signalHandler(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, abort: () => void, say: (t: string) => void, exit: (code: number) => void): (sig: 'SIGINT' | 'SIGTERM') => void {
+  return (sig) => {
+    const code = sig === 'SIGTERM' ? 143 : 130;
+    if (state.interrupted) { say(`camsweep: ${sig} again: stopping now (exit ${code})\n`); exit(code); return; }
+    state.interrupted = sig;
+    say(`\ncamsweep: ${sig} received: stopping and writing what was found so far (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again to stop at once)\n`);
+    abort();
+  };
 }
 
 export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> {
   const io: Io = { ...defaultIo(), ...ioIn };
   const ac = new AbortController();
-  const onSig = () => { if (ac.signal.aborted) process.exit(130); ac.abort(); };
-  const attachSignals = io.stdout === process.stdout;
-  if (attachSignals) { process.on('SIGINT', onSig); process.on('SIGTERM', onSig); }
+  const state: RunState = { stdoutClosed: false };
+  const attachProcess = io.stdout === process.stdout;
+  const onSig = signalHandler(state, () => ac.abort(), (t) => io.stderr.write(t), (c) => process.exit(c));
+  const onInt = () => onSig('SIGINT');
+  const onTerm = () => onSig('SIGTERM');
+  // A reader that went away (camsweep ... | head -1) is not an error: stop writing, say nothing.
+  const onOutError = (e: NodeJS.ErrnoException) => { if (e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED') state.stdoutClosed = true; };
+  const onErrError = () => { /* nowhere left to report it */ };
+  if (attachProcess) {
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    process.stdout.on('error', onOutError);
+    process.stderr.on('error', onErrError);
+  }
   let code = 0;
   const program = new Command('camsweep')
     .description('Find network cameras and recorders and say, with evidence, which come from restricted manufacturers.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', exitCodeHelp());
   const sub = (name: CommandName, desc: string) => addOptions(program.command(name).description(desc).exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp());
+    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp());
 
   sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
     .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
-    .action(async (targets: string[], o: Opts, cmd: Command) => { code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal); });
+    .action(async (targets: string[], o: Opts, cmd: Command) => { code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
   sub('demo', 'start the built-in simulated camera lab on loopback, scan it and print the result')
-    .action(async (o: Opts, cmd: Command) => { code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal); });
+    .action(async (o: Opts, cmd: Command) => { code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
   sub('lab', 'run the simulated camera lab on loopback until interrupted, and print what to scan')
-    .action(async (o: Opts) => { code = await runLab(o, io, ac.signal); });
+    .action(async (o: Opts) => { code = await runLab(o, io, ac.signal, state); });
   sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')
     .argument('[file]', 'file of records, or - for stdin')
-    .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io); });
+    .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io, ac.signal, state); });
   sub('explain', 'show the full evidence chain for one device: an address (probed now, or looked up in --input), or a JSON record')
     .argument('<record-or-ip>', 'an address, or a JSON observation record')
     .addOption(new Option('-i, --input <file>', 'saved scan report or records file to look the address up in'))
-    .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io, ac.signal); });
+    .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io, ac.signal, state); });
   sub('vendors', 'list a policy: its instruments (type, scope, dates, sources), the companies they cover, their brands and OEM relations')
     .action(async (o: Opts) => {
+      checkOutput(o);
       const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as VendorsFormat;
       const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
-      if (typeof o.output !== 'string') { io.stdout.write(text); return; }
-      try { writeFileSync(o.output, text); } catch (e) {
-        const why: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory' };
-        const code = (e as NodeJS.ErrnoException).code ?? '';
-        throw new RunError(`cannot write ${clean(o.output, 200)}: ${why[code] ?? (code || clean((e as Error).message, 200))}`);
-      }
+      if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
     });
-  program.command('options-reference', { hidden: true }).action(() => { io.stdout.write(optionsMarkdown()); });
+  program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -403,7 +540,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
       return 2; // commander already printed a one-line error
     }
     const msg = (e as Error)?.message ?? String(e);
-    if (e instanceof UsageError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
       io.stderr.write(`camsweep: error: ${clean(msg, 500)}\n`);
       return 2;
     }
@@ -412,7 +549,8 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     if (io.env.CAMSWEEP_DEBUG) io.stderr.write(String((e as Error)?.stack) + '\n');
     return 3;
   } finally {
-    if (attachSignals) { process.off('SIGINT', onSig); process.off('SIGTERM', onSig); }
+    if (attachProcess) { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); }
+    // The stdout/stderr error listeners stay: an EPIPE can still arrive after the last write.
   }
 }
 

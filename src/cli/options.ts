@@ -11,10 +11,18 @@ export interface OptionDef {
   default?: string | number | boolean | string[];
   choices?: string[];
   kind?: 'int' | 'ports' | 'string' | 'bool' | 'list';
+  /** Smallest value accepted (ints): a zero timeout or concurrency is refused, not obeyed. */
+  min?: number;
 }
 
 export const FORMATS = ['table', 'json', 'jsonl'] as const;
-export const FAIL_ON = ['restricted', 'suspect', 'never'] as const;
+export const FAIL_ON = ['restricted', 'suspect', 'unknown', 'never'] as const;
+
+/**
+ * How strict each --fail-on level is: a device fails the run when its verdict ranks at or above the
+ * level. `unknown` fails everything not shown to be clear (restricted, suspect and unknown devices).
+ */
+export const FAIL_RANK: Record<'clear' | 'unknown' | 'suspect' | 'restricted', number> = { clear: 0, unknown: 1, suspect: 2, restricted: 3 };
 
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
@@ -24,23 +32,23 @@ export const OPTIONS: OptionDef[] = [
   { flags: '-l, --list <file>', description: 'read targets from a file (one per line, # comments)', group: 'Targets', commands: S, kind: 'string' },
   { flags: '--no-stdin', description: 'do not read targets from standard input when it is piped', group: 'Targets', commands: S, kind: 'bool' },
   { flags: '--allow-public', description: 'allow globally routable addresses (only networks you are authorised to scan)', group: 'Targets', commands: ['scan', 'explain'], kind: 'bool', default: false },
-  { flags: '--max-hosts <n>', description: 'refuse to scan more hosts than this', group: 'Targets', commands: S, kind: 'int', default: 65536 },
+  { flags: '--max-hosts <n>', description: 'refuse to scan more hosts than this', group: 'Targets', commands: S, kind: 'int', default: 65536, min: 1 },
   { flags: '-p, --ports <list>', description: 'TCP ports to sweep, e.g. 80,443,554 or 8000-8100', group: 'Scan', commands: ['scan', 'explain'], kind: 'ports', default: '80,443,554,8000,8080,8443,8554,37777' },
-  { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response); connects start at 1 s at most and adapt to 10x the measured round trip, at least 250 ms', group: 'Scan', commands: [...SD, 'explain'], kind: 'int', default: 2000 },
-  { flags: '--host-timeout <ms>', description: 'deadline for everything done to one host', group: 'Scan', commands: SD, kind: 'int', default: 30000 },
+  { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response); connects start at 1 s at most and adapt to 10x the measured round trip, at least 250 ms', group: 'Scan', commands: [...SD, 'explain'], kind: 'int', default: 2000, min: 1 },
+  { flags: '--host-timeout <ms>', description: 'deadline for everything done to one host', group: 'Scan', commands: SD, kind: 'int', default: 30000, min: 1 },
   { flags: '--no-ping', description: 'treat every host as up: sweep all ports even when the first two (host discovery) get no answer', group: 'Scan', commands: S, kind: 'bool' },
-  { flags: '-c, --concurrency <n>', description: 'connections in flight at most', group: 'Scan', commands: SD, kind: 'int', default: 512 },
+  { flags: '-c, --concurrency <n>', description: 'connections in flight at most (lowered to fit the file descriptor limit, and halved while the system runs out of descriptors or buffers)', group: 'Scan', commands: SD, kind: 'int', default: 512, min: 1 },
   { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },
-  { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144 },
+  { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144, min: 1024 },
   { flags: '--protocols <list>', description: 'what to run: onvif, ssdp, mdns, sadp, dhip (discovery) and tcp (port sweep and probes)', group: 'Discovery', commands: S, kind: 'list', default: 'onvif,ssdp,mdns,sadp,dhip,tcp' },
-  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000 },
+  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000, min: 1 },
   { flags: '-i, --interface <names>', description: 'interfaces for multicast discovery, comma-separated (default: up, non-virtual interfaces holding a target)', group: 'Discovery', commands: S, kind: 'list' },
   { flags: '--no-ipv6', description: 'IPv4 only: do not send to or join the IPv6 link-local groups (FF02::C, FF02::FB)', group: 'Discovery', commands: S, kind: 'bool' },
   { flags: '--passive', description: 'send nothing: listen for ONVIF Hello, SSDP NOTIFY, mDNS and vendor announcements for --listen-time', group: 'Discovery', commands: S, kind: 'bool', default: false },
-  { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}) for one GetDeviceInformation attempt each; never guessed', group: 'Discovery', commands: S, kind: 'string' },
+  { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}): one GetDeviceInformation attempt each, only to targets that asked for authentication, never as HTTP Basic; never guessed', group: 'Discovery', commands: S, kind: 'string' },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, dod-1260h, canada, texas, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--ids', description: 'list the ids a policy file may use (vendor, list and pack ids) instead of a policy', group: 'Policy', commands: ['vendors'], kind: 'bool', default: false },
-  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
   { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors'], choices: [...FORMATS] },
   { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
@@ -48,11 +56,18 @@ export const OPTIONS: OptionDef[] = [
 ];
 
 export const EXIT_CODES = [
-  { code: 0, meaning: 'finished; nothing at or above --fail-on' },
+  { code: 0, meaning: 'finished and saw everything; nothing at or above --fail-on' },
   { code: 1, meaning: 'finished; at least one device at or above --fail-on (default: restricted)' },
-  { code: 2, meaning: 'usage or input error (bad option, target, file or policy)' },
-  { code: 3, meaning: 'the scan could not run (cannot bind, no interface, output not writable, internal error)' },
+  { code: 2, meaning: 'usage or input error (bad option, target, file, policy, oversized input; refused target)' },
+  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error' },
+  { code: 130, meaning: 'interrupted by SIGINT (Ctrl-C): the partial report was written; a second Ctrl-C stops at once' },
+  { code: 143, meaning: 'interrupted by SIGTERM: the partial report was written' },
 ] as const;
+
+/** Said under the exit codes: which code wins when several apply, and what a closed output does. */
+export const EXIT_NOTES = [
+  'When several apply: 130/143, then 3, then 1. A closed standard output (camsweep ... | head) ends the output quietly; the code stays what the run found.',
+];
 
 export function optionsFor(cmd: CommandName): OptionDef[] {
   return OPTIONS.filter((o) => o.commands.includes(cmd));
@@ -62,11 +77,11 @@ export function optionsFor(cmd: CommandName): OptionDef[] {
 export function optionsMarkdown(): string {
   const rows = OPTIONS.map((o) => `| \`${o.flags.replace(/\|/g, '\\|')}\` | ${o.commands.join(', ')} | ${o.description}${o.choices ? ` (${o.choices.join(' \\| ')})` : ''} | ${o.default === undefined ? '' : `\`${String(o.default)}\``} |`);
   const codes = EXIT_CODES.map((e) => `| ${e.code} | ${e.meaning} |`);
-  return ['| option | commands | meaning | default |', '|---|---|---|---|', ...rows, '', '| exit code | meaning |', '|---|---|', ...codes, ''].join('\n');
+  return ['| option | commands | meaning | default |', '|---|---|---|---|', ...rows, '', '| exit code | meaning |', '|---|---|', ...codes, '', ...EXIT_NOTES, ''].join('\n');
 }
 
 export function exitCodeHelp(): string {
-  return '\nExit codes:\n' + EXIT_CODES.map((e) => `  ${e.code}  ${e.meaning}`).join('\n') + '\n';
+  return '\nExit codes:\n' + EXIT_CODES.map((e) => `  ${String(e.code).padEnd(3)}  ${e.meaning}`).join('\n') + '\n' + EXIT_NOTES.map((n) => `  ${n}`).join('\n') + '\n';
 }
 
 /** Parse "80,443,8000-8010" into a sorted unique list; throws on anything else. */

@@ -13,6 +13,8 @@
 // Modules give payload builders and a message handler; the engine owns the sockets and closes them.
 import { setMaxListeners } from 'node:events';
 import { macFromEui64 } from '../net/neighbours.js';
+import { isLocalError } from '../util/errors.js';
+import { pause } from '../util/deadline.js';
 import type { DiscoveryContext, NetIface, UdpMessage, UdpSocket, Sighting } from './types.js';
 
 export interface SessionSpec {
@@ -91,8 +93,10 @@ function onceLogger(ctx: DiscoveryContext, prefix: string): (msg: string) => voi
 /** Run one discovery session (active or passive) per the module's spec. Never throws. */
 export async function runSession(ctx: DiscoveryContext, name: string, spec: SessionSpec): Promise<void> {
   const log = onceLogger(ctx, name);
-  // Every socket, sleep and follow-up request listens on the one signal: lift Node's leak warning.
-  try { setMaxListeners(1024, ctx.signal); } catch { /* not an EventTarget we can tune */ }
+  // What listens on ctx.signal: one listener per socket this session opens (two per interface, a
+  // well-known-port listener, the unicast socket) and one sleep at a time. Bounded by the number of
+  // interfaces, never by the number of targets; follow-up requests get their own signals.
+  try { setMaxListeners(Math.max(10, 2 * ctx.interfaces.length + 6), ctx.signal); } catch { /* not an EventTarget we can tune */ }
   const sockets: UdpSocket[] = [];
   const attach = (s: UdpSocket, zone?: string) => {
     sockets.push(s);
@@ -100,20 +104,35 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
     s.onMessage((m) => spec.onMessage(zone ? { ...m, address: withZone(m.address, zone) } : m, s));
   };
   const open = async (what: string, o: Parameters<DiscoveryContext['udp']['open']>[0], zone?: string): Promise<UdpSocket | undefined> => {
-    try {
-      const s = await ctx.udp.open(o, ctx.signal);
-      attach(s, zone);
-      return s;
-    } catch (e) {
-      log(`cannot open ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      return undefined;
+    // Out of descriptors or buffers (EMFILE, ENOBUFS): wait and try again a few times; if the socket
+    // still cannot be had, this protocol did not look, and the scan must say so (exit 3).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const s = await ctx.udp.open(o, ctx.signal);
+        attach(s, zone);
+        return s;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        if (isLocalError(code) && attempt < LOCAL_RETRIES && !ctx.signal.aborted) { await sleep(LOCAL_RETRY_MS * 2 ** attempt, ctx.signal); continue; }
+        log(`cannot open ${what}: ${code || (e as Error).message}`);
+        if (isLocalError(code)) ctx.onLocalError?.(`${name}: ${what}`, code);
+        return undefined;
+      }
     }
   };
   const send = async (s: UdpSocket, data: Buffer, port: number, host: string) => {
-    try {
-      await s.send(data, port, host);
-    } catch (e) {
-      log(`send to ${host}:${port} failed: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // A send refused for lack of buffers (ENOBUFS) is tried again a little later. It is not escalated:
+    // the kernel also says ENOBUFS when its queue for an absent neighbour is full, which is no blind spot.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await s.send(data, port, host);
+        return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        if (isLocalError(code) && attempt < 3 && !ctx.signal.aborted) { await pause(20 * 2 ** attempt); continue; }
+        log(`send to ${host}:${port} failed: ${code || (e as Error).message}`);
+        return;
+      }
     }
   };
 
@@ -166,20 +185,18 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
     const unicastLoop = async () => {
       if (!uni) return;
       // A send to an absent host can sit in the kernel until ARP fails (~3 s): never wait on one send.
-      // Keep a window of sends in flight, and stop waiting for any single one after 250 ms.
-      const inflight = new Set<Promise<void>>();
+      // A send holds one of UNICAST_WINDOW slots until it completes or UNICAST_SEND_WAIT_MS have passed.
+      const slots = new UnicastSlots(UNICAST_WINDOW, UNICAST_SEND_WAIT_MS);
       for (const host of targets) {
         if (ctx.signal.aborted) break;
         for (const p of spec.unicast(host)) {
           await ctx.rate();
+          await slots.free(ctx.signal);
           if (ctx.signal.aborted) break;
-          const t: Promise<void> = Promise.race([send(uni, p, spec.port, host), sleep(UNICAST_SEND_WAIT_MS, ctx.signal)])
-            .finally(() => inflight.delete(t));
-          inflight.add(t);
-          if (inflight.size >= UNICAST_WINDOW) await Promise.race(inflight);
+          slots.hold(send(uni, p, spec.port, host));
         }
       }
-      await Promise.all(inflight);
+      await slots.drain(ctx.signal);
     };
     await Promise.all([multicastLoop(), unicastLoop()]);
     if (sockets.length) await sleep(ctx.listenMs, ctx.signal);
@@ -187,6 +204,57 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
     log(`unexpected error: ${(e as Error).message}`);
   } finally {
     for (const s of sockets) s.close();
+  }
+}
+
+/** Retries of a socket that could not be opened for lack of descriptors or buffers, and the first wait. */
+export const LOCAL_RETRIES = 5;
+export const LOCAL_RETRY_MS = 100;
+
+/**
+ * The in-flight window of unicast sends: at most `size` sends hold a slot; a slot is given back when
+ * its send completes or `maxWaitMs` after it started. Waiting uses one timer at a time and adds no
+ * listener to any signal (an abort is noticed within `maxWaitMs`).
+ */
+export class UnicastSlots {
+  private readonly held: Array<{ at: number }> = [];
+  private wake: (() => void) | undefined;
+  constructor(private readonly size: number, private readonly maxWaitMs: number) {}
+
+  get inFlight(): number { this.expire(); return this.held.length; }
+
+  hold(p: Promise<unknown>): void {
+    const slot = { at: performance.now() };
+    this.held.push(slot);
+    void p.catch(() => undefined).finally(() => {
+      const i = this.held.indexOf(slot);
+      if (i >= 0) this.held.splice(i, 1);
+      this.wake?.();
+    });
+  }
+
+  /** Resolves when a slot is free (or the signal has aborted). */
+  free(signal: AbortSignal): Promise<void> { return this.until(this.size, signal); }
+
+  /** Resolves when no send holds a slot any more (or the signal has aborted). */
+  drain(signal: AbortSignal): Promise<void> { return this.until(1, signal); }
+
+  private expire(): void {
+    const now = performance.now();
+    while (this.held.length && now - this.held[0].at >= this.maxWaitMs) this.held.shift();
+  }
+
+  private async until(below: number, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      this.expire();
+      if (this.held.length < below || signal.aborted) return;
+      const wait = Math.max(1, this.held[0].at + this.maxWaitMs - performance.now());
+      await new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(t); this.wake = undefined; resolve(); };
+        const t = setTimeout(done, Math.min(wait, this.maxWaitMs));
+        this.wake = done;
+      });
+    }
   }
 }
 

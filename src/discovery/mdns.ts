@@ -3,7 +3,8 @@
 // on each interface and to each unicast target's port 5353; we never bind 5353 when sending, so a running
 // avahi/mDNSResponder doesn't block us. Answers are resolved PTR -> SRV/TXT/A within the packet; for
 // what is missing we ask the responder once more (PTR for newly listed service types, SRV+TXT for
-// instances, A for hosts). One sighting per responding address at the end of the listening window.
+// instances, A for hosts), only when the responder is inside the scan's targets (ctx.inScope). One
+// sighting per responding address at the end of the listening window.
 // Passive mode: bind 5353 (reuseAddr), join the group, keep unsolicited responses, ask nothing.
 import { randomInt } from 'node:crypto';
 import {
@@ -16,6 +17,8 @@ import type { MdnsObservation } from '../types.js';
 
 const MAX_SERVICES_PER_HOST = 64;
 const MAX_FOLLOWUP_NAMES = 16;
+/** Datagrams decoded per responding address per session (the per-datagram cost is bounded by DNS_BUDGET). */
+export const MAX_DATAGRAMS_PER_HOST = 128;
 
 export interface HostState {
   services: Map<string, MdnsService>;
@@ -68,12 +71,13 @@ export const mdns: DiscoveryModule = {
   description: 'mDNS / DNS-SD browse (UDP 5353, legacy unicast from an ephemeral port)',
   async run(ctx, emit) {
     const hosts = new Map<string, HostState>();
+    const decoded = new Map<string, number>();
     // A fresh non-zero id per query: legacy-unicast answers echo it (RFC 6762 §6.7).
     const query = (names: readonly string[], type: QueryType = 'PTR') => buildQuery(names, { qu: true, id: randomInt(1, 0xffff), type });
     const browse = () => [query(MDNS_SERVICE_TYPES)];
     const ask = (sock: UdpSocket, ip: string, st: HostState, type: QueryType, names: string[]) => {
       const fresh = names.filter((n) => !st.asked.has(`${type} ${lc(n)}`)).slice(0, MAX_FOLLOWUP_NAMES);
-      if (!fresh.length || ctx.passive || ctx.signal.aborted) return;
+      if (!fresh.length || ctx.passive || ctx.signal.aborted || !ctx.inScope(ip)) return;
       for (const n of fresh) st.asked.add(`${type} ${lc(n)}`);
       let pkt: Buffer;
       try { pkt = query(fresh, type); } catch { return; } // a name from the wire that cannot be re-encoded
@@ -85,6 +89,9 @@ export const mdns: DiscoveryModule = {
     await runSession(ctx, 'mdns', {
       port: MDNS_PORT, group: MDNS_MULTICAST_V4, group6: MDNS_MULTICAST_V6, ttl: 255, multicast: browse, unicast: browse,
       onMessage(m, sock) {
+        const n = decoded.get(m.address) ?? 0;
+        if (n >= MAX_DATAGRAMS_PER_HOST || (n === 0 && decoded.size > 8192)) return;
+        decoded.set(m.address, n + 1);
         const msg = parseMdns(m.data);
         if (!msg || !msg.isResponse) return;
         if (!hosts.has(m.address)) {

@@ -1,18 +1,21 @@
 // ONVIF WS-Discovery (peers.md §4.1; ONVIF Core "Device discovery"): typed (NetworkVideoTransmitter,
 // Device, wsdp:Device for wsdd/Windows) and untyped minified Probes to 239.255.255.250:3702 and to each
 // unicast target; ProbeMatches/ResolveMatches/Hello/Bye parsed by src/protocols/wsdiscovery.ts.
-// Follow-ups on an XAddr whose host is the responder (SSRF guard): GetSystemDateAndTime (clock skew),
-// GetServices, GetDeviceInformation without credentials, and, only when refused and only with
-// ctx.credentials, one authenticated attempt per credential (WS-UsernameToken with the device clock,
-// then HTTP Digest if the device answers 401). Never guesses credentials. Passive mode: Hello/Bye only,
-// no follow-ups (they would send).
+// Follow-ups only to a responder inside the scan's targets (ctx.inScope) and only on an XAddr whose host
+// is the responder (SSRF guard): GetSystemDateAndTime (clock skew), GetServices, GetDeviceInformation
+// without credentials, and, only when the device asked for authentication (HTTP 401, or a
+// ter:NotAuthorized / wsse:FailedAuthentication fault; a bare Sender fault or a 403 is no such request)
+// and only with ctx.credentials, one authenticated attempt per credential (WS-UsernameToken with the
+// device clock, then HTTP Digest if the device answers 401 with a Digest challenge). Never Basic (a
+// device that offers only Basic gets no credential), never guesses. A responder outside the targets is
+// reported as seen (what it announced), never contacted. Passive mode: Hello/Bye only, no follow-ups.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   WSD_MULTICAST_V4, WSD_MULTICAST_V6, WSD_PORT, buildGetDeviceInformation, buildGetServices, buildGetSystemDateAndTime, buildProbe, looksOnvif,
   normalizeMessageId, parseDeviceInformation, parseGetServices, parseSoapFault, parseSystemDateAndTime, parseWsdMessage,
   scopesToIdentity, toOnvifObservation, type DeviceInformation, type OnvifService, type ProbeTypes, type WsdMatch,
 } from '../protocols/wsdiscovery.js';
-import { HTTP_MAX } from '../protocols/common.js';
+import { HTTP_MAX, localName } from '../protocols/common.js';
 import { digestAuthorization, parseDigestChallenges } from './digest.js';
 import { Pending, isLinkLocal6, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
 import type { DiscoveryContext, DiscoveryModule, HttpFetchResult, Sighting } from './types.js';
@@ -34,6 +37,26 @@ export interface OnvifExtra {
 }
 
 type SoapResult = HttpFetchResult | { error: string };
+
+/** Follow-up sequences per responding address at most (a responder listing many endpoints gets no more). */
+const MAX_FOLLOWUPS_PER_HOST = 4;
+/** Fault (sub)codes that mean "authenticate" (ONVIF Core §5.12 ter:NotAuthorized; WS-Security 1.1 §12). */
+const AUTH_FAULT = /^(NotAuthorized|FailedAuthentication|InvalidSecurity|InvalidSecurityToken|SecurityTokenUnavailable|FailedCheck)$/i;
+
+/**
+ * Did the device ask for authentication? HTTP 401, or a SOAP fault whose code or subcode is an
+ * authentication failure. `basicOnly`: a 401 whose only challenge is HTTP Basic and no WS-Security
+ * fault (a credential would have to be sent as Basic: never done).
+ */
+export function authRequest(r: HttpFetchResult): { asked: boolean; basicOnly: boolean } {
+  const fault = parseSoapFault(r.body);
+  const ws = fault !== null && [fault.fault, ...fault.subcodes].some((c) => AUTH_FAULT.test(localName(c)));
+  if (r.status !== 401 && !ws) return { asked: false, basicOnly: false };
+  const h = r.headers['www-authenticate'];
+  const offers = (Array.isArray(h) ? h : h ? [h] : []).join(', ');
+  const basicOnly = !ws && r.status === 401 && /\bBasic\b/i.test(offers) && parseDigestChallenges(h).length === 0;
+  return { asked: true, basicOnly };
+}
 
 function soap(ctx: DiscoveryContext, url: string, ip: string, body: string, headers?: Record<string, string>): Promise<SoapResult> {
   return ctx.http.fetch(url, {
@@ -88,10 +111,14 @@ async function followUps(ctx: DiscoveryContext, ip: string, xaddr: string): Prom
   if ('error' in gi) return { skew, extra };
   const parsed = gi.status === 200 ? parseDeviceInformation(gi.body) : null;
   if (isInfo(parsed)) return { info: parsed, skew, extra: { ...extra, device_info: 'unauthenticated' } };
-  const fault = parseSoapFault(gi.body);
-  const refused = gi.status === 401 || gi.status === 403 || (fault !== null && /NotAuthorized|FailedAuthentication|Sender/i.test(fault.fault + fault.code));
+  const auth = authRequest(gi);
+  const refused = auth.asked || gi.status === 403;
   extra.device_info = refused ? 'refused' : 'error';
-  if (!refused) return { skew, extra };
+  if (!auth.asked || ctx.credentials.length === 0) return { skew, extra };
+  if (auth.basicOnly) {
+    ctx.log(`onvif: ${ip}: asks for HTTP Basic authentication; no credential sent (camsweep never sends Basic)`);
+    return { skew, extra };
+  }
 
   // 4. One authenticated attempt per supplied credential (never guessing).
   for (const cred of ctx.credentials) {
@@ -114,13 +141,15 @@ async function followUps(ctx: DiscoveryContext, ip: string, xaddr: string): Prom
   return { skew, extra };
 }
 
-async function describe(ctx: DiscoveryContext, ip: string, m: WsdMatch, kind: string): Promise<Sighting> {
+async function describe(ctx: DiscoveryContext, ip: string, m: WsdMatch, kind: string, followUp: boolean): Promise<Sighting> {
   const id = scopesToIdentity(m.scopes);
   let info: DeviceInformation | undefined;
   let skew: number | undefined;
   let extra: OnvifExtra | undefined;
   const xaddr = m.xaddrs.find((x) => urlHostIs(x, ip));
-  if (!ctx.passive && xaddr && looksOnvif(m)) {
+  if (!ctx.passive && !ctx.inScope(ip)) {
+    // Outside the targets: keep what it announced, contact it never.
+  } else if (!ctx.passive && xaddr && looksOnvif(m) && followUp) {
     const f = await followUps(ctx, ip, xaddr);
     info = f.info;
     skew = f.skew;
@@ -144,14 +173,19 @@ export const onvif: DiscoveryModule = {
   async run(ctx, emit) {
     const sent = new Set<string>();
     const seen = new Set<string>();
+    const followed = new Map<string, number>();
     const pending = new Pending();
     const probes = () => ONVIF_PROBE_TYPES.map((types) => {
       const messageId = normalizeMessageId(randomUUID());
       if (sent.size < 4096) sent.add(messageId.toLowerCase());
       return buildProbe({ messageId, types });
     });
+    // Every unicast target gets the same probes (each host sees each MessageID once), so replies from
+    // any number of targets can be attributed; multicast rounds get fresh ones.
+    let unicastProbes: Buffer[] | undefined;
+    const unicast = () => (unicastProbes ??= probes());
     await runSession(ctx, 'onvif', {
-      port: WSD_PORT, group: WSD_MULTICAST_V4, group6: WSD_MULTICAST_V6, ttl: 1, multicast: probes, unicast: probes,
+      port: WSD_PORT, group: WSD_MULTICAST_V4, group6: WSD_MULTICAST_V6, ttl: 1, multicast: probes, unicast,
       onMessage(msg) {
         const w = parseWsdMessage(msg.data);
         if (!w || w.kind === 'probe' || w.kind === 'fault') return;
@@ -163,7 +197,9 @@ export const onvif: DiscoveryModule = {
           if ((!m.endpoint && !m.xaddrs.length) || seen.has(key)) continue; // wsdd sends each ProbeMatch twice
           if (seen.size > 8192) return;
           seen.add(key);
-          pending.add(describe(ctx, msg.address, m, w.kind).then((s) => safeEmit(ctx, emit, s)));
+          const n = followed.get(msg.address) ?? 0;
+          followed.set(msg.address, n + 1);
+          pending.add(describe(ctx, msg.address, m, w.kind, n < MAX_FOLLOWUPS_PER_HOST).then((s) => safeEmit(ctx, emit, s)));
         }
       },
     });

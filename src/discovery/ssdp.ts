@@ -1,6 +1,8 @@
 // SSDP / UPnP (UDA 1.1; peers.md §4.2): M-SEARCH for ssdp:all, upnp:rootdevice and the Axis service to
 // 239.255.255.250:1900 and to each unicast target; each device's LOCATION description is fetched once,
-// only when its host is the responding address (SSRF guard) and size-capped. Passive mode: NOTIFY
+// only from a responder inside the scan's targets (ctx.inScope), only when its host is the responding
+// address (SSRF guard), at most MAX_DESCRIPTIONS_PER_HOST per responder, size-capped. A responder
+// outside the targets is reported with what it announced, never contacted. Passive mode: NOTIFY
 // ssdp:alive announcements (no description fetch: that would send).
 import { HTTP_MAX } from '../protocols/common.js';
 import {
@@ -16,12 +18,16 @@ export function udnOf(usn: string): string {
   return m ? m[1] : '';
 }
 
-async function describe(ctx: DiscoveryContext, ip: string, msg: SsdpMessage, fetched: Map<string, Promise<UpnpDescription | null>>): Promise<Sighting> {
+/** Distinct LOCATION documents fetched per responding address at most (an answer flood gets no more). */
+export const MAX_DESCRIPTIONS_PER_HOST = 4;
+
+async function describe(ctx: DiscoveryContext, ip: string, msg: SsdpMessage, fetched: Map<string, Promise<UpnpDescription | null>>, perHost: Map<string, number>): Promise<Sighting> {
   let desc: UpnpDescription | null = null;
-  if (!ctx.passive && msg.location) {
+  if (!ctx.passive && msg.location && ctx.inScope(ip)) {
     if (urlHostIs(msg.location, ip)) {
       let p = fetched.get(msg.location);
-      if (!p) {
+      if (!p && (perHost.get(ip) ?? 0) < MAX_DESCRIPTIONS_PER_HOST) {
+        perHost.set(ip, (perHost.get(ip) ?? 0) + 1);
         p = (async () => {
           await ctx.rate();
           const r = await ctx.http.fetch(msg.location, {
@@ -34,7 +40,7 @@ async function describe(ctx: DiscoveryContext, ip: string, msg: SsdpMessage, fet
         })();
         fetched.set(msg.location, p);
       }
-      desc = await p;
+      desc = p ? await p : null;
     } else if (!isLinkLocal6(ip)) {
       ctx.log(`ssdp: ${ip}: LOCATION ${msg.location.slice(0, 120)} is not on the responding host; not fetched`);
     }
@@ -52,6 +58,7 @@ export const ssdp: DiscoveryModule = {
   async run(ctx, emit) {
     const seen = new Set<string>();
     const fetched = new Map<string, Promise<UpnpDescription | null>>();
+    const perHost = new Map<string, number>();
     const pending = new Pending();
     const multicast = () => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, mx: 2, userAgent: ctx.userAgent }));
     // UDA 1.1 §1.3.2: over IPv6 the HOST header names the link-local group.
@@ -73,7 +80,7 @@ export const ssdp: DiscoveryModule = {
         const key = `${m.address}|${udnOf(msg.usn) || msg.location || msg.server}`;
         if (seen.has(key) || seen.size > 8192) return;
         seen.add(key);
-        pending.add(describe(ctx, m.address, msg, fetched).then((s) => safeEmit(ctx, emit, s)));
+        pending.add(describe(ctx, m.address, msg, fetched, perHost).then((s) => safeEmit(ctx, emit, s)));
       },
     });
     await pending.settle();

@@ -58,9 +58,12 @@ export interface UdpApi {
 
 export interface HttpFetchResult { status: number; headers: Record<string, string | string[]>; body: Buffer }
 
+/** A failed fetch; `code` is the socket error when there was one (ECONNREFUSED, ETIMEDOUT, EMFILE, …). */
+export interface HttpFetchError { error: string; code?: string }
+
 export interface HttpApi {
   /** One bounded request to a URL whose host must be `allowHost` (SSRF guard); never throws. */
-  fetch(url: string, o: { method?: 'GET' | 'POST'; body?: string; contentType?: string; headers?: Record<string, string>; allowHost: string; timeoutMs: number; maxBytes: number; signal: AbortSignal }): Promise<HttpFetchResult | { error: string }>;
+  fetch(url: string, o: { method?: 'GET' | 'POST'; body?: string; contentType?: string; headers?: Record<string, string>; allowHost: string; timeoutMs: number; maxBytes: number; signal: AbortSignal }): Promise<HttpFetchResult | HttpFetchError>;
 }
 
 export interface Credential { username: string; password: string }
@@ -73,6 +76,14 @@ export interface DiscoveryContext {
   interfaces: NetIface[];
   /** Hosts to probe by unicast (routed subnets, VLANs, and loopback labs). */
   unicastTargets: string[];
+  /**
+   * May follow-up traffic (description fetches, SOAP calls, mDNS follow-up queries, credentials) go to
+   * this address? True only for the scan's targets (and never a public one without --allow-public):
+   * a device that answers from elsewhere is reported as seen, not probed.
+   */
+  inScope(ip: string): boolean;
+  /** A local resource error (EMFILE, ENOBUFS, …) that discovery could not get past: the scan could not see. */
+  onLocalError?(what: string, code: string): void;
   /** Send nothing: only listen for announcements (ONVIF Hello/Bye, SSDP NOTIFY, mDNS, vendor). */
   passive: boolean;
   udp: UdpApi;

@@ -68,7 +68,7 @@ export function createHttpApi(opts: HttpApiOptions = {}): HttpApi {
         });
         const parsed = parseResponse(r.data);
         if (!parsed || !parsed.protocol.startsWith('HTTP')) {
-          return { error: r.data.length ? 'not an HTTP response' : `no response (${r.end}${r.code ? ` ${r.code}` : ''})` };
+          return r.data.length ? { error: 'not an HTTP response' } : { error: `no response (${r.end}${r.code ? ` ${r.code}` : ''})`, ...(r.code ? { code: r.code } : {}) };
         }
         return { status: parsed.status, headers: parsed.headers, body: parsed.body };
       } catch (e) {

@@ -123,6 +123,14 @@ export function skippedInterfaces(all: NetIface[] = listInterfaces()): Array<{ i
   return out;
 }
 
+/**
+ * Whether the container warning applies to this scan: only when multicast discovery runs, camsweep picked
+ * the interfaces itself, and some target is not on loopback (a loopback scan inside a container is fine).
+ */
+export function containerWarningApplies(a: { discovery: boolean; interfaceNamed: boolean; loopbackOnly: boolean; passive?: boolean }): boolean {
+  return a.discovery && !a.interfaceNamed && (!a.loopbackOnly || a.passive === true);
+}
+
 export interface ContainerProbe {
   exists?: (p: string) => boolean;
   readFile?: (p: string) => string | undefined;

@@ -8,17 +8,25 @@ export type PortState = 'open' | 'closed' | 'filtered' | 'error';
 
 export interface ConnectResult { state: PortState; code?: string; ms: number }
 
-/** TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error. */
+/**
+ * TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error.
+ *
+ * The deadline runs from when the connect is issued (Node issues it on the next tick), and when it
+ * fires the verdict waits for one turn of the event loop's I/O phase (setImmediate runs after poll):
+ * on a busy loop a handshake that completed in time is still in the poll queue when the timer fires,
+ * and must win over it.
+ */
 export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult> {
-  const t0 = performance.now();
+  let t0 = performance.now();
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
     const sock = net.connect({ host, port });
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (state: PortState, code?: string) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       sock.removeAllListeners();
       sock.on('error', () => {});
@@ -26,7 +34,11 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
       resolve({ state, code, ms: Math.round(performance.now() - t0) });
     };
     const onAbort = () => finish('error', 'ABORTED');
-    const timer = setTimeout(() => finish('filtered', 'ETIMEDOUT'), timeoutMs);
+    process.nextTick(() => {
+      if (done) return;
+      t0 = performance.now();
+      timer = setTimeout(() => setImmediate(() => finish('filtered', 'ETIMEDOUT')), timeoutMs);
+    });
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => finish('open'));
     sock.once('error', (e: NodeJS.ErrnoException) => {
@@ -88,7 +100,8 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
       resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, ms: Math.round(performance.now() - t0) });
     };
     const onAbort = () => finish('aborted', 'ABORTED');
-    const timer = setTimeout(() => finish('timeout', 'ETIMEDOUT'), o.timeoutMs);
+    // As in connectCheck: data already in the poll queue when the timer fires is still read.
+    const timer = setTimeout(() => setImmediate(() => finish('timeout', 'ETIMEDOUT')), o.timeoutMs);
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const send = () => { sock.write(o.request); };
     if (o.tls) {

@@ -5,7 +5,8 @@ import { readDataYaml } from '../data-cache.js';
 import path from 'node:path';
 import { DATA_DIR } from '../paths.js';
 import type { HostError, HttpObservation, TlsObservation } from '../types.js';
-import { cleanText } from '../util/sanitize.js';
+import { clean, cleanText } from '../util/sanitize.js';
+import type { PeerCert } from '../net/tcp.js';
 import { bodyText, extractTitle } from '../wire/html.js';
 import { faviconMmh3, md5 } from '../wire/hash.js';
 import { one, parseResponse, responseComplete, type ParsedResponse } from '../wire/response.js';
@@ -31,6 +32,22 @@ export function buildRequest(method: string, host: string, port: number, reqPath
   return lines.join('\r\n') + '\r\n\r\n' + (body ?? '');
 }
 
+/** Longest certificate subject / issuer stored (cleaned: no control or bidi character, one line). */
+export const CERT_NAME_MAX = 512;
+
+/** The certificate as stored: every string the peer chose is cleaned and bounded like any network string. */
+export function tlsObservation(port: number, c: PeerCert, version?: string): TlsObservation {
+  const o: TlsObservation = { port };
+  const put = (k: 'subject' | 'issuer' | 'version' | 'not_before' | 'not_after' | 'fingerprint256', v: string | undefined, max: number) => { const x = clean(v, max); if (x) o[k] = x; };
+  put('subject', c.subject, CERT_NAME_MAX);
+  put('issuer', c.issuer, CERT_NAME_MAX);
+  put('version', version, 32);
+  put('not_before', c.not_before, 64);
+  put('not_after', c.not_after, 64);
+  put('fingerprint256', c.fingerprint256, 128);
+  return o;
+}
+
 interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean; warn?: HostError }
 
 async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, method: string, reqPath: string, body?: string, ct?: string): Promise<Fetched> {
@@ -39,7 +56,7 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, met
     request: buildRequest(method, t.hostname ?? t.ip, t.port, reqPath, ctx.userAgent, body, ct),
     timeoutMs: ctx.timeoutMs, maxBytes: ctx.maxBytes, signal: ctx.signal, isComplete: (b) => responseComplete(b),
   });
-  const tlsObs: TlsObservation | undefined = r.cert ? { port: t.port, subject: r.cert.subject, issuer: r.cert.issuer, version: r.tlsVersion, not_before: r.cert.not_before, not_after: r.cert.not_after, fingerprint256: r.cert.fingerprint256 } : undefined;
+  const tlsObs: TlsObservation | undefined = r.cert ? tlsObservation(t.port, r.cert, r.tlsVersion) : undefined;
   const parsed = parseResponse(r.data);
   if (!parsed || !parsed.protocol.startsWith('HTTP')) {
     const looksTls = r.data.length > 0 && (r.data[0] === 0x15 || r.data[0] === 0x16);

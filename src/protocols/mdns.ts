@@ -156,10 +156,93 @@ function splitInstance(fqdn: string, knownType?: string): [string, string] | nul
   return m ? [m[1], m[2]] : null;
 }
 
-/** Parse any DNS/mDNS datagram into questions and resolved services. Never throws; null on junk. */
+/**
+ * Decode budget of one datagram. Name compression lets a 64 KB datagram make a decoder walk tens of
+ * millions of pointers (every record's name pointing at the end of a 16 KB pointer chain), which took
+ * over a second per datagram. RFC 1035 §4.1.4 allows pointers only to earlier data; real names have a
+ * few labels and a pointer or two.
+ */
+export const DNS_BUDGET = {
+  /** Records (questions + all three RR sections) at most. */
+  records: 512,
+  /** Compression pointers followed while decoding one name. */
+  hopsPerName: 16,
+  /** Labels and pointers decoded in the whole datagram. */
+  steps: 8192,
+};
+
+/** RR types whose RDATA dns-packet decodes names from: [type, offset of the first name in RDATA, names]. */
+const RDATA_NAMES: Record<number, [number, number]> = {
+  2: [0, 1], 5: [0, 1], 12: [0, 1], 39: [0, 1], // NS, CNAME, PTR, DNAME
+  15: [2, 1], 33: [6, 1], // MX (after preference), SRV (after priority, weight, port)
+  6: [0, 2], 17: [0, 2], // SOA (mname, rname), RP (mbox, txt)
+  47: [0, 1], 46: [18, 1], // NSEC (next domain), RRSIG (signer's name)
+};
+const NAPTR = 35;
+
+/**
+ * Walk every name a full decode would read, within DNS_BUDGET; false when the datagram would cost
+ * more (or is malformed). Linear in the datagram: each step consumes budget.
+ */
+export function withinDecodeBudget(b: Buffer, budget = DNS_BUDGET): boolean {
+  if (b.length < 12) return false;
+  let steps = budget.steps;
+  const name = (at: number): number => {
+    let pos = at;
+    let end = -1;
+    let floor = at;
+    let hops = 0;
+    for (;;) {
+      if (pos >= b.length || --steps < 0) return -1;
+      const len = b[pos];
+      if (len === 0) return end < 0 ? pos + 1 : end;
+      if ((len & 0xc0) === 0xc0) {
+        if (pos + 1 >= b.length) return -1;
+        const to = ((len & 0x3f) << 8) | b[pos + 1];
+        if (end < 0) end = pos + 2;
+        if (to >= floor || ++hops > budget.hopsPerName) return -1;
+        floor = to;
+        pos = to;
+        continue;
+      }
+      if (len & 0xc0) return -1;
+      pos += 1 + len;
+    }
+  };
+  const qd = b.readUInt16BE(4);
+  const rr = b.readUInt16BE(6) + b.readUInt16BE(8) + b.readUInt16BE(10);
+  if (qd + rr > budget.records) return false;
+  let o = 12;
+  for (let i = 0; i < qd; i++) {
+    o = name(o);
+    if (o < 0 || o + 4 > b.length) return false;
+    o += 4;
+  }
+  for (let i = 0; i < rr; i++) {
+    o = name(o);
+    if (o < 0 || o + 10 > b.length) return false;
+    const type = b.readUInt16BE(o);
+    const rdStart = o + 10;
+    const rdEnd = rdStart + b.readUInt16BE(o + 8);
+    if (rdEnd > b.length) return false;
+    const names = RDATA_NAMES[type];
+    if (names) {
+      let at = rdStart + names[0];
+      for (let k = 0; k < names[1]; k++) { if (at >= rdEnd) break; at = name(at); if (at < 0) return false; }
+    } else if (type === NAPTR) {
+      let at = rdStart + 4;
+      for (let k = 0; k < 3 && at < rdEnd; k++) at += 1 + b[at];
+      if (at < rdEnd && name(at) < 0) return false;
+    }
+    o = rdEnd;
+  }
+  return true;
+}
+
+/** Parse any DNS/mDNS datagram into questions and resolved services. Never throws; null on junk or over the decode budget. */
 export function parseMdns(buf: Input): MdnsMessage | null {
   const b = toBuffer(buf, UDP_MAX);
-  if (!b) return null;
+  if (!b || !withinDecodeBudget(b)) return null;
   let pkt: dnsPacket.DecodedPacket;
   try {
     pkt = dnsPacket.decode(b);

@@ -12,6 +12,7 @@ export function summarise(devices: DeviceReport[], hostsScanned: number): ScanRe
 export function buildReport(a: {
   command: string; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
   devices: DeviceReport[]; hostsScanned: number; warnings: string[]; stats?: ScanReport['stats'];
+  complete?: boolean; interrupted?: string; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed'];
 }): ScanReport {
   return {
     schema_version: SCHEMA_VERSION,
@@ -25,6 +26,10 @@ export function buildReport(a: {
     devices: a.devices,
     summary: summarise(a.devices, a.hostsScanned),
     warnings: withStaleNotice(a.warnings, a.policy, a.finished),
+    ...(a.complete !== undefined ? { complete: a.complete } : {}),
+    ...(a.interrupted ? { interrupted: a.interrupted } : {}),
+    ...(a.notScanned?.length ? { not_scanned: a.notScanned } : {}),
+    ...(a.seenNotProbed?.length ? { seen_not_probed: a.seenNotProbed } : {}),
     ...(a.stats ? { stats: a.stats } : {}),
   };
 }

@@ -1,17 +1,30 @@
 // Orchestration: a pure plan (what will be scanned, how), then its application: discovery modules and
 // the TCP sweep run together, their sightings are merged into one record per physical device, and each
 // device is identified and judged. Concurrency, rate and deadlines live here, not in the modules.
-import { ipToInt } from '../targets/targets.js';
+//
+// Trust rules applied here (issue 7):
+//  - Scope: follow-up traffic goes only to the targets (plan.scope), never to a public address without
+//    --allow-public; whoever else answers discovery is listed as seen, not probed.
+//  - Deadlines: every host, connection and discovery session runs under a Scope (src/util/deadline.ts):
+//    plain timers that the garbage collector cannot take away, and no per-operation listener on a
+//    shared signal.
+//  - Descriptors: one adaptive limiter for every socket-opening path (TCP sweep, probes, discovery
+//    follow-ups), sized from the descriptor limit and halved on EMFILE/ENOBUFS; a host that still
+//    could not be scanned is reported as local-error, and the CLI exits 3.
+import { ipToInt, isPublic, HostSet } from '../targets/targets.js';
 import { defaultMacLookup } from '../fingerprint/oui.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
-import { connectCheck, exchange } from '../net/tcp.js';
+import { connectCheck, exchange, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
-import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, NetIface, Sighting, UdpApi } from '../discovery/types.js';
-import type { DeviceReport, HostError, ObservationRecord } from '../types.js';
-import { limiter, rateLimiter } from '../util/limit.js';
+import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
+import type { DeviceReport, HostError, NotScanned, ObservationRecord, SeenNotProbed } from '../types.js';
+import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limit.js';
+import { pause, Scope } from '../util/deadline.js';
+import { isLocalError } from '../util/errors.js';
+import { LoopHealth } from '../util/loop.js';
 import { compareIp as compareAddresses, groupSightings, ipKey, mergeRecord, mergeSightings, type Seen } from './merge.js';
 
 export const DEFAULT_PORTS = [80, 443, 554, 8000, 8080, 8443, 8554, 37777] as const;
@@ -43,9 +56,15 @@ export interface ScanHooks {
 
 export interface Knowledge { kb: KnowledgeBase; policy: Policy }
 
+/** The plan cannot be carried out on this machine (too few file descriptors): the CLI exits 3. */
+export class PlanError extends Error {}
+
 /** Everything decided before the first packet: printed, then applied. */
 export interface ScanPlan {
-  hosts: string[];
+  /** Hosts the TCP sweep covers (none in passive mode). */
+  hosts: HostSet;
+  /** The targets: the only addresses follow-up traffic may go to, and the devices kept. */
+  scope: HostSet;
   names: Map<string, string>;
   protocols: ProtocolName[];
   /** Interfaces for multicast discovery (empty: unicast only). */
@@ -54,61 +73,90 @@ export interface ScanPlan {
   unicastTargets: string[];
   passive: boolean;
   listenMs: number;
-  /** Keep only devices inside the target hosts (false when scanning "my local subnets"). */
+  /** Keep only devices inside the targets (false only for passive listening without targets). */
   restrictToTargets: boolean;
+  /** Public addresses may be contacted (they are in the targets only with --allow-public). */
+  allowPublic: boolean;
   options: ScanOptions;
   credentials: Credential[];
   notes: string[];
 }
 
-/** Pure: decide interfaces, unicast targets and protocols from the resolved targets and the options. */
+/** Descriptors kept back from the connection budget: stdio, the loop's own, the discovery sockets. */
+export function fdReserve(interfaces: number): number {
+  return 48 + 12 * Math.max(1, interfaces);
+}
+/** Fewer connections than this at once and the scan cannot do its work. */
+export const MIN_CONCURRENCY = 4;
+
+/** Pure: decide interfaces, unicast targets, protocols and the connection budget from the resolved targets and the options. */
 export function planScan(a: {
-  hosts: string[]; names?: Map<string, string>; explicitTargets: boolean; protocols: ProtocolName[]; interfaces: NetIface[];
+  hosts: HostSet | readonly string[]; names?: Map<string, string>; explicitTargets: boolean; protocols: ProtocolName[]; interfaces: NetIface[];
   interfaceNamed: boolean; passive: boolean; listenMs: number; options: ScanOptions; credentials?: Credential[]; maxUnicast?: number;
+  allowPublic?: boolean; fds?: { limit: number; open: number };
 }): ScanPlan {
   const notes: string[] = [];
   const discovery = a.protocols.filter((p) => p !== 'tcp');
-  const hostSet = a.hosts;
+  const hostSet = a.hosts instanceof HostSet ? a.hosts : HostSet.of(a.hosts);
   let interfaces = a.interfaces.filter((i) => i.multicast);
   if (a.explicitTargets && !a.interfaceNamed) {
     // Multicast only on interfaces whose subnet holds at least one target; loopback targets get unicast only.
-    interfaces = interfaces.filter((i) => hostSet.some((h) => inCidr(h, i.cidr)));
+    interfaces = interfaces.filter((i) => { const r = cidrRange(i.cidr); return r !== undefined && hostSet.intersects(r[0], r[1]); });
   }
   const maxUnicast = a.maxUnicast ?? 4096;
-  let unicastTargets = a.passive || discovery.length === 0 ? [] : hostSet;
-  if (unicastTargets.length > maxUnicast) {
-    notes.push(`unicast discovery skipped: ${unicastTargets.length} hosts is more than ${maxUnicast}; multicast still runs`);
-    unicastTargets = [];
+  let unicastTargets: string[] = [];
+  if (!a.passive && discovery.length) {
+    if (hostSet.size > maxUnicast) notes.push(`unicast discovery skipped: ${hostSet.size} hosts is more than ${maxUnicast}; multicast still runs`);
+    else unicastTargets = [...hostSet];
   }
   if (a.passive && a.protocols.includes('tcp')) notes.push('passive mode: the TCP sweep is off (nothing is sent)');
   const protocols = a.passive ? discovery : a.protocols;
   if (discovery.length && interfaces.length === 0 && unicastTargets.length === 0) notes.push('no interface for multicast and no unicast target: discovery protocols will find nothing');
+  let options = a.options;
+  if (a.fds && !a.passive) {
+    const usable = a.fds.limit - a.fds.open - fdReserve(interfaces.length);
+    if (usable < MIN_CONCURRENCY) {
+      throw new PlanError(`only ${Math.max(0, a.fds.limit - a.fds.open)} file descriptors are free (limit ${a.fds.limit}); camsweep needs at least ${MIN_CONCURRENCY + fdReserve(interfaces.length)} (raise ulimit -n)`);
+    }
+    if (usable < options.concurrency) {
+      notes.push(`at most ${usable} connections at once (file descriptor limit ${a.fds.limit}; --concurrency ${options.concurrency} lowered)`);
+      options = { ...options, concurrency: usable };
+    }
+  }
   return {
-    hosts: a.passive ? [] : hostSet, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
-    listenMs: a.listenMs, restrictToTargets: a.explicitTargets, options: a.options, credentials: a.credentials ?? [], notes,
+    hosts: a.passive ? HostSet.empty : hostSet, scope: hostSet, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
+    listenMs: a.listenMs, restrictToTargets: a.explicitTargets || !a.passive, allowPublic: a.allowPublic ?? false, options, credentials: a.credentials ?? [], notes,
   };
 }
 
 export function describePlan(p: ScanPlan): string[] {
   const lines: string[] = [];
   const disc = p.protocols.filter((x) => x !== 'tcp');
-  if (p.protocols.includes('tcp')) lines.push(`TCP sweep: ${p.hosts.length} host${p.hosts.length === 1 ? '' : 's'}, ports ${p.options.ports.join(',')}`);
+  if (p.protocols.includes('tcp')) lines.push(`TCP sweep: ${p.hosts.size} host${p.hosts.size === 1 ? '' : 's'}, ports ${p.options.ports.join(',')}`);
   if (disc.length) {
     lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
     lines.push(p.interfaces.length ? `  multicast on ${p.interfaces.map((i) => `${i.name} (${i.cidr}${i.ipv6LinkLocal ? ', IPv6 link-local' : ''})`).join(', ')}` : '  no multicast interface');
     if (p.unicastTargets.length) lines.push(`  unicast to ${p.unicastTargets.length} host${p.unicastTargets.length === 1 ? '' : 's'}`);
+    if (!p.passive) lines.push('  follow-up requests only to the targets; anyone else who answers is listed as seen, not probed');
   }
   return [...lines, ...p.notes.map((n) => `note: ${n}`)];
 }
 
-export function inCidr(ip: string, cidr: string): boolean {
+/** [first, last] of "a.b.c.d/n", or undefined. */
+export function cidrRange(cidr: string): [number, number] | undefined {
   const [base, p] = cidr.split('/');
-  const a = ipToInt(ip);
   const b = ipToInt(base);
   const prefix = Number(p);
-  if (a === undefined || b === undefined || !(prefix >= 0 && prefix <= 32)) return false;
+  if (b === undefined || !(Number.isInteger(prefix) && prefix >= 0 && prefix <= 32)) return undefined;
   const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  const first = (b & mask) >>> 0;
+  return [first, (first | (~mask >>> 0)) >>> 0];
+}
+
+export function inCidr(ip: string, cidr: string): boolean {
+  const a = ipToInt(ip);
+  const r = cidrRange(cidr);
+  return a !== undefined && r !== undefined && a >= r[0] && a <= r[1];
 }
 
 /** Judge a finished observation record: pure apart from reading the (cached) OUI table. */
@@ -129,70 +177,144 @@ export function compareIp(a: string, b: string): number {
 
 export interface HostResult { record: ObservationRecord; errors: HostError[] }
 
-/** TCP sweep + probes on open ports. Returns one record per host with at least one open port. */
-export async function sweepHosts(hosts: string[], names: Map<string, string>, o: ScanOptions, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<HostResult[]> {
+/** What the sweep gives back: records of hosts with an open port, and hosts a local error kept from being scanned. */
+export interface SweepResult { hosts: HostResult[]; notScanned: NotScanned[]; recovered: number; /** Hosts taken through the sweep (fewer than planned when interrupted). */ swept: number }
+
+/** What the sweep shares with the rest of the scan: the connection budget, the loop monitor, the parent scope. */
+export interface SweepEnv { budget?: AdaptiveLimiter; loop?: LoopHealth; scope?: Scope }
+
+/** Tries after a local resource error (EMFILE, ENOBUFS, …) and the first pause between them (doubling). */
+export const LOCAL_RETRIES = 6;
+export const LOCAL_RETRY_MS = 50;
+
+/**
+ * Run `attempt` until it does not fail with a local resource error: after each such failure the shared
+ * budget is halved (backoff) and a doubling pause follows. Returns the last result and the local error
+ * that remained, if any.
+ */
+async function pastLocalErrors<R>(attempt: () => Promise<R>, codeOf: (r: R) => string | undefined, budget: AdaptiveLimiter, stop: () => boolean, onRecovered: () => void): Promise<{ r: R; local?: string }> {
+  for (let n = 0; ; n++) {
+    const r = await attempt();
+    const code = codeOf(r);
+    if (!isLocalError(code)) {
+      budget.ok();
+      if (n > 0) onRecovered();
+      return { r };
+    }
+    budget.backoff();
+    if (n + 1 >= LOCAL_RETRIES || stop()) return { r, local: code };
+    await pause(LOCAL_RETRY_MS * 2 ** n + Math.random() * LOCAL_RETRY_MS);
+  }
+}
+
+const exchangeCode = (r: ExchangeResult) => (r.end === 'error' ? r.code : undefined);
+
+/**
+ * TCP sweep + probes on open ports. Hosts are taken one at a time from `hosts` (a HostSet or any
+ * iterable: never expanded into a list) by a pool of workers; each host runs under its own deadline.
+ */
+export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | { length: number }), names: Map<string, string>, o: ScanOptions, hooks: ScanHooks = {}, signal?: AbortSignal, env: SweepEnv = {}): Promise<SweepResult> {
   const net = o.net ?? { exchange, connectCheck };
   const probeList = o.probes ?? Object.values(registry);
-  const conn = limiter(Math.max(1, o.concurrency));
+  const budget = env.budget ?? adaptiveLimiter(Math.max(1, o.concurrency));
+  const root = env.scope ? env.scope.child() : Scope.linked(signal);
   const take = rateLimiter(o.rate);
   const ping = o.ping !== false && o.ports.length > LIVENESS_PORTS;
   const perHost = ping ? LIVENESS_PORTS : Math.max(1, o.ports.length);
-  const hostLimit = limiter(Math.max(1, Math.min(hosts.length || 1, Math.ceil(o.concurrency / perHost) + 4)));
+  const total = 'size' in hosts ? hosts.size : hosts.length;
+  const workers = Math.max(1, Math.min(total || 1, Math.ceil(budget.max / perHost) + 4));
   const livenessPorts = ping ? pickLivenessPorts(o.ports) : [];
   const results: HostResult[] = [];
+  const notScanned: NotScanned[] = [];
+  let recovered = 0;
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
 
   const scanOne = async (ip: string): Promise<void> => {
-    const hostSignal = AbortSignal.any([AbortSignal.timeout(o.hostTimeoutMs), ...(signal ? [signal] : [])]);
+    const host = root.child(o.hostTimeoutMs);
     const errors: HostError[] = [];
-    const check = (ports: number[]) => Promise.all(ports.map((port) => conn(async () => {
-      await take();
-      const r = await net.connectCheck(ip, port, connectTimeout.current(), hostSignal);
-      if (r.state === 'open' || r.state === 'closed') connectTimeout.sample(r.ms);
-      return { port, r };
-    })));
-    let states = await check(ping ? livenessPorts : o.ports);
-    if (ping) {
-      // Host discovery, as nmap does by default: a host that answers none of the first ports (no
-      // SYN-ACK, no RST) is taken as down and its other ports are not tried. --no-ping sweeps all.
-      if (!states.some((x) => x.r.state === 'open' || x.r.state === 'closed')) return;
-      states = [...states, ...(await check(o.ports.filter((p) => !livenessPorts.includes(p))))];
-    }
-    const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
-    for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, code: s.r.code ?? 'ERROR', message: `connect failed (${s.r.code})` });
-    if (open.length === 0) return;
-    const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
-    const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: hostSignal, net, userAgent: o.userAgent };
-    const jobs: Array<Promise<void>> = [];
-    for (const port of open) {
-      for (const p of probeList) {
-        if (!p.ports.includes(port)) continue;
-        jobs.push(conn(async () => {
+    let local: string | undefined;
+    const guard = async <R>(attempt: () => Promise<R>, codeOf: (r: R) => string | undefined): Promise<R> => {
+      const g = await pastLocalErrors(attempt, codeOf, budget, () => host.aborted, () => { recovered++; });
+      if (g.local) local ??= g.local;
+      return g.r;
+    };
+    try {
+      const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
+        const r = await guard(() => budget(async () => {
           await take();
-          try {
-            const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
-            mergeRecord(rec, r.record);
-            if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
-            errors.push(...r.errors);
-          } catch (e) {
-            errors.push({ stage: p.name, port, code: 'INTERNAL', message: String((e as Error)?.message ?? e).slice(0, 200) });
-          }
-        }));
+          return host.run((c) => net.connectCheck(ip, port, connectTimeout.current(), c.signal));
+        }), (x: ConnectResult) => x.code);
+        // A round trip measured while the event loop lagged is the loop's delay, not the network's.
+        if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
+        return { port, r };
+      }));
+      let states = await check(ping ? livenessPorts : o.ports);
+      if (ping) {
+        // Host discovery, as nmap does by default: a host that answers none of the first ports (no
+        // SYN-ACK, no RST) is taken as down and its other ports are not tried. --no-ping sweeps all.
+        // A host whose checks failed locally (EMFILE) is not "down": it was not looked at.
+        if (!states.some((x) => x.r.state === 'open' || x.r.state === 'closed')) return;
+        states = [...states, ...(await check(o.ports.filter((p) => !livenessPorts.includes(p))))];
+      }
+      const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
+      for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, code: s.r.code ?? 'ERROR', message: `connect failed (${s.r.code})` });
+      if (open.length === 0) return;
+      const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
+      // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
+      const probeNet: NetApi = {
+        connectCheck: (h, p, t) => guard(() => host.run((c) => net.connectCheck(h, p, t, c.signal)), (x: ConnectResult) => x.code),
+        exchange: (x) => guard(() => host.run((c) => net.exchange({ ...x, signal: c.signal })), exchangeCode),
+      };
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent };
+      const jobs: Array<Promise<void>> = [];
+      for (const port of open) {
+        for (const p of probeList) {
+          if (!p.ports.includes(port)) continue;
+          jobs.push(budget(async () => {
+            await take();
+            try {
+              const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
+              mergeRecord(rec, r.record);
+              if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
+              errors.push(...r.errors);
+            } catch (e) {
+              errors.push({ stage: p.name, port, code: 'INTERNAL', message: String((e as Error)?.message ?? e).slice(0, 200) });
+            }
+          }));
+        }
+      }
+      await Promise.all(jobs);
+      if (host.timedOut) errors.push({ stage: 'host', code: 'HOST_TIMEOUT', message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
+      rec.http?.sort((a, b) => a.port - b.port);
+      rec.rtsp?.sort((a, b) => a.port - b.port);
+      results.push({ record: rec, errors });
+    } finally {
+      host.dispose();
+      if (local) {
+        notScanned.push({ ip, status: 'local-error', code: local });
+        const r = results.find((x) => x.record.ip === ip);
+        r?.errors.push({ stage: 'host', code: local, message: `not fully scanned: ${local} (a resource of this machine ran out)` });
       }
     }
-    await Promise.all(jobs);
-    if (hostSignal.aborted && !signal?.aborted) errors.push({ stage: 'host', code: 'HOST_TIMEOUT', message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
-    rec.http?.sort((a, b) => a.port - b.port);
-    rec.rtsp?.sort((a, b) => a.port - b.port);
-    results.push({ record: rec, errors });
   };
 
-  await Promise.all(hosts.map((ip) => hostLimit(async () => {
-    if (!signal?.aborted) await scanOne(ip);
-    hooks.onHostDone?.(++done, hosts.length, results.length);
-  })));
-  return results;
+  const iterator = hosts[Symbol.iterator]();
+  const worker = async () => {
+    for (;;) {
+      if (root.aborted) return;
+      const next = iterator.next();
+      if (next.done) return;
+      await scanOne(next.value);
+      hooks.onHostDone?.(++done, total, results.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    root.dispose();
+  }
+  return { hosts: results, notScanned, recovered, swept: done };
 }
 
 /** Ports tried first on every host to tell whether it is there at all. */
@@ -230,7 +352,7 @@ export function adaptiveTimeout(max: number, floor = 250): { current(): number; 
 /** Back-compatible TCP-only scan: sweep, then judge each host. */
 export async function scanHosts(hosts: string[], names: Map<string, string>, o: ScanOptions, k: Knowledge, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<DeviceReport[]> {
   const res = await sweepHosts(hosts, names, o, hooks, signal);
-  return res.map((r) => assess(r.record, k, r.errors)).sort((a, b) => compareIp(a.ip, b.ip));
+  return res.hosts.map((r) => assess(r.record, k, r.errors)).sort((a, b) => compareIp(a.ip, b.ip));
 }
 
 export interface DiscoveryRuntime {
@@ -242,31 +364,73 @@ export interface DiscoveryRuntime {
   log?: (msg: string) => void;
 }
 
-/** Run every selected discovery module at once; a module that fails is reported, never fatal. */
-export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, signal?: AbortSignal): Promise<{ sightings: Sighting[]; errors: string[]; ms: Record<string, number> }> {
+/** Grace after discovery's hard stop before a module that does not end is left behind. */
+const HARD_STOP_GRACE_MS = 1000;
+
+/** The hard stop of discovery: the listening window plus time for follow-up calls. */
+export function discoveryHardStopMs(plan: Pick<ScanPlan, 'listenMs' | 'options'>): number {
+  return plan.listenMs + plan.options.timeoutMs * 4 + 2000;
+}
+
+/**
+ * Run every selected discovery module at once; a module that fails is reported, never fatal. Each
+ * module has its own scope (one signal per module, its follow-up requests under children of it), and
+ * the whole run ends at the hard stop whatever arrives.
+ */
+export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?: AbortSignal | Scope, budget?: AdaptiveLimiter): Promise<{ sightings: Sighting[]; errors: string[]; localErrors: string[]; ms: Record<string, number> }> {
   const names = plan.protocols.filter((p): p is DiscoveryName => p !== 'tcp');
   const sightings: Sighting[] = [];
   const errors: string[] = [];
+  const localErrors: string[] = [];
   const ms: Record<string, number> = {};
-  const ac = new AbortController();
-  const all = AbortSignal.any([ac.signal, ...(signal ? [signal] : [])]);
-  const ctx: DiscoveryContext = {
-    signal: all, listenMs: plan.listenMs, interfaces: plan.interfaces, unicastTargets: plan.unicastTargets, passive: plan.passive,
-    udp: rt.udp, http: rt.http, rate: rateLimiter(plan.options.rate), timeoutMs: plan.options.timeoutMs, maxBytes: plan.options.maxBytes,
-    userAgent: plan.options.userAgent, credentials: plan.credentials, log: rt.log ?? (() => {}),
-  };
-  // Hard stop: the listening window plus time for follow-up calls.
-  const hard = setTimeout(() => ac.abort(), plan.listenMs + plan.options.timeoutMs * 4 + 2000);
+  const scope = parent instanceof Scope ? parent.child() : Scope.linked(parent);
+  const limit = budget ?? adaptiveLimiter(Math.max(1, plan.options.concurrency));
+  const rate = rateLimiter(plan.options.rate);
+  const inScope = (ip: string) => plan.scope.has(ip) && (plan.allowPublic || !isPublic(ip));
+  let open = true;
+  const hardMs = discoveryHardStopMs(plan);
+  const hard = setTimeout(() => scope.abort(new Error('discovery hard stop')), hardMs);
+  let graceTimer: NodeJS.Timeout | undefined;
+  const finished = new Set<string>();
   try {
-    await Promise.all(names.map(async (n) => {
+    const all = Promise.all(names.map(async (n) => {
       const m = rt.modules[n];
-      if (!m) { errors.push(`${n}: no such discovery module`); return; }
+      if (!m) { errors.push(`${n}: no such discovery module`); finished.add(n); return; }
+      const mine = scope.child();
+      const http: HttpApi = {
+        // Every follow-up request takes a slot of the scan's connection budget and gets its own signal.
+        fetch: (url, o) => limit(async () => {
+          const g = await pastLocalErrors(() => mine.run((c) => rt.http.fetch(url, { ...o, signal: c.signal })),
+            (r: HttpFetchResult | HttpFetchError) => ('error' in r ? r.code : undefined), limit, () => mine.aborted, () => {});
+          if (g.local) localErrors.push(`${n}: request to ${url.slice(0, 80)}: ${g.local}`);
+          return g.r;
+        }),
+      };
+      const ctx: DiscoveryContext = {
+        signal: mine.signal, listenMs: plan.listenMs, interfaces: plan.interfaces, unicastTargets: plan.unicastTargets, passive: plan.passive,
+        inScope, udp: rt.udp, http, rate, timeoutMs: plan.options.timeoutMs, maxBytes: plan.options.maxBytes,
+        userAgent: plan.options.userAgent, credentials: plan.credentials, log: rt.log ?? (() => {}),
+        onLocalError: (what, code) => localErrors.push(`${what}: ${code}`),
+      };
       const t0 = performance.now();
-      try { await m.run(ctx, (s) => sightings.push(s)); } catch (e) { errors.push(`${n}: ${String((e as Error)?.message ?? e).slice(0, 200)}`); }
+      try {
+        await m.run(ctx, (s) => { if (open) sightings.push(s); });
+      } catch (e) { errors.push(`${n}: ${String((e as Error)?.message ?? e).slice(0, 200)}`); }
+      finally { mine.dispose(); }
       ms[n] = Math.round(performance.now() - t0);
+      finished.add(n);
     }));
-  } finally { clearTimeout(hard); }
-  return { sightings, errors, ms };
+    const late = new Promise<void>((r) => { graceTimer = setTimeout(r, hardMs + HARD_STOP_GRACE_MS); });
+    await Promise.race([all, late]);
+    for (const n of names) if (!finished.has(n)) { errors.push(`${n}: did not stop at the hard stop (${hardMs} ms); left behind`); ms[n] = hardMs; }
+  } finally {
+    open = false;
+    clearTimeout(hard);
+    clearTimeout(graceTimer);
+    scope.abort(new Error('discovery over'));
+    scope.dispose();
+  }
+  return { sightings, errors, localErrors, ms };
 }
 
 /**
@@ -288,39 +452,67 @@ export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
 /** Apply a plan: discovery and TCP sweep together, merged per physical device, judged. */
 export interface ScanStats { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number }
 
-export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<{ devices: DeviceReport[]; warnings: string[]; stats: ScanStats }> {
+export interface ScanOutcome {
+  devices: DeviceReport[];
+  warnings: string[];
+  stats: ScanStats;
+  /** Devices that answered discovery from outside the targets: what they announced; never contacted. */
+  seenNotProbed: SeenNotProbed[];
+  /** Hosts a local resource error kept from being scanned (the scan could not see them). */
+  notScanned: NotScanned[];
+  /** Local resource errors discovery could not get past. */
+  localErrors: string[];
+  /** Hosts the TCP sweep went through (all of plan.hosts unless interrupted). */
+  hostsSwept: number;
+}
+
+export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
   const warnings: string[] = [];
   const t0 = performance.now();
   let tcpMs: number | undefined;
-  const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, signal) : Promise.resolve(undefined);
-  const tcp = plan.protocols.includes('tcp')
-    ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, signal).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
-    : Promise.resolve([] as HostResult[]);
-  const [dd, t] = await Promise.all([disc, tcp]);
-  const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], ms: undefined };
+  const root = Scope.linked(signal);
+  const budget = adaptiveLimiter(Math.max(1, plan.options.concurrency));
+  const loop = new LoopHealth().start();
+  let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
+  let t: SweepResult;
+  try {
+    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, root, budget) : Promise.resolve(undefined);
+    const tcp = plan.protocols.includes('tcp')
+      ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
+    [dd, t] = await Promise.all([disc, tcp]);
+  } finally {
+    loop.stop();
+    root.dispose();
+  }
+  const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
-  const targetSet = new Set(plan.hosts.length ? plan.hosts : plan.unicastTargets);
   const neigh = rt?.neighbours?.();
   const errorsByIp = new Map<string, HostError[]>();
   const tcpSeen: Seen[] = [];
-  for (const r of t) { tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); }
+  for (const r of t.hosts) { tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); }
   let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
-  if (plan.restrictToTargets && targetSet.size) {
+  let outside: Seen[] = [];
+  if (plan.restrictToTargets) {
     // An IPv6 (link-local) answer is never a target itself: keep it when it is the same device as a
     // target (same MAC, serial, endpoint or declared address), so it merges into that device.
-    const inside = discSeen.filter((s) => targetSet.has(s.ip));
-    const v6 = discSeen.filter((s) => !targetSet.has(s.ip) && s.ip.includes(':'));
+    const inside = discSeen.filter((s) => plan.scope.has(s.ip));
+    const v6 = discSeen.filter((s) => !plan.scope.has(s.ip) && s.ip.includes(':'));
     const linked = new Set<Seen>();
     if (v6.length) {
       const pool = [...tcpSeen, ...inside, ...v6];
       const roots = groupSightings(pool);
       const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
-      v6.forEach((s, k) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + k])) linked.add(s); });
+      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
     }
-    const outside = discSeen.filter((s) => !targetSet.has(s.ip) && !linked.has(s));
-    if (outside.length) warnings.push(`${new Set(outside.map((s) => s.ip)).size} device(s) answered discovery from outside the targets and were left out`);
-    discSeen = discSeen.filter((s) => targetSet.has(s.ip) || linked.has(s));
+    outside = discSeen.filter((s) => !plan.scope.has(s.ip) && !linked.has(s));
+    discSeen = discSeen.filter((s) => plan.scope.has(s.ip) || linked.has(s));
   }
+  const seenNotProbed: SeenNotProbed[] = mergeSightings(outside).map((rec) => {
+    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
+    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
+  });
+  if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const seen: Seen[] = [...tcpSeen, ...discSeen];
   const records = mergeSightings(seen);
   const devices = records.map((rec) => {
@@ -332,6 +524,9 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     hooks.onDevice?.(dev);
     return dev;
   });
+  if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
+  if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
+  for (const e of d.localErrors) warnings.push(`discovery could not look: ${e}`);
   const stats: ScanStats = { duration_ms: Math.round(performance.now() - t0), ...(tcpMs !== undefined ? { tcp_ms: tcpMs } : {}), ...(d.ms ? { discovery_ms: d.ms } : {}), sightings: d.sightings.length };
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats };
+  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept };
 }

@@ -26,6 +26,9 @@ export function intToIp(n: number): string {
   return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+/** The numeric forms inet_aton() and getaddrinfo() accept: hex, octal or decimal parts, one to four of them. */
+const NUMERIC_ADDRESS = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?$/i;
+
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$/i;
 
 /** Parse one target argument. Throws TargetError with a one-line reason. */
@@ -61,6 +64,8 @@ export function parseTarget(raw: string): TargetSpec {
   if (n !== undefined) return { kind: 'ip', text, first: n, last: n };
   if (net.isIP(text) === 6) throw new TargetError(`IPv6 target "${text}" is not supported yet (IPv4 addresses, CIDR blocks, ranges and hostnames are)`);
   if (/^[\d.]+$/.test(text)) throw new TargetError(`malformed IPv4 address "${text}"`);
+  // inet_aton() would read these as addresses (0xe0000001 = 224.0.0.1, 3232235777, 0x7f.1): never a hostname.
+  if (NUMERIC_ADDRESS.test(text)) throw new TargetError(`malformed IPv4 address "${text}" (only dotted-quad decimal is accepted)`);
   if (!HOSTNAME.test(text)) throw new TargetError(`malformed target "${text}" (expected an IPv4 address, CIDR block, a.b.c.d-e range or hostname)`);
   return { kind: 'hostname', text, name: text.toLowerCase().replace(/\.$/, '') };
 }
@@ -104,11 +109,101 @@ export function isPublic(ip: string): boolean {
 }
 
 export function isMulticastOrReserved(n: number): boolean {
-  return n >= ipToInt('224.0.0.0')!;
+  return n >= MULTICAST_FIRST;
+}
+
+const MULTICAST_FIRST = 0xe0000000;
+const THIS_NETWORK_LAST = 0x00ffffff;
+
+/** Why [first, last] may never be scanned, whatever the flags: multicast, reserved, limited broadcast, "this network". */
+export function forbiddenRange(first: number, last: number): string | undefined {
+  if (last >= MULTICAST_FIRST) return last === 0xffffffff && first === last ? 'the limited broadcast address' : first >= 0xf0000000 ? 'reserved addresses' : 'multicast or reserved addresses';
+  if (first <= THIS_NETWORK_LAST) return '"this network" addresses (0.0.0.0/8)';
+  return undefined;
+}
+
+/**
+ * A set of IPv4 hosts kept as sorted, disjoint ranges: counted, tested and iterated lazily, never
+ * expanded into a list (a /8 is three numbers, not 16 million strings).
+ */
+export class HostSet implements Iterable<string> {
+  private constructor(private readonly starts: number[], private readonly ends: number[], readonly size: number) {}
+
+  static readonly empty = new HostSet([], [], 0);
+
+  /** From inclusive [first, last] ranges in any order, overlapping or not. */
+  static fromRanges(ranges: Iterable<readonly [number, number]>): HostSet {
+    const list: Array<[number, number]> = [];
+    for (const [a, b] of ranges) if (a <= b) list.push([a, b]);
+    list.sort((x, y) => x[0] - y[0]);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let size = 0;
+    for (const [a, b] of list) {
+      const k = ends.length - 1;
+      if (k >= 0 && a <= ends[k] + 1) {
+        if (b > ends[k]) { size += b - ends[k]; ends[k] = b; }
+      } else { starts.push(a); ends.push(b); size += b - a + 1; }
+    }
+    return new HostSet(starts, ends, size);
+  }
+
+  /** From dotted-quad strings (anything else is ignored). */
+  static of(ips: Iterable<string>): HostSet {
+    const r: Array<[number, number]> = [];
+    for (const ip of ips) { const n = ipToInt(ip); if (n !== undefined) r.push([n, n]); }
+    return HostSet.fromRanges(r);
+  }
+
+  hasInt(n: number): boolean {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (n < this.starts[mid]) hi = mid - 1;
+      else if (n > this.ends[mid]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  /** True for a dotted-quad address in the set (IPv6 and anything else: false). */
+  has(ip: string): boolean {
+    const n = ipToInt(ip);
+    return n !== undefined && this.hasInt(n);
+  }
+
+  /** True when some host of the set lies in [first, last]. */
+  intersects(first: number, last: number): boolean {
+    for (let i = 0; i < this.starts.length; i++) if (this.starts[i] <= last && this.ends[i] >= first) return true;
+    return false;
+  }
+
+  /** True when every host of the set lies in [first, last] (an empty set: false). */
+  within(first: number, last: number): boolean {
+    return this.starts.length > 0 && this.starts[0] >= first && this.ends[this.ends.length - 1] <= last;
+  }
+
+  /** The first `n` hosts, in order. */
+  first(n: number): string[] {
+    const out: string[] = [];
+    for (const ip of this) { if (out.length >= n) break; out.push(ip); }
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    for (let i = 0; i < this.starts.length; i++) for (let n = this.starts[i]; n <= this.ends[i]; n++) yield intToIp(n);
+  }
+}
+
+/** The host range of a numeric spec: network and broadcast skipped in blocks larger than /31. */
+export function hostRange(s: Exclude<TargetSpec, { kind: 'hostname' }>): [number, number] {
+  return s.kind === 'cidr' && s.prefix < 31 ? [s.first + 1, s.last - 1] : [s.first, s.last];
 }
 
 export interface ResolvedTargets {
-  hosts: string[];
+  /** Every target host (deduplicated, ascending), lazily iterable. */
+  hosts: HostSet;
   /** hostname by address, for Host/SNI headers. */
   names: Map<string, string>;
   described: string[];
@@ -125,15 +220,22 @@ async function defaultLookup(name: string): Promise<string[]> {
   return r.map((x) => x.address);
 }
 
-/** Expand parsed specs to a host list, enforcing the public-address and size guards. */
-export async function resolveTargets(specs: TargetSpec[], o: ResolveOptions): Promise<ResolvedTargets> {
-  const hosts: string[] = [];
-  const seen = new Set<string>();
+/** At most this many targets are named one by one in the plan line; the rest are counted. */
+const DESCRIBE_MAX = 8;
+
+/** Resolve parsed specs to a host set, enforcing the public-address, reserved-address and size guards. */
+export async function resolveTargets(specs: readonly TargetSpec[], o: ResolveOptions): Promise<ResolvedTargets> {
+  const ranges: Array<[number, number]> = [];
   const names = new Map<string, string>();
   const described: string[] = [];
-  let total = 0;
-  for (const s of specs) total += hostCount(s);
+  // The size guard before any DNS look-up: numeric targets counted once each (a list may repeat them),
+  // each hostname as one host.
+  const numeric: Array<[number, number]> = [];
+  let names0 = 0;
+  for (const s of specs) if (s.kind === 'hostname') names0++; else numeric.push(hostRange(s));
+  const total = HostSet.fromRanges(numeric).size + names0;
   if (total > o.maxHosts) throw new TargetError(`${total} hosts requested, more than the limit of ${o.maxHosts}; narrow the targets or raise --max-hosts`);
+  const describe = (d: string) => { if (described.length < DESCRIBE_MAX) described.push(d); };
   for (const s of specs) {
     if (s.kind === 'hostname') {
       let addrs: string[];
@@ -142,25 +244,43 @@ export async function resolveTargets(specs: TargetSpec[], o: ResolveOptions): Pr
       }
       if (addrs.length === 0) throw new TargetError(`"${s.name}" has no IPv4 address`);
       for (const a of addrs) {
+        const n = ipToInt(a);
+        if (n === undefined) throw new TargetError(`"${s.name}" resolves to ${a}, which is not an IPv4 address`);
+        const bad = forbiddenRange(n, n);
+        if (bad) throw new TargetError(`refusing to scan "${s.name}": it resolves to ${a}, one of the ${bad}`);
         if (!o.allowPublic && isPublic(a)) throw new TargetError(`refusing to scan "${s.name}": it resolves to the public address ${a} (use --allow-public only for networks you are authorised to scan)`);
-        if (!seen.has(a)) { seen.add(a); hosts.push(a); names.set(a, s.name); }
+        ranges.push([n, n]);
+        if (!names.has(a)) names.set(a, s.name);
       }
-      described.push(`${s.name} (${addrs.join(', ')})`);
+      describe(`${s.name} (${addrs.join(', ')})`);
       continue;
     }
-    if (isMulticastOrReserved(s.first) || isMulticastOrReserved(s.last)) throw new TargetError(`refusing to scan "${s.text}": multicast or reserved addresses`);
+    const bad = forbiddenRange(s.first, s.last);
+    if (bad) throw new TargetError(`refusing to scan "${s.text}": ${bad}`);
     if (!o.allowPublic && nonPublicBlock(s.first, s.last) === undefined) {
       throw new TargetError(`refusing to scan "${s.text}": it contains public (globally routable) addresses (use --allow-public only for networks you are authorised to scan)`);
     }
-    for (const ip of expand(s)) if (!seen.has(ip)) { seen.add(ip); hosts.push(ip); }
-    described.push(`${s.text} (${hostCount(s)} host${hostCount(s) === 1 ? '' : 's'})`);
+    ranges.push(hostRange(s));
+    describe(`${s.text} (${hostCount(s)} host${hostCount(s) === 1 ? '' : 's'})`);
   }
+  if (specs.length > DESCRIBE_MAX) described.push(`and ${specs.length - DESCRIBE_MAX} more target${specs.length - DESCRIBE_MAX === 1 ? '' : 's'}`);
+  const hosts = HostSet.fromRanges(ranges);
+  if (hosts.size > o.maxHosts) throw new TargetError(`${hosts.size} hosts requested, more than the limit of ${o.maxHosts}; narrow the targets or raise --max-hosts`);
   return { hosts, names, described };
 }
 
-/** Parse target lines from a file or stdin: one per line, '#' comments, commas or spaces separate. */
-export function splitTargetText(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.replace(/#.*/, '')).flatMap((l) => l.split(/[\s,]+/)).filter(Boolean);
+/** Parse target lines from a file or stdin: one per line, '#' comments, commas or spaces separate. No recursion, no spreading. */
+export function splitTargetText(text: string, into: string[] = []): string[] {
+  let from = 0;
+  while (from <= text.length) {
+    let nl = text.indexOf('\n', from);
+    if (nl < 0) nl = text.length;
+    const hash = text.indexOf('#', from);
+    const line = text.slice(from, hash >= 0 && hash < nl ? hash : nl);
+    for (const w of line.split(/[\s,]+/)) if (w) into.push(w);
+    from = nl + 1;
+  }
+  return into;
 }
 
 const VIRTUAL_IF = /^(lo|docker\d*|br-|veth|virbr|vnet|tun|tap|wg|utun|zt|tailscale|cni|flannel|cali|vmnet|vboxnet|podman|lxc|lxd)/i;

@@ -36,3 +36,57 @@ export function rateLimiter(rate: number): () => Promise<void> {
     return wait <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, wait));
   };
 }
+
+/**
+ * A concurrency limiter whose limit adapts: `backoff()` (a local resource error such as EMFILE) halves
+ * it at once, `ok()` (a task that went through) grows it back by one slot per `limit` successes, never
+ * past `max`. Waiters are served in FIFO order.
+ */
+export interface AdaptiveLimiter extends Limiter {
+  readonly limit: number;
+  readonly max: number;
+  backoff(): void;
+  ok(): void;
+}
+
+export function adaptiveLimiter(max: number, min = 1): AdaptiveLimiter {
+  if (!Number.isInteger(max) || max < 1) throw new RangeError('concurrency must be a positive integer');
+  const floor = Math.max(1, Math.min(min, max));
+  let cap = max;
+  let active = 0;
+  let lastBackoff = -Infinity;
+  const queue: Array<() => void> = [];
+  let head = 0;
+  const next = () => {
+    while (active < Math.floor(cap) && head < queue.length) {
+      const run = queue[head];
+      queue[head++] = undefined as unknown as () => void;
+      if (head > 1024 && head * 2 > queue.length) { queue.splice(0, head); head = 0; }
+      active++;
+      run();
+    }
+  };
+  const limit = (<T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => {
+    queue.push(() => {
+      let p: Promise<T>;
+      try { p = fn(); } catch (e) { p = Promise.reject(e); }
+      p.then(resolve, reject).finally(() => { active--; next(); });
+    });
+    next();
+  })) as AdaptiveLimiter;
+  Object.defineProperty(limit, 'active', { get: () => active });
+  Object.defineProperty(limit, 'pending', { get: () => queue.length - head });
+  Object.defineProperty(limit, 'limit', { get: () => Math.floor(cap) });
+  Object.defineProperty(limit, 'max', { get: () => max });
+  limit.backoff = () => {
+    // One halving per burst: the errors of the connections already in flight say the same thing.
+    const now = performance.now();
+    if (now - lastBackoff < 50) return;
+    lastBackoff = now;
+    cap = Math.max(floor, Math.floor(Math.min(cap, Math.max(active, 1)) / 2));
+  };
+  limit.ok = () => {
+    if (cap < max) { cap = Math.min(max, cap + 1 / Math.max(1, cap)); next(); }
+  };
+  return limit;
+}

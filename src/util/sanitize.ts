@@ -4,9 +4,9 @@
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-_]/g;
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
-const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Single-line value: every control character (including CR, LF, TAB) becomes a space. */
 export function clean(s: unknown, max = 512): string {
@@ -25,12 +25,39 @@ export function cleanText(s: unknown, max = 16384): string {
   return t.replace(ANSI, '').replace(CONTROL, '');
 }
 
-/** True when the string contains nothing a terminal would interpret. */
+/** True when the string contains nothing a terminal would interpret (controls, C1, bidi overrides and isolates). */
 export function isTerminalSafe(s: string): boolean {
-  return !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(s);
+  return !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(s);
 }
 
-/** Deep-clean a JSON value read from an untrusted file or the network. Drops prototype keys. */
+/** Characters a JSON serialiser leaves raw that a terminal or viewer would still act on. */
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Last line of defence for JSON output: escape (\uXXXX) any C1 control or bidi character that reached a
+ * string, so a report shown with cat or less cannot reorder or recolour text. Lossless: JSON readers get
+ * the same value. (Values are cleaned where they enter; this catches what a future path forgets.)
+ */
+export function jsonTerminalSafe(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const DANGEROUS_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * True when `k` may be a key of an object built from untrusted input: checked exactly as it will be
+ * stored. A key that cleaning would change (controls, surrounding spaces, over 128 characters) is
+ * refused rather than rewritten, so no key can turn into "__proto__" after the check.
+ */
+export function acceptableKey(k: string): boolean {
+  return k.length > 0 && k.length <= 128 && clean(k, 128) === k && !DANGEROUS_KEYS.has(k);
+}
+
+/**
+ * Deep-clean a JSON value read from an untrusted file or the network: strings cleaned, depth and sizes
+ * bounded, keys checked exactly (acceptableKey) and stored as own data properties only.
+ */
 export function cleanJson(v: unknown, depth = 0, maxString = 16384): unknown {
   if (depth > 12) return undefined;
   if (typeof v === 'string') return cleanText(v, maxString);
@@ -40,11 +67,11 @@ export function cleanJson(v: unknown, depth = 0, maxString = 16384): unknown {
   if (typeof v === 'object') {
     const out: Record<string, unknown> = {};
     let n = 0;
-    for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    for (const k of Object.keys(v as Record<string, unknown>)) {
+      if (!acceptableKey(k)) continue;
       if (++n > 500) break;
-      const c = cleanJson(val, depth + 1, maxString);
-      if (c !== undefined) out[clean(k, 128)] = c;
+      const c = cleanJson((v as Record<string, unknown>)[k], depth + 1, maxString);
+      if (c !== undefined) Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -4,11 +4,15 @@
 
 const ORDER = ['CN', 'OU', 'O', 'L', 'ST', 'C'];
 
+/** Longest distinguished name kept raw (the probe cleans and shortens it further before storing it). */
+const DN_MAX = 4096;
+
 export function renderDn(o: Record<string, string | string[]> | undefined): string | undefined {
   if (!o || typeof o !== 'object') return undefined;
-  const keys = [...ORDER.filter((k) => Object.prototype.hasOwnProperty.call(o, k)), ...Object.keys(o).filter((k) => !ORDER.includes(k))];
-  const parts = keys.map((k) => `${k}=${Array.isArray(o[k]) ? (o[k] as string[]).join('+') : o[k]}`);
-  return parts.length ? parts.join(', ') : undefined;
+  const own = Object.keys(o).slice(0, 32);
+  const keys = [...ORDER.filter((k) => own.includes(k)), ...own.filter((k) => !ORDER.includes(k))];
+  const parts = keys.map((k) => `${k.slice(0, 64)}=${Array.isArray(o[k]) ? (o[k] as string[]).slice(0, 16).join('+') : String(o[k])}`.slice(0, DN_MAX));
+  return parts.length ? parts.join(', ').slice(0, DN_MAX) : undefined;
 }
 
 const LONG_NAMES: Record<string, string> = {

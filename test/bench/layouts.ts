@@ -108,3 +108,75 @@ async function execIn(argv: string[], input: string): Promise<{ code: number; st
     c.stdin.end(input);
   });
 }
+
+/**
+ * The routed /20 of issue 13: the scanner (10.213.0.2) reaches 10.50.0.0/20 through a router namespace
+ * (10.213.0.254 on the lab bridge, 10.50.0.1/20 on a veth to the "farm"). The farm namespace holds the
+ * live hosts as addresses of one interface, each with plain listeners on two of the eight default
+ * camera ports; every other port of a live host answers RST. The router forwards to the live addresses
+ * only and DROPs the rest of the /20, so absent hosts are silent (no ARP, no ICMP): connects to them
+ * time out, as to a routed subnet's empty addresses.
+ */
+export interface RoutedLab {
+  lab: NetnsLab;
+  cidr: string;
+  live: string[];
+  /** Open host:port pairs as built. */
+  expectedOpen: Set<string>;
+  setupSeconds: number;
+  description: string;
+}
+
+export const ROUTED = {
+  cidr: '10.50.0.0/20',
+  router: 254,
+  /** 41 live hosts across the /20, the first two where issue 13 saw them missed (.0.42, .0.128). */
+  live: ((): string[] => {
+    const out = ['10.50.0.42', '10.50.0.128'];
+    for (let k = 0; out.length < 41; k++) {
+      const n = 300 + k * 97; // spread over 10.50.1.x .. 10.50.15.x
+      const ip = `10.50.${n >> 8}.${n & 255}`;
+      if ((n & 255) !== 0 && (n & 255) !== 255 && !out.includes(ip)) out.push(ip);
+    }
+    return out;
+  })(),
+  /** Two of the eight default ports per live host, cycling through the camera port pairs. */
+  portPairs: [[80, 554], [80, 8000], [443, 554], [8080, 8554], [80, 443], [554, 37777], [8000, 8443]] as Array<[number, number]>,
+};
+
+export async function buildRouted(): Promise<RoutedLab> {
+  const t0 = Date.now();
+  const lab = NetnsLab.create([{ name: SCANNER, octet: 2 }, { name: 'router', octet: ROUTED.router, multicast: false }, { name: 'farm', octet: 3, multicast: false }]);
+  return withRollback(lab, async () => {
+    const router = lab.host('router');
+    const farm = lab.host('farm');
+    const must = async (host: string, argv: string[]) => {
+      const r = await lab.exec(host, argv);
+      if (r.code !== 0) throw new Error(`${host}: ${argv.join(' ')}: ${r.stderr}`);
+    };
+    // The farm leaves the bridge: it is reachable only through the router.
+    await must('farm', ['ip', 'link', 'set', 'eth0', 'down']);
+    await must('router', ['ip', 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'lan0', 'netns', farm.ns]);
+    await must('router', ['ip', 'addr', 'add', '10.50.0.1/20', 'dev', 'eth1']);
+    await must('router', ['ip', 'link', 'set', 'eth1', 'up']);
+    await must('router', ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+    // Forward replies and the live hosts; drop everything else for the /20 (absent hosts stay silent).
+    await must('router', ['iptables', '-A', 'FORWARD', '-s', ROUTED.cidr, '-j', 'ACCEPT']);
+    await must('router', ['iptables', '-A', 'FORWARD', '-d', ROUTED.live.join(','), '-j', 'ACCEPT']);
+    await must('router', ['iptables', '-A', 'FORWARD', '-d', ROUTED.cidr, '-j', 'DROP', '-m', 'comment', '--comment', 'camsweep-bench absent hosts']);
+    const cmds = ROUTED.live.map((ip) => `addr add ${ip}/20 dev lan0`);
+    const add = await execIn(['ip', '-n', farm.ns, '-batch', '-'], cmds.join('\n') + '\n');
+    if (add.code !== 0) throw new Error(`adding farm addresses failed: ${add.stderr}`);
+    await must('farm', ['ip', 'link', 'set', 'lan0', 'up']);
+    await must('farm', ['ip', 'route', 'add', 'default', 'via', '10.50.0.1', 'dev', 'lan0']);
+    await must(SCANNER, ['ip', 'route', 'add', ROUTED.cidr, 'via', `${LAB_NET}.${ROUTED.router}`]);
+    void router;
+    const pairs: string[] = [];
+    ROUTED.live.forEach((ip, k) => { for (const p of ROUTED.portPairs[k % ROUTED.portPairs.length]!) pairs.push(`${ip}:${p}`); });
+    await lab.spawn('farm', ['node', LISTENERS, ...pairs], { label: 'bench-listeners', ready: /^ready \d+/m, readyTimeoutMs: 20_000 });
+    return {
+      lab, cidr: ROUTED.cidr, live: ROUTED.live, expectedOpen: new Set(pairs), setupSeconds: (Date.now() - t0) / 1000,
+      description: `${ROUTED.cidr} behind a router namespace: ${ROUTED.live.length} live hosts with 2 of 8 camera ports open, ${4094 - ROUTED.live.length} absent addresses dropped`,
+    };
+  });
+}

@@ -11,6 +11,7 @@ export function ctx(o: Partial<DiscoveryContext> & { unicastTargets: string[] })
   const logs: string[] = [];
   return {
     signal: new AbortController().signal, listenMs: 400, passive: false, udp: createUdpApi(), http: createHttpApi(),
+    inScope: (ip: string) => o.unicastTargets.includes(ip),
     rate: async () => {}, timeoutMs: 2000, maxBytes: 262144, userAgent: 'camsweep-test', credentials: [], log: (m) => logs.push(m),
     ...o, interfaces: [], logs,
   };

@@ -195,7 +195,7 @@ const ETH9: NetIface = { name: 'eth9', address: '192.0.2.10', netmask: '255.255.
 
 function fakeCtx(udp: UdpApi, o: Partial<DiscoveryContext> = {}): DiscoveryContext {
   return {
-    signal: new AbortController().signal, listenMs: 60, interfaces: [ETH9], unicastTargets: [], passive: false, udp,
+    signal: new AbortController().signal, listenMs: 60, interfaces: [ETH9], unicastTargets: [], passive: false, udp, inScope: () => false,
     http: { fetch: async () => { throw new Error('no HTTP in this test'); } },
     rate: async () => {}, timeoutMs: 500, maxBytes: 65536, userAgent: 'camsweep-test', credentials: [], log: () => {}, ...o,
   };

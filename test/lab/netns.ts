@@ -359,6 +359,8 @@ export class NetnsLab {
       const timer = setTimeout(() => { child.kill('SIGKILL'); stderr += `\n[netns lab: killed after ${opts.timeoutMs} ms]`; }, opts.timeoutMs ?? 60_000);
       child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
       child.on('error', (e) => { clearTimeout(timer); resolve({ code: -1, stdout, stderr: stderr + e.message }); });
+      // A command that exits before reading its stdin (ip, nmap) closes the pipe: that EPIPE is not an error.
+      child.stdin.on('error', () => {});
       child.stdin.end(opts.input ?? '');
     });
   }
