@@ -200,7 +200,7 @@ describe('exit code 3 and interface errors', () => {
   it('exits 3 when the output file cannot be written', async () => {
     const r = await runCli(['identify', '-', '-o', '/nonexistent-dir/out.json', '--fail-on', 'never'], { input: '{"ip":"10.0.0.1"}\n' });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^camsweep: error: cannot write \/nonexistent-dir\/out\.json: ENOENT/);
+    expect(r.stderr).toMatch(/^camsweep: error: cannot write \/nonexistent-dir\/out\.json: no such directory \(ENOENT\)/);
   });
   it('rejects an unknown --interface with the known ones, exit 2', async () => {
     const r = await runCli(['scan', '127.0.0.1', '-p', '9', '--interface', 'nosuchif0']);

@@ -235,7 +235,7 @@ describe('refused before the first packet', () => {
     try {
       const r = await runCli(['scan', '127.77.54.10', '-p', '8080', '--protocols', 'tcp', '-o', path.join(tmp, 'no-such-dir', 'out.json')]);
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/^camsweep: error: cannot write .*no-such-dir\/out\.json: ENOENT/);
+      expect(r.stderr).toMatch(/^camsweep: error: cannot write .*no-such-dir\/out\.json: no such directory \(ENOENT\)/);
       expect(srv.connections).toBe(0);
       const dir = await runCli(['scan', '127.77.54.10', '-p', '8080', '--protocols', 'tcp', '-o', tmp]);
       expect(dir.code).toBe(3);

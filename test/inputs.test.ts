@@ -30,8 +30,8 @@ describe('/dev/zero and oversized files exit 2 within seconds, under 300 MB', ()
     ['target list', ['scan', '-l', '/dev/zero', '-p', '9'], /target list \/dev\/zero is larger than 16 MiB/],
     ['identify', ['identify', '/dev/zero'], /\/dev\/zero:1: line longer than 16 MiB/],
     ['credentials', ['scan', '127.0.0.1', '-p', '9', '--credentials', '/dev/zero'], /credentials file \/dev\/zero is larger than 1 MiB/],
-    ['policy', ['identify', '-', '--policy', '/dev/zero'], /policy file \/dev\/zero is larger than 4 MiB/],
-    ['50 MB policy file', ['vendors', '--policy', sparse], /policy file .*policy-50mb\.yaml is larger than 4 MiB/],
+    ['policy', ['identify', '-', '--policy', '/dev/zero'], /policy file \/dev\/zero is larger than 1 MiB/],
+    ['50 MB policy file', ['vendors', '--policy', sparse], /policy file .*policy-50mb\.yaml is larger than 1 MiB/],
     ['70 MB JSON document', ['identify', bigDoc], /a JSON document larger than 64 MiB; give it as JSON Lines/],
   ])('%s', async (_what, args, re) => {
     const r = await runCli(args, { sampleRss: true, input: args.includes('-') ? '{"ip":"10.0.0.1"}\n' : undefined, timeoutMs: 30000 });

@@ -422,7 +422,7 @@ describe('the CLI', () => {
       const r = await runCli(['vendors', '--policy', f, '-f', 'json'], { timeoutMs: 20000 });
       expect(r.code, f).toBe(2);
       oneLine(r.stderr);
-      expect(r.stderr).toMatch(/is larger than 1048576 bytes/);
+      expect(r.stderr).toMatch(/is larger than 1 MiB/);
     }
     const dir = await runCli(['vendors', '--policy', tmp + '/']);
     expect(dir.code).toBe(2);

@@ -74,10 +74,6 @@ function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
 
 function loadKnowledge(policyName: string): { kb: KnowledgeBase; policy: Policy } {
   const kb = defaultKnowledgeBase();
-  // A policy file is read through the bounded reader (size cap, one-line error); packs by name.
-  if (!packNames().includes(policyName) && /[./\\]/.test(policyName)) {
-    return { kb, policy: parsePolicyFile(readInputFile(policyName, 'policy file', INPUT_CAPS.policy), policyName, kb.vocab) };
-  }
   return { kb, policy: loadPolicy(policyName, kb.vocab) };
 }
 
@@ -94,18 +90,18 @@ function checkOutput(o: Opts): void {
   const fail = (why: string) => { throw new RunError(`cannot write ${file}: ${why}`); };
   let st: fs.Stats | undefined;
   try { st = fs.statSync(file); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail((e as NodeJS.ErrnoException).code ?? 'error'); }
-  if (st?.isDirectory()) fail('EISDIR (is a directory)');
+  if (st?.isDirectory()) fail('is a directory (EISDIR)');
   try {
     if (st) fs.accessSync(file, fs.constants.W_OK);
     else {
       const dir = path.dirname(path.resolve(file));
       const ds = fs.statSync(dir);
-      if (!ds.isDirectory()) fail('ENOTDIR');
+      if (!ds.isDirectory()) fail('a parent is not a directory (ENOTDIR)');
       fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
     }
   } catch (e) {
     if (e instanceof RunError) throw e;
-    fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    fail(writeError(e));
   }
 }
 
@@ -115,9 +111,16 @@ function out(io: Io, state: RunState, text: string): void {
   io.stdout.write(text);
 }
 
+const WRITE_ERRORS: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory', EROFS: 'read-only file system', ENOSPC: 'no space left on device' };
+
+function writeError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  return WRITE_ERRORS[code] ? `${WRITE_ERRORS[code]} (${code})` : code || clean((e as Error).message, 200);
+}
+
 function writeOutputFile(file: string, text: string): void {
   try { fs.writeFileSync(file, text); } catch (e) {
-    throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new RunError(`cannot write ${file}: ${writeError(e)}`);
   }
 }
 

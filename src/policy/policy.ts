@@ -2,8 +2,8 @@
 // function. Every sentence a verdict carries says what the instrument is (a prohibition, an export
 // control, a procurement criterion, a contracting ban, information) in the instrument's own terms, and
 // never says a list names a company it does not name.
+import { INPUT_CAPS, readInputFile } from '../util/input.js';
 import { readDataYaml } from '../data-cache.js';
-import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { DATA_DIR } from '../paths.js';
@@ -339,30 +339,9 @@ export function loadPolicy(nameOrFile: string, vocab?: Vocabulary): Policy {
     return makePolicy(nameOrFile, pack.description, pack.lists, cat.entities, cat.lists, cat.as_of);
   }
   if (!/[./\\]/.test(nameOrFile)) throw new PolicyError(`unknown policy "${clean(nameOrFile, 60)}" (packs: ${Object.keys(cat.packs).join(', ')}; or give a YAML file)`);
-  return parsePolicyFile(readBounded(nameOrFile, MAX_POLICY_BYTES), nameOrFile, vocab);
-}
-
-/** A policy file is a few kilobytes; anything past this is refused (a device file like /dev/zero too). */
-export const MAX_POLICY_BYTES = 1024 * 1024;
-
-function readBounded(file: string, max: number): string {
-  const why = (e: unknown) => { const c = (e as NodeJS.ErrnoException).code; return c === 'ENOENT' ? 'no such file' : c === 'EACCES' ? 'permission denied' : c === 'EISDIR' ? 'is a directory' : c ?? clean((e as Error).message, 200); };
-  let fd: number;
-  try { fd = openSync(file, 'r'); } catch (e) { throw new PolicyError(`cannot read policy file ${clean(file, 200)}: ${why(e)}`); }
-  try {
-    const chunks: Buffer[] = [];
-    const buf = Buffer.alloc(64 * 1024);
-    let n = 0;
-    for (;;) {
-      let r: number;
-      try { r = readSync(fd, buf, 0, buf.length, null); } catch (e) { throw new PolicyError(`cannot read policy file ${clean(file, 200)}: ${why(e)}`); }
-      if (r === 0) break;
-      n += r;
-      if (n > max) throw new PolicyError(`policy file ${clean(file, 200)} is larger than ${max} bytes`);
-      chunks.push(Buffer.from(buf.subarray(0, r)));
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } finally { closeSync(fd); }
+  let text: string;
+  try { text = readInputFile(nameOrFile, 'policy file', INPUT_CAPS.policy); } catch (e) { throw new PolicyError((e as Error).message); }
+  return parsePolicyFile(text, nameOrFile, vocab);
 }
 
 /**

@@ -12,7 +12,8 @@ const MiB = 1024 * 1024;
 export const INPUT_CAPS = {
   targets: 16 * MiB,
   credentials: 1 * MiB,
-  policy: 4 * MiB,
+  /** A policy file is a few kilobytes. */
+  policy: 1 * MiB,
   /** A JSON document (array or saved report) read whole for `identify` / `explain --input`. */
   document: 64 * MiB,
   /** One JSON Lines record. */
