@@ -4,8 +4,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { KnowledgeBaseError, defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
 import { loadPolicy, PolicyError, type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
-import { colorsFor } from '../report/color.js';
-import { renderJson, renderJsonl, renderTable } from '../report/table.js';
+import { colorsFor, outputWidth } from '../report/color.js';
+import { renderJson, renderJsonl } from '../report/json.js';
+import { renderTable } from '../report/table.js';
 import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
 import type { Credential } from '../discovery/types.js';
 import YAML from 'yaml';
@@ -90,7 +91,7 @@ function emit(io: Io, o: Opts, report: ScanReport): void {
   const fmt = pickFormat(o, io);
   const toFile = typeof o.output === 'string';
   const colors = colorsFor(toFile ? { isTTY: false } : io.stdout, o.color === false, io.env);
-  const text = fmt === 'table' ? renderTable(report, colors, Math.max(100, Math.min(200, io.stdout.columns ?? 140)))
+  const text = fmt === 'table' ? renderTable(report, { width: toFile ? 100 : outputWidth(io.stdout, io.env), color: colors.enabled })
     : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
   if (toFile) {
     try { writeFileSync(o.output as string, text); } catch (e) {
