@@ -1,5 +1,5 @@
 // Public API of the built-in simulated camera lab.
-export { startLab, startDevice, mapPort, parseLabSubnet, loadCert, DEFAULT_SUBNET, CERT_DIR } from './server.js';
+export { startLab, startDevice, mapPort, parseLabSubnet, loadCert, DEFAULT_SUBNET } from './server.js';
 export type { Lab, LabDevice, StartLabOptions } from './server.js';
 export { PERSONAS, getPersona } from './personas.js';
 export type { Persona, PortSpec, PortProtocol, Expected, PersonaDiscovery, CertName } from './personas.js';

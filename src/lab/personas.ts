@@ -16,7 +16,7 @@ export type { Bytes, LabRequest, Responder } from './wire.js';
 
 export type PortProtocol = 'http' | 'https' | 'rtsp' | 'tcp-banner' | 'tcp-open';
 
-/** Names of the committed certificate/key pairs in src/lab/certs/ (<name>.pem + <name>.key). */
+/** Names of the lab's TLS identities (made at start-up by src/lab/x509.ts). */
 export type CertName = 'hikvision' | 'dahua' | 'axis' | 'bosch' | 'hp';
 
 export interface PortSpec {
