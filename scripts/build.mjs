@@ -4,11 +4,14 @@
 //   node scripts/build.mjs --clean    empty dist/ first: the package build, run by `prepack`
 //   node scripts/build.mjs --prepare  as `prepare` (npm ci / npm install in a checkout, git installs):
 //                                     builds, except during npm pack / npm publish, whose prepack has
-//                                     just made a clean build of what the tarball ships.
+//                                     just made a clean build of what the tarball ships, and except
+//                                     under npx / npm exec (`npx camsweep` in a checkout installs the
+//                                     checkout as a link, which runs prepare) when dist/ is newer than
+//                                     every source file: then it runs what `npm ci` built.
 // npm never runs `prepare` or `prepack` when it installs the tarball (from a file, the registry, or
 // npx), so users' installs never compile anything.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,17 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const cmd = process.env.npm_command;
 if (args.has('--prepare') && (cmd === 'pack' || cmd === 'publish')) process.exit(0);
+if (args.has('--prepare') && cmd === 'exec' && upToDate()) process.exit(0);
+
+/** dist/ was built after the last change to any TypeScript source or the compiler settings. */
+function upToDate() {
+  const main = path.join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(main) || !existsSync(path.join(root, 'dist', 'data-cache.json'))) return false;
+  const built = statSync(main).mtimeMs;
+  const sources = [path.join(root, 'tsconfig.json'), ...readdirSync(path.join(root, 'src'), { recursive: true })
+    .filter((f) => String(f).endsWith('.ts')).map((f) => path.join(root, 'src', String(f)))];
+  return sources.every((f) => statSync(f).mtimeMs <= built);
+}
 
 let tsc;
 try { tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc'); } catch {

@@ -3,7 +3,7 @@
 // from the repository's lockfile, and run from there: `camsweep --version` and `camsweep demo`
 // (loopback only). Needs root to switch user; skipped, saying so, otherwise.
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,7 @@ describe.skipIf(!isRoot)('the packed tarball, installed by an unprivileged user'
   let files: string[] = [];
   let installLog = '';
   let prefix = '';
+  const execChecks = { upToDateKept: false, staleRebuilt: false };
   const home = () => path.join(T, 'home');
   const nobodyEnv = () => ({ HOME: home(), npm_config_cache: path.join(T, 'cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', CAMSWEEP_FORBID_LOCAL_SUBNETS: '1' });
 
@@ -69,6 +70,17 @@ describe.skipIf(!isRoot)('the packed tarball, installed by an unprivileged user'
     const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(T, info[0].filename);
     files = info[0].files.map((f) => f.path);
+    // `npx camsweep` in a checkout runs prepare with npm_command=exec: it must not rebuild an up-to-date dist/,
+    // and must rebuild once a source is newer.
+    const main = path.join(tree, 'dist', 'cli', 'main.js');
+    const prepare = () => run(process.execPath, [path.join(tree, 'scripts', 'build.mjs'), '--prepare'], { cwd: tree, env: { npm_command: 'exec' } });
+    const before = statSync(main).mtimeMs;
+    const fresh = prepare();
+    execChecks.upToDateKept = fresh.status === 0 && statSync(main).mtimeMs === before;
+    const later = new Date(Date.now() + 5000);
+    utimesSync(path.join(tree, 'src', 'version.ts'), later, later);
+    const stale = prepare();
+    execChecks.staleRebuilt = stale.status === 0 && statSync(main).mtimeMs !== before;
     rmSync(tree, { recursive: true, force: true });
 
     // 2. An offline npm cache with exactly the tarballs the lockfile pins for production, copied from
@@ -126,6 +138,10 @@ describe.skipIf(!isRoot)('the packed tarball, installed by an unprivileged user'
     expect(installLog).not.toMatch(/prepare|prepack|build\.mjs|tsc/);
     expect(existsSync(path.join(prefix, 'node_modules', 'typescript'))).toBe(false);
     expect(readdirSync(path.join(prefix, 'node_modules', 'camsweep', 'dist')).length).toBeGreaterThan(5);
+  });
+
+  it('npx camsweep in a checkout (prepare under npm exec) keeps an up-to-date dist/ and rebuilds a stale one', () => {
+    expect(execChecks).toEqual({ upToDateKept: true, staleRebuilt: true });
   });
 
   it('the shipped data cache matches the shipped data files byte for byte, so it is used', () => {
