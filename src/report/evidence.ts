@@ -117,7 +117,7 @@ export function evidencePhrases(d: DeviceReport): Phrase[] {
   if (id.maker) for (const e of ranked) if (e.extracted.maker === id.maker) add(evidencePhrase(e, makerName), evidencePhrase(e));
   if (id.brand && id.brand !== id.maker) {
     const brandName = clean(id.brand_name ?? id.brand, 40);
-    for (const e of ranked) if (e.extracted.brand === id.brand && !e.extracted.maker) add(evidencePhrase(e, brandName));
+    for (const e of ranked) if (e.extracted.brand === id.brand && !e.extracted.maker) add(evidencePhrase(e, brandName), evidencePhrase(e));
   }
   if (!out.length && id.product) {
     const p = clean(id.product, 40);

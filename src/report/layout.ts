@@ -163,6 +163,12 @@ export function cellNaturalWidth(v: CellValue): number {
   return typeof v === 'string' ? visibleWidth(v) : visibleWidth(joinParts(v.parts, v.sep, v.total, v.parts.length));
 }
 
+/** Columns a cell needs to show without an ellipsis: the whole text, or the first part of a list. */
+function wholeWidth(v: CellValue): number {
+  if (typeof v === 'string') return visibleWidth(v);
+  return Math.min(...[v.parts[0], v.short?.[0]].filter((x): x is string => x !== undefined).map(visibleWidth), Infinity);
+}
+
 /** Render a cell into at most `width` columns (never wider). */
 export function fitCell(v: CellValue, width: number): string {
   if (typeof v === 'string') return truncate(v, width);
@@ -179,8 +185,8 @@ export function fitCell(v: CellValue, width: number): string {
 /**
  * Choose and size columns for `rows` (cells keyed by column key) in `width` columns, with `gap`
  * spaces between columns. Columns are admitted in priority order by tier (see ColumnSpec.tier); a
- * column whose cells are all empty ("-") is left out. Widths then grow to `want`, then to `max`, one
- * column at a time, tier by tier, so that the room within a tier is shared rather than taken by the first.
+ * column whose cells are all empty ("-") is left out. Widths then grow to `want`, then to `max`, tier
+ * by tier: first where a few more columns make the most cells whole, then one column at a time.
  */
 export function layoutColumns(specs: ColumnSpec[], rows: Array<Record<string, CellValue>>, width: number, gap = 2): Layout {
   const natural = new Map<string, number>();
@@ -210,9 +216,29 @@ export function layoutColumns(specs: ColumnSpec[], rows: Array<Record<string, Ce
       while (used() > width && w.get(c.key)! > floor) w.set(c.key, w.get(c.key)! - 1);
     }
   }
+  // Width at which each cell shows without an ellipsis (a list: its first part whole), sorted.
+  const fitAt = new Map(chosen.map((c) => [c.key, rows.map((r) => wholeWidth(r[c.key] ?? '')).sort((a, b) => a - b)]));
+  const fitting = (c: ColumnSpec, at: number) => { const t = fitAt.get(c.key)!; let n = 0; while (n < t.length && t[n] <= at) n++; return n; };
   for (const target of [want, max]) {
     for (const tier of [0, 1, 2]) {
       const group = chosen.filter((c) => c.tier === tier);
+      // First the room that makes the most cells whole per column spent (ties: priority), ...
+      for (;;) {
+        const room = width - used();
+        let best: { c: ColumnSpec; to: number; ratio: number } | undefined;
+        for (const c of group) {
+          const from = w.get(c.key)!;
+          const base = fitting(c, from);
+          for (const t of new Set(fitAt.get(c.key)!)) {
+            if (t <= from || t > target(c) || t - from > room) continue;
+            const ratio = (fitting(c, t) - base) / (t - from);
+            if (!best || ratio > best.ratio) best = { c, to: t, ratio };
+          }
+        }
+        if (!best) break;
+        w.set(best.c.key, best.to);
+      }
+      // ... then what is left, one column at a time, so that no column takes it all.
       let grew = true;
       while (grew && used() < width) {
         grew = false;
