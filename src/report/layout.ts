@@ -218,7 +218,14 @@ export function layoutColumns(specs: ColumnSpec[], rows: Array<Record<string, Ce
   }
   // Width at which each cell shows without an ellipsis (a list: its first part whole), sorted.
   const fitAt = new Map(chosen.map((c) => [c.key, rows.map((r) => wholeWidth(r[c.key] ?? '')).sort((a, b) => a - b)]));
-  const fitting = (c: ColumnSpec, at: number) => { const t = fitAt.get(c.key)!; let n = 0; while (n < t.length && t[n] <= at) n++; return n; };
+  const thresholds = new Map([...fitAt].map(([k, t]) => [k, [...new Set(t)]]));
+  const fitting = (c: ColumnSpec, at: number) => {
+    const t = fitAt.get(c.key)!;
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (t[mid] <= at) lo = mid + 1; else hi = mid; }
+    return lo;
+  };
   for (const target of [want, max]) {
     for (const tier of [0, 1, 2]) {
       const group = chosen.filter((c) => c.tier === tier);
@@ -229,7 +236,7 @@ export function layoutColumns(specs: ColumnSpec[], rows: Array<Record<string, Ce
         for (const c of group) {
           const from = w.get(c.key)!;
           const base = fitting(c, from);
-          for (const t of new Set(fitAt.get(c.key)!)) {
+          for (const t of thresholds.get(c.key)!) {
             if (t <= from || t > target(c) || t - from > room) continue;
             const ratio = (fitting(c, t) - base) / (t - from);
             if (!best || ratio > best.ratio) best = { c, to: t, ratio };
