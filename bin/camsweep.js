@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled from src/ to dist/ by `npm ci` (prepare) or `npm run build`.
+// Thin launcher: the CLI is compiled from src/ to dist/ by `npm ci` or `npm run build` in a checkout, and
+// shipped compiled in the package (built at prepack), so an install never compiles.
 import { existsSync } from 'node:fs';
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {

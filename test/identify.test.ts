@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { PERSONAS } from '../src/lab/index.js';
 import { runCli } from './helpers/cli.js';
+import { expectedOf } from './lab-sim/expected.js';
 import type { ScanReport } from '../src/types.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/lab/observations.jsonl', import.meta.url));
@@ -23,7 +24,7 @@ describe('identify on the lab records (JSON Lines)', () => {
       expect(rep.devices).toHaveLength(records.length);
       for (const rec of records) {
         const p = PERSONAS.find((x) => x.name === rec.x_persona)!;
-        const exp = policy === 'uk' ? p.expectedUk ?? p.expected : p.expected;
+        const exp = expectedOf(p.name, policy);
         const dev = rep.devices.find((d) => d.ip === rec.ip)!;
         expect(dev.verdict.status, `${p.name} under ${policy}: ${dev.verdict.reasons.join(' ')}`).toBe(exp.verdict);
         if (exp.maker) expect(dev.identification.maker, p.name).toBe(exp.maker);

@@ -83,6 +83,7 @@ describe('sanitizer', () => {
   it('removes ANSI, C0/C1 and bidi controls and bounds length', () => {
     expect(clean('a\x1b]0;title\x07b\u202ec\x9bd')).toBe('ab c d');
     expect(clean('x'.repeat(100), 10)).toBe('xxxxxxxxxx…');
+    expect(clean('one\u2028two\u2029three')).toBe('one two three'); // Unicode line/paragraph separators break lines too
     fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (s) => { expect(isTerminalSafe(clean(s))).toBe(true); }));
   });
   it('drops prototype keys from untrusted JSON', () => {

@@ -5,8 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { KnowledgeBaseError, defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
 import { loadPolicy, packNames, parsePolicyFile, PolicyError, type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
-import { colorsFor, type Colors } from '../report/color.js';
-import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
+import { colorsFor, outputWidth, type Colors } from '../report/color.js';
+import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
+import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
 import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, PlanError, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
 import type { Credential } from '../discovery/types.js';
 import YAML from 'yaml';
@@ -128,13 +129,14 @@ function colorsOf(io: Io, o: Opts): Colors {
   return colorsFor(typeof o.output === 'string' ? { isTTY: false } : io.stdout, o.color === false, io.env);
 }
 
-function tableWidth(io: Io): number {
-  return Math.max(100, Math.min(200, io.stdout.columns ?? 140));
+/** The table's width: the terminal's (or $COLUMNS, else 100); a file gets 100. */
+function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
+  return { width: typeof o.output === 'string' ? 100 : outputWidth(io.stdout, io.env), color: colorsOf(io, o).enabled };
 }
 
 function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
   const fmt = pickFormat(o, io);
-  const text = fmt === 'table' ? renderTable(report, colorsOf(io, o), tableWidth(io))
+  const text = fmt === 'table' ? renderTable(report, tableOptions(io, o))
     : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
   if (typeof o.output === 'string') writeOutputFile(o.output, text);
   else out(io, state, text);
@@ -393,12 +395,11 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
     const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
-    const colors = colorsOf(io, o);
     const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
     if (fmt === 'json') await sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
-    const flush = () => { const t = part.length ? renderTableRows(part, colors, tableWidth(io)) : ''; part = []; return t ? sink.write(t) : undefined; };
+    const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
       const d = assess(rec, k);
       counts.devices++;
@@ -420,7 +421,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     else {
       await flush();
       if (counts.devices === 0) await sink.write('No devices answered.\n');
-      await sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, colors));
+      await sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, tableOptions(io, o)));
     }
     if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
     return failing ? 1 : 0;

@@ -7,7 +7,6 @@
 // it keeps the documented marker but the surrounding bytes are our own.
 //
 // Serial numbers, MAC addresses, nonces and keys are synthetic (well-formed, not real devices).
-import type { DeviceType, VerdictStatus } from '../types.js';
 import { BOM, type Bytes, type LabRequest, type Responder, hex, httpDate, httpResponse, makeIco, rtspResponse } from './wire.js';
 import { parseSoapRequest, verifyUsernameToken, buildGetServicesResponse } from '../protocols/wsdiscovery.js';
 import { digestResponse, parseDigestAuthorization } from '../discovery/digest.js';
@@ -16,7 +15,7 @@ export type { Bytes, LabRequest, Responder } from './wire.js';
 
 export type PortProtocol = 'http' | 'https' | 'rtsp' | 'tcp-banner' | 'tcp-open';
 
-/** Names of the committed certificate/key pairs in src/lab/certs/ (<name>.pem + <name>.key). */
+/** Names of the lab's TLS identities (made at start-up by src/lab/x509.ts). */
 export type CertName = 'hikvision' | 'dahua' | 'axis' | 'bosch' | 'hp';
 
 export interface PortSpec {
@@ -40,18 +39,6 @@ export interface PortSpec {
   reply?: Bytes;
   /** Where the behaviour of this port comes from. */
   source?: string;
-}
-
-export interface Expected {
-  /** Vocabulary id (src/data/vendors.yaml) of the label on the box, when identifiable. */
-  brand?: string;
-  /** Vocabulary id of who built it / whose platform it runs. */
-  maker?: string;
-  verdict: VerdictStatus;
-  model?: string;
-  device_type?: DeviceType;
-  /** Software product a rule may name (e.g. nginx). */
-  product?: string;
 }
 
 /**
@@ -113,10 +100,6 @@ export interface Persona {
   name: string;
   /** What a human sees (the product as labelled). */
   label: string;
-  /** Expected identification and verdict under the default `ndaa` policy. */
-  expected: Expected;
-  /** Expected verdict etc. under the `uk` policy pack, when it differs. */
-  expectedUk?: Expected;
   /** Synthetic MAC (vendor OUI + made-up NIC part); visible only through discovery payloads. */
   mac?: string;
   ports: PortSpec[];
@@ -360,7 +343,6 @@ const hikCamHttp: Record<string, Responder> = {
 const hikvisionCamera: Persona = {
   name: 'hikvision-camera',
   label: 'Hikvision DS-2CD2143G0-I dome camera',
-  expected: { brand: 'hikvision', maker: 'hikvision', verdict: 'restricted', model: 'DS-2CD2143G0-I', device_type: 'camera' },
   mac: '44:19:b6:12:34:56',
   discovery: hikCamDiscovery,
   ports: [
@@ -401,7 +383,6 @@ const hikNvrHttp: Record<string, Responder> = {
 const hikvisionNvr: Persona = {
   name: 'hikvision-nvr',
   label: 'Hikvision DS-7608NI-K2 8-channel NVR',
-  expected: { brand: 'hikvision', maker: 'hikvision', verdict: 'restricted', model: 'DS-7608NI-K2', device_type: 'recorder' },
   mac: 'c0:56:e3:a1:b2:c3',
   discovery: hikNvrDiscovery,
   ports: [
@@ -454,7 +435,6 @@ const dahuaNotFound: Responder = () => httpResponse('HTTP/1.1 404 Not Found', da
 const dahuaCamera: Persona = {
   name: 'dahua-camera',
   label: 'Dahua IPC-HFW2431S-S-S2 bullet camera',
-  expected: { brand: 'dahua', maker: 'dahua', verdict: 'restricted', model: 'IPC-HFW2431S-S-S2', device_type: 'camera' },
   mac: '3c:ef:8c:41:6c:ce',
   discovery: dahuaDiscovery,
   ports: [
@@ -505,7 +485,6 @@ const amcrestHttp: Record<string, Responder> = {
 const amcrestCamera: Persona = {
   name: 'amcrest-camera',
   label: 'Amcrest IP4M-1041B pan/tilt camera',
-  expected: { brand: 'amcrest', maker: 'dahua', verdict: 'restricted', model: 'IP4M-1041B', device_type: 'camera' },
   mac: '9c:8e:cd:3e:5a:71',
   discovery: amcrestDiscovery,
   notes: 'Dahua OEM: Amcrest label, Dahua firmware (RPC2_Login, Dahua RTSP server, 37777, 2.800.00AC006 version format).',
@@ -545,7 +524,6 @@ const ltsHttp: Record<string, Responder> = {
 const ltsCamera: Persona = {
   name: 'lts-camera',
   label: 'LTS CMIP8242WB-28M turret camera',
-  expected: { brand: 'lts', maker: 'hikvision', verdict: 'restricted', model: 'CMIP8242WB-28M', device_type: 'camera' },
   mac: '14:2f:fd:0a:1b:2c',
   discovery: ltsDiscovery,
   notes: 'Hikvision OEM (FP §2 LTS row): LTS label, App-webs server, ISAPI realm IP Camera(…), SADP, port 8000.',
@@ -587,7 +565,6 @@ const ezvizHttp: Record<string, Responder> = {
 const ezvizCamera: Persona = {
   name: 'ezviz-camera',
   label: 'EZVIZ C6N indoor pan/tilt camera',
-  expected: { brand: 'ezviz', maker: 'hikvision', verdict: 'restricted', model: 'CS-C6N-A0-1C2WFR', device_type: 'camera' },
   mac: '64:f2:fb:11:22:33',
   discovery: ezvizDiscovery,
   notes: 'Hikvision platform (webserver + ISAPI + SADP + 8000). Brand evidence: login title, SADP/ONVIF model CS-…, EZVIZ serial format.',
@@ -626,8 +603,6 @@ const univHttp: Record<string, Responder> = {
 const univiewCamera: Persona = {
   name: 'uniview-camera',
   label: 'Uniview IPC2124SR3-PF40 bullet camera',
-  expected: { brand: 'uniview', maker: 'uniview', verdict: 'clear', model: 'IPC2124SR3-PF40', device_type: 'camera' },
-  expectedUk: { brand: 'uniview', maker: 'uniview', verdict: 'restricted', model: 'IPC2124SR3-PF40', device_type: 'camera' },
   mac: '48:ea:63:44:55:66',
   discovery: univDiscovery,
   notes: 'PRC vendor not named in NDAA §889: clear under ndaa, restricted under the uk pack (PEERS §3.5, §6).',
@@ -703,7 +678,6 @@ const axisHttp: Record<string, Responder> = {
 const axisCamera: Persona = {
   name: 'axis-camera',
   label: 'AXIS M1065-L network camera',
-  expected: { brand: 'axis', maker: 'axis', verdict: 'clear', model: 'M1065-L', device_type: 'camera' },
   mac: 'ac:cc:8e:01:23:45',
   discovery: axisDiscovery,
   ports: [
@@ -757,7 +731,6 @@ const hanwhaHttp: Record<string, Responder> = {
 const hanwhaCamera: Persona = {
   name: 'hanwha-camera',
   label: 'Hanwha Vision Wisenet X XNV-6080 dome',
-  expected: { brand: 'hanwha', maker: 'hanwha', verdict: 'clear', model: 'XNV-6080', device_type: 'camera' },
   mac: '00:09:18:a1:b2:c3',
   discovery: hanwhaDiscovery,
   ports: [
@@ -787,7 +760,6 @@ const boschHttp: Record<string, Responder> = {
 const boschCamera: Persona = {
   name: 'bosch-camera',
   label: 'Bosch FLEXIDOME IP 5000i',
-  expected: { brand: 'bosch', maker: 'bosch', verdict: 'clear', model: 'FLEXIDOME IP 5000i', device_type: 'camera' },
   mac: '00:07:5f:9a:12:34',
   discovery: {
     onvif: {
@@ -817,7 +789,6 @@ const NGINX_WELCOME = '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!
 const nginxServer: Persona = {
   name: 'nginx-server',
   label: 'Generic Linux web server (nginx 1.24.0)',
-  expected: { verdict: 'clear', product: 'nginx', device_type: 'web-server' },
   notes: 'Negative control: no camera maker anywhere.',
   ports: [{
     port: 80, protocol: 'http', source: 'nginx 1.24.0 default index.html and headers',
@@ -842,7 +813,6 @@ const hpHttp: Record<string, Responder> = {
 const hpPrinter: Persona = {
   name: 'hp-printer',
   label: 'HP LaserJet Pro M404dn printer',
-  expected: { brand: 'hp', maker: 'hp', verdict: 'clear', model: 'LaserJet Pro M404dn', device_type: 'printer' },
   mac: '3c:52:82:a8:0e:17',
   discovery: {
     mdns: [
@@ -865,8 +835,6 @@ const hpPrinter: Persona = {
 const xiongmaiDvr: Persona = {
   name: 'xiongmai-dvr',
   label: 'Generic 8-channel DVR (XMEye / Xiongmai firmware)',
-  expected: { maker: 'xiongmai', verdict: 'clear', device_type: 'recorder' },
-  expectedUk: { maker: 'xiongmai', verdict: 'restricted', device_type: 'recorder' },
   // Under the UK pack Xiongmai (Hangzhou) falls within the statement's PRC National Intelligence Law criterion.
   notes: 'White-label ODM stack (FP §4.5): not a named NDAA entity. A policy that counts HiSilicon SoCs could call it suspect.',
   ports: [
@@ -896,7 +864,6 @@ const xiongmaiDvr: Persona = {
 const huaweiRouter: Persona = {
   name: 'huawei-router',
   label: 'Huawei AR-series enterprise router',
-  expected: { maker: 'huawei', brand: 'huawei', verdict: 'restricted', device_type: 'router' },
   mac: '00:e0:fc:12:34:56',
   notes: 'Not a camera, but Huawei is named in NDAA §889: the tool must still flag it (FP §4.4 "Huawei Auth-Http").',
   ports: [{

@@ -2,12 +2,10 @@
 // HTTP / HTTPS / RTSP / TCP so replies are byte-exact and vendor-quirky. Loopback only, unprivileged.
 import net from 'node:net';
 import tls from 'node:tls';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ROOT } from '../paths.js';
 import { PERSONAS, type CertName, type Persona, type PortSpec, type Responder } from './personas.js';
 import { httpResponse, type LabRequest } from './wire.js';
 import { startDiscoveryResponders, upnpDescriptionFor, type DiscoveryResponders } from './discovery.js';
+import { labCertificate, prepareLabKeys } from './x509.js';
 
 export interface LabDevice {
   persona: Persona;
@@ -39,7 +37,6 @@ export interface StartLabOptions {
 }
 
 export const DEFAULT_SUBNET = '127.77.0.0/24';
-export const CERT_DIR = path.join(ROOT, 'src', 'lab', 'certs');
 
 const MAX_HEADER = 16 * 1024;
 const MAX_BODY = 64 * 1024;
@@ -62,23 +59,12 @@ export function parseLabSubnet(subnet: string): [number, number, number] {
   return [o[0]!, o[1]!, o[2]!];
 }
 
-const certCache = new Map<CertName, { cert: Buffer; key: Buffer }>();
-/** Load a committed certificate pair; the Dahua leaf is served with its CA (as Dahua devices send the chain). */
+/**
+ * A persona's certificate chain and key, made in memory on first use (src/lab/x509.ts): the Dahua
+ * leaf is served with its CA, as Dahua devices send the chain. No key is read from or written to disk.
+ */
 export function loadCert(name: CertName): { cert: Buffer; key: Buffer } {
-  const hit = certCache.get(name);
-  if (hit) return hit;
-  let cert: Buffer;
-  let key: Buffer;
-  try {
-    cert = fs.readFileSync(path.join(CERT_DIR, `${name}.pem`));
-    key = fs.readFileSync(path.join(CERT_DIR, `${name}.key`));
-    if (name === 'dahua') cert = Buffer.concat([cert, fs.readFileSync(path.join(CERT_DIR, 'dahua-ca.pem'))]);
-  } catch (e) {
-    throw new Error(`lab: cannot read TLS material "${name}" from ${CERT_DIR}: ${(e as Error).message}`);
-  }
-  const pair = { cert, key };
-  certCache.set(name, pair);
-  return pair;
+  return labCertificate(name);
 }
 
 function resolve(r: Responder, req: LabRequest): Buffer {
@@ -330,6 +316,7 @@ export async function startDevice(persona: Persona, ip: string, opts: { realPort
     await Promise.all(servers.map(closeServer));
   };
   let ports: Record<number, number>;
+  if (persona.ports.some((p) => p.protocol === 'https')) await prepareLabKeys();
   try { ports = await bindPersona(persona, ip, opts.realPorts ?? false, servers, sockets); } catch (e) { await stop(); throw e; }
   const devices: LabDevice[] = [{ persona, ip, ports }];
   return { devices, targets: [ip], portList: [...new Set(Object.values(ports))].sort((x, y) => x - y), announce: async () => {}, stop };
@@ -358,9 +345,12 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     for (const s of sockets) s.destroy();
   };
 
+  const chosen = PERSONAS.filter((p) => !opts.only || opts.only.includes(p.name));
+  // The TLS keys are made in the background while nothing else runs (two RSA keys at once).
+  if (chosen.some((p) => p.ports.some((x) => x.protocol === 'https'))) await prepareLabKeys();
   try {
     for (const [i, persona] of PERSONAS.entries()) {
-      if (opts.only && !opts.only.includes(persona.name)) continue;
+      if (!chosen.includes(persona)) continue;
       const ip = `${a}.${b}.${c}.${10 + i}`;
       const ports = await bindPersona(persona, ip, realPorts, servers, sockets);
       devices.push({ persona, ip, ports });

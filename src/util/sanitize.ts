@@ -8,7 +8,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200
 // eslint-disable-next-line no-control-regex
 const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** Single-line value: every control character (including CR, LF, TAB) becomes a space. */
+/** Single-line value: every control character (including CR, LF, TAB, and the Unicode line and paragraph separators) becomes a space. */
 export function clean(s: unknown, max = 512): string {
   if (s === undefined || s === null) return '';
   let t = typeof s === 'string' ? s : String(s);

@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { PERSONAS, startLab, mapPort, type Lab } from '../../src/lab/index.js';
 import { DATA_DIR } from '../../src/paths.js';
 import { exchange, get, replies, splitResponse, tlsExchange } from './helpers.js';
+import { EXPECTED, expectedOf } from './expected.js';
 
 const SUBNET = '127.77.1.0/24';
 let lab: Lab;
@@ -41,8 +42,9 @@ describe('persona data', () => {
   const vocab = (YAML.parse(readFileSync(path.join(DATA_DIR, 'vendors.yaml'), 'utf8')) as { vendors: Record<string, unknown> }).vendors;
   it('has unique names and uses vocabulary ids', () => {
     expect(new Set(PERSONAS.map((p) => p.name)).size).toBe(PERSONAS.length);
+    expect(Object.keys(EXPECTED).sort()).toEqual(PERSONAS.map((p) => p.name).sort());
     for (const p of PERSONAS) {
-      for (const e of [p.expected, p.expectedUk]) {
+      for (const e of [EXPECTED[p.name]?.ndaa, EXPECTED[p.name]?.uk]) {
         if (!e) continue;
         if (e.brand) expect(vocab, `${p.name} brand ${e.brand}`).toHaveProperty([e.brand]);
         if (e.maker) expect(vocab, `${p.name} maker ${e.maker}`).toHaveProperty([e.maker]);
@@ -52,7 +54,7 @@ describe('persona data', () => {
     }
   });
   it('marks the restricted set the brief requires', () => {
-    const v = Object.fromEntries(PERSONAS.map((p) => [p.name, p.expected]));
+    const v = Object.fromEntries(PERSONAS.map((p) => [p.name, expectedOf(p.name)]));
     expect(v['hikvision-camera']).toMatchObject({ maker: 'hikvision', verdict: 'restricted' });
     expect(v['hikvision-nvr']).toMatchObject({ maker: 'hikvision', verdict: 'restricted' });
     expect(v['dahua-camera']).toMatchObject({ maker: 'dahua', verdict: 'restricted' });
@@ -60,7 +62,7 @@ describe('persona data', () => {
     expect(v['lts-camera']).toMatchObject({ brand: 'lts', maker: 'hikvision', verdict: 'restricted' });
     expect(v['ezviz-camera']).toMatchObject({ brand: 'ezviz', maker: 'hikvision', verdict: 'restricted' });
     expect(v['uniview-camera']).toMatchObject({ maker: 'uniview', verdict: 'clear' });
-    expect(PERSONAS.find((p) => p.name === 'uniview-camera')!.expectedUk).toMatchObject({ verdict: 'restricted' });
+    expect(expectedOf('uniview-camera', 'uk')).toMatchObject({ verdict: 'restricted' });
     for (const n of ['axis-camera', 'hanwha-camera', 'bosch-camera', 'hp-printer']) expect(v[n]!.verdict).toBe('clear');
   });
   it('only uses the declared protocols and standard port numbers', () => {

@@ -29,12 +29,12 @@ describe('lab lifecycle', () => {
   // Its own /24: test/cli.test.ts runs a lab on 127.77.5.0/24 in parallel, and a blocker there would hang.
   it('a bind conflict rejects with a message naming the address, and releases what it bound', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((r, j) => { blocker.once('error', j); blocker.listen({ host: '127.77.11.12', port: 8080 }, r); }); // dahua-camera's http
+    await new Promise<void>((r) => blocker.listen({ host: '127.77.28.12', port: 8080 }, r)); // dahua-camera's http
     try {
-      await expect(startLab({ subnet: '127.77.11.0/24' })).rejects.toThrow(/127\.77\.11\.12:8080.*EADDRINUSE/);
+      await expect(startLab({ subnet: '127.77.28.0/24' })).rejects.toThrow(/127\.77\.28\.12:8080.*EADDRINUSE/);
       // Everything bound before the failure was released: the first device's ports are free again.
       const probe = net.createServer();
-      await new Promise<void>((res, rej) => { probe.once('error', rej); probe.listen({ host: '127.77.11.10', port: 8080 }, res); });
+      await new Promise<void>((res, rej) => { probe.once('error', rej); probe.listen({ host: '127.77.28.10', port: 8080 }, res); });
       await new Promise((r) => probe.close(r));
     } finally {
       await new Promise((r) => blocker.close(r));

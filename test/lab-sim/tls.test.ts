@@ -38,3 +38,30 @@ describe('lab TLS', () => {
     expect(h.cert.subject.CN).toBe('NPI7A2B3C');
   });
 });
+
+describe('lab TLS material is made at start-up, never stored', () => {
+  it('certificates are well-formed X.509 v3, keys match, the Dahua leaf verifies against its CA', async () => {
+    const { X509Certificate, createPrivateKey } = await import('node:crypto');
+    const { loadCert } = await import('../../src/lab/index.js');
+    for (const name of ['hikvision', 'dahua', 'axis', 'bosch', 'hp'] as const) {
+      const { cert, key } = loadCert(name);
+      const pems = cert.toString().match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
+      const leaf = new X509Certificate(pems[0]);
+      expect(leaf.checkPrivateKey(createPrivateKey(key)), name).toBe(true);
+      if (name === 'dahua') {
+        const ca = new X509Certificate(pems[1]);
+        expect(ca.ca).toBe(true);
+        expect(leaf.verify(ca.publicKey)).toBe(true);
+        expect(leaf.checkIssued(ca)).toBe(true);
+        expect(leaf.ca).toBe(false);
+      } else {
+        expect(leaf.verify(leaf.publicKey), name).toBe(true); // self-signed, like the factory certificates
+      }
+    }
+  });
+  it('no private key is kept in the source tree', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(new URL('../../src', import.meta.url), { recursive: true }) as string[];
+    expect(files.filter((f) => /\.(key|pem|p12|pfx)$/.test(f))).toEqual([]);
+  });
+});

@@ -1,0 +1,38 @@
+// Machine-readable reports: JSON (the whole report, or in pieces for reports too long to hold) and
+// JSON Lines. Pure. Output is terminal-safe: C1 and bidi characters left in strings are escaped.
+import type { DeviceReport, ScanReport } from '../types.js';
+import { jsonTerminalSafe } from '../util/sanitize.js';
+
+export function renderJson(r: ScanReport): string {
+  return jsonTerminalSafe(JSON.stringify(r, null, 2)) + '\n';
+}
+
+/** JSON Lines: one {"type":"device",...} per device, one {"type":"seen-not-probed",...} per outside responder, then one {"type":"summary",...}. */
+export function renderJsonl(r: ScanReport): string {
+  const { devices, seen_not_probed: outside, ...meta } = r;
+  return devices.map((d) => jsonlDevice(d)).join('')
+    + (outside ?? []).map((x) => jsonTerminalSafe(JSON.stringify({ type: 'seen-not-probed', ...x })) + '\n').join('')
+    + jsonTerminalSafe(JSON.stringify({ type: 'summary', ...meta })) + '\n';
+}
+
+export function jsonlDevice(d: DeviceReport): string {
+  return jsonTerminalSafe(JSON.stringify({ type: 'device', ...d })) + '\n';
+}
+
+/**
+ * The JSON report in pieces, for reports too long to hold (identify of a million records): the same
+ * document renderJson would print, written as head, one piece per device, tail.
+ */
+export const jsonPieces = {
+  head(meta: Record<string, unknown>): string {
+    const h = JSON.stringify(meta, null, 2);
+    return jsonTerminalSafe(h.slice(0, h.lastIndexOf('\n}'))) + ',\n  "devices": [';
+  },
+  device(d: DeviceReport, first: boolean): string {
+    return (first ? '\n    ' : ',\n    ') + jsonTerminalSafe(JSON.stringify(d, null, 2)).replace(/\n/g, '\n    ');
+  },
+  tail(rest: Record<string, unknown>, any: boolean): string {
+    const t = JSON.stringify(rest, null, 2);
+    return (any ? '\n  ]' : ']') + (t === '{}' ? '\n}\n' : ',\n' + jsonTerminalSafe(t.slice(2)) + '\n');
+  },
+};
