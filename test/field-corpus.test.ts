@@ -97,6 +97,12 @@ describe('converter: the ways responses are pasted', () => {
     expect(record.rtsp?.[0].headers).toEqual({ 'content-type': 'application/sdp' });
     expect(record.rtsp?.[0].body).toMatch(/^v=0\n.*\ns=VCP IPC Realtime stream\n/s);
   });
+  it('restores the line ends of a one-line paste before standard header names (cameras-other-0092)', () => {
+    const raw = 'RTSP/1.0 401 UnauthorizedCseq: 1Date: Wed, Mar 13 2024 16:24:18 GMTWww-Authenticate: Basic realm="TP-Link IP-Camera"';
+    const { record } = rec([{ kind: 'rtsp', port: 554, method: 'DESCRIBE', raw }]);
+    expect(record.rtsp?.[0].status).toBe(401);
+    expect(record.rtsp?.[0].headers).toEqual({ cseq: '1', date: 'Wed, Mar 13 2024 16:24:18 GMT', 'www-authenticate': 'Basic realm="TP-Link IP-Camera"' });
+  });
   it('leaves text without a log prefix alone', () => {
     const t = 'HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody';
     expect(stripLogPrefix(t)).toBe(t);

@@ -201,8 +201,19 @@ const STATUS_START = /^\s*(?:HTTP|RTSP)\/\d(?:\.\d)?\s+\d{3}\b/i;
  * as a body instead of reading it as header lines: the header block ends at the first line that is not a
  * header.
  */
+/**
+ * A paste whose line ends were lost (rendered HTML: "RTSP/1.0 401 UnauthorizedCseq: 1Date: …") gets them
+ * back before the standard header names that follow text directly. Only a one-line paste that starts with a
+ * status line is touched.
+ */
+const GLUED_HEADER = /(?<=[^\s])(?=(?:CSeq|Date|WWW-Authenticate|Server|Content-(?:Type|Length|Base)|Public|Session|Transport|Cache-Control|Expires|Connection|Location|Pragma|Accept-Ranges|Last-Modified):\s)/gi;
+export function unglue(text: string): string {
+  if (/[\r\n]/.test(text.trim()) || !STATUS_START.test(text)) return text;
+  return text.replace(GLUED_HEADER, '\r\n');
+}
+
 export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string[] {
-  const text = stripLogPrefix(unpaste(raw));
+  const text = unglue(stripLogPrefix(unpaste(raw)));
   const lines = text.split(/\r?\n/);
   // A status line starts a response when it comes first or after a blank line.
   const starts = lines.flatMap((l, i) => (STATUS_START.test(l) && (i === 0 || lines[i - 1].trim() === '') ? [i] : []));
