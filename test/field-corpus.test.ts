@@ -103,6 +103,13 @@ describe('converter: the ways responses are pasted', () => {
     expect(record.rtsp?.[0].status).toBe(401);
     expect(record.rtsp?.[0].headers).toEqual({ cseq: '1', date: 'Wed, Mar 13 2024 16:24:18 GMT', 'www-authenticate': 'Basic realm="TP-Link IP-Camera"' });
   });
+  it('reads a blog-reformatted paste: "RTSP / 1.0", double-spaced lines (datasets-0059)', () => {
+    const raw = 'RTSP / 1.0 401 Unauthorized\n\nServer: HiIpcam/V100R003 VodServer / 1.0.0\n\nCseq: 2\n\nWWW-Authenticate:Digest  realm=\u201dHipcamRealServer\u201d, nonce=\u201d8a5c1df882c684b3e38e01837f1d286b\u201d';
+    const { record } = rec([{ kind: 'rtsp', port: 554, raw }]);
+    expect(record.rtsp?.[0].status).toBe(401);
+    expect(record.rtsp?.[0].headers?.server).toBe('HiIpcam/V100R003 VodServer / 1.0.0');
+    expect(record.rtsp?.[0].headers?.['www-authenticate']).toMatch(/HipcamRealServer/);
+  });
   it('leaves text without a log prefix alone', () => {
     const t = 'HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody';
     expect(stripLogPrefix(t)).toBe(t);

@@ -212,8 +212,22 @@ export function unglue(text: string): string {
   return text.replace(GLUED_HEADER, '\r\n');
 }
 
+/**
+ * Pastes reformatted by a blog or forum: "RTSP / 1.0 401" (spaces around the slash) and every line
+ * followed by an empty one (double-spaced). The status line gets its form back; a double-spaced paste
+ * (every non-empty line followed by exactly one empty line) loses the empty lines.
+ */
+export function unspace(text: string): string {
+  let t = text.replace(/^(\s*)(HTTP|RTSP) ?\/ ?(\d(?:\.\d)?) +(\d{3})\b/i, '$1$2/$3 $4');
+  const lines = t.split(/\r?\n/);
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  const doubled = lines.length >= 5 && lines.every((l, i) => (i % 2 === 0 ? l.trim() !== '' : l.trim() === ''));
+  if (doubled) t = lines.filter((_l, i) => i % 2 === 0).join('\r\n');
+  return t;
+}
+
 export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string[] {
-  const text = unglue(stripLogPrefix(unpaste(raw)));
+  const text = unspace(unglue(stripLogPrefix(unpaste(raw))));
   const lines = text.split(/\r?\n/);
   // A status line starts a response when it comes first or after a blank line.
   const starts = lines.flatMap((l, i) => (STATUS_START.test(l) && (i === 0 || lines[i - 1].trim() === '') ? [i] : []));
