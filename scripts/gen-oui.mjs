@@ -1,20 +1,43 @@
 #!/usr/bin/env node
 // Regenerates src/data/oui.json from the IEEE registry as packaged by the `oui-data` devDependency.
 // Only organisations the knowledge base can use are kept (camera makers, restricted entities, their
-// brands, and common network equipment), so the runtime table stays small.
+// brands, common network and consumer equipment, and the Wi-Fi module makers whose OUIs name no device
+// maker), so the runtime table stays small. One pattern a line below and one prefix a line in the output,
+// so that branches adding makers merge line by line; after a merge, run this script again.
 // Usage: node scripts/gen-oui.mjs
 import { createRequire } from 'node:module';
 import { writeFileSync, readFileSync } from 'node:fs';
 const require = createRequire(import.meta.url);
 const oui = require('oui-data');
 const pkg = JSON.parse(readFileSync(new URL('../node_modules/oui-data/package.json', import.meta.url), 'utf8'));
-const KEEP = /hikvision|ezviz|microimage|hikrobot|dahua|huacheng|uniview|tiandy|hytera|huawei|hisilicon|\bzte\b|amcrest|lorex|lt security|observint|swann|axis communications|hanwha|samsung techwin|robert bosch|bosch security|vivotek|avigilon|sony|panasonic|mobotix|milesight|reolink|ubiquiti|xiongmai|geovision|acti corp|pelco|canon|foscam|d-link|hewlett|\bhp inc|brother industries|seiko epson|mikrotik|routerboard|tp-link|netgear|cisco|synology|qnap|avm|verkada|honeywell|interlogix|flir|intelbras|cp plus|raspberry|intel corp/i;
+const KEEP = [
+  // restricted entities, their brands and OEM labels
+  'hikvision', 'ezviz', 'microimage', 'hikrobot', 'dahua', 'huacheng', 'uniview', 'tiandy', 'hytera', 'huawei', 'hisilicon', '\\bzte\\b',
+  'amcrest', 'lorex', 'lt security', 'observint', 'swann', 'honeywell', 'interlogix', 'intelbras', 'cp plus',
+  // camera makers
+  'axis communications', 'hanwha', 'samsung techwin', 'robert bosch', 'bosch security', 'bosch sicherheits', 'vivotek', 'avigilon', 'sony',
+  'panasonic', 'i-pro co', 'mobotix', 'milesight', 'reolink', 'ubiquiti', 'xiongmai', 'geovision', 'acti corp', 'pelco', 'canon', 'foscam',
+  'd-link', 'verkada', 'flir', 'tvt co', 'instar deutschland', 'bird home automation', 'jovision', 'edimax', 'verint', 'wyze', 'arlo technology',
+  'blink by amazon', 'amazon technologies', 'ring llc', 'xiaomi', 'imilab', 'yeelink', 'vcs video', 'motorola solutions', 'google, inc', 'nest labs',
+  // printers, NAS, routers, media, IoT
+  'hewlett', '\\bhp inc', 'brother industries', 'seiko epson', 'mikrotik', 'routerboard', 'tp-link', 'mercury communication', 'netgear', 'cisco',
+  'linksys usa', 'synology', 'qnap', 'avm', 'sagemcom', 'freebox', 'devolo', 'asustek', 'sonos', 'roku', 'sound united', 'd&m holdings',
+  'yamaha corporation', 'lenbrook', 'apple, inc', '^nvidia', 'lg electronics', 'samsung electronics', 'tcl king', 'humax', 'belkin', 'shelly',
+  'allterco', 'signify', 'philips lighting', 'nabu casa', 'raspberry', 'intel corp',
+  // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
+  'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
+  'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',
+];
+const RE = new RegExp(KEEP.join('|'), 'i');
 const out = {};
 let n = 0;
-for (const [k, v] of Object.entries(oui)) {
+for (const [k, v] of Object.entries(oui).sort(([a], [b]) => a.localeCompare(b))) {
   const org = String(v).split('\n')[0].trim();
-  if (KEEP.test(org)) { out[k] = org; n++; }
+  if (RE.test(org)) { out[k] = org; n++; }
 }
-const doc = { source: 'IEEE MA-L/MA-M/MA-S registries via npm oui-data@' + pkg.version, generated: new Date().toISOString().slice(0, 10), count: n, prefixes: out };
-writeFileSync(new URL('../src/data/oui.json', import.meta.url), JSON.stringify(doc) + '\n');
+const head = { source: 'IEEE MA-L/MA-M/MA-S registries via npm oui-data@' + pkg.version, generated: new Date().toISOString().slice(0, 10), count: n };
+const lines = Object.entries(out).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+const text = JSON.stringify(head).slice(0, -1) + ',"prefixes":{\n' + lines.join(',\n') + '\n}}\n';
+JSON.parse(text);
+writeFileSync(new URL('../src/data/oui.json', import.meta.url), text);
 console.error(`wrote ${n} prefixes`);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import path from 'node:path';
-import { hashSplit, normaliseKey, readCorpus, splitOf, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
+import { hashSplit, normaliseKey, pastedResponses, readCorpus, splitOf, stripLogPrefix, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
 import { parseDnText, renderDn } from '../src/wire/dn.js';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'field');
@@ -69,6 +69,52 @@ describe('converter: the ways responses are pasted', () => {
     expect(record.http?.[0].status).toBeUndefined();
     expect(record.open_ports).toEqual([8080]);
   });
+  // Real pastes from the tune half (cameras-other-0094, -0089, -0001, -0130).
+  it('strips a timestamp printed before every line (tcpdump/tshark style)', () => {
+    const raw = '2025-02-20 20:45:27.791099417  RTSP/1.0 401 Unauthorized\n2025-02-20 20:45:27.791100617  Cseq: 1\n2025-02-20 20:45:27.791101917  Date: Fri, Feb 21 2025 04:45:36 GMT\n'
+      + '2025-02-20 20:45:27.791103518  Www-Authenticate: Digest realm="BC Streaming Media", nonce="5d2f90b3ae17c64e08b9d1f7a4c2635e"\n2025-02-20 20:45:27.791104418  ';
+    const { record } = rec([{ kind: 'rtsp', port: 554, method: 'DESCRIBE', raw }]);
+    expect(record.rtsp?.[0].status).toBe(401);
+    expect(record.rtsp?.[0].headers?.['www-authenticate']).toMatch(/^Digest realm="BC Streaming Media"/);
+  });
+  it('splits a paste holding several responses, each with its own headers, and strips a [tag] prefix', () => {
+    const raw = '[Rebroadcast Plugin]:  RTSP/1.0 200 OK\n[Rebroadcast Plugin]: CSeq: 0\n[Rebroadcast Plugin]: Public: OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, GET_PARAMETER, SET_PARAMETER\n[Rebroadcast Plugin]: \n'
+      + '[Rebroadcast Plugin]:  RTSP/1.0 401 Unauthorized\n[Rebroadcast Plugin]: CSeq: 1\n[Rebroadcast Plugin]: WWW-Authenticate: Basic realm="TP-Link IP-Camera"\n[Rebroadcast Plugin]: WWW-Authenticate: Dig';
+    const { record } = rec([{ kind: 'rtsp', port: 554, method: 'DESCRIBE', raw }]);
+    expect(record.rtsp?.map((r) => [r.method, r.status])).toEqual([['OPTIONS', 200], ['DESCRIBE', 401]]);
+    expect(record.rtsp?.[1].headers?.['www-authenticate']).toEqual(['Basic realm="TP-Link IP-Camera"', 'Dig']);
+  });
+  it('keeps a body-only capture (an API listing, JSON) as the body, not as header lines', () => {
+    const { record } = rec([{ kind: 'http', port: 80, path: '/axis-cgi/param.cgi?action=list&group=root.Brand', partial: true,
+      raw: 'root.Brand.Brand=AXIS\nroot.Brand.ProdFullName=AXIS M1065-LW Network Camera\nroot.Brand.ProdNbr=M1065-LW' }]);
+    expect(record.http?.[0].headers).toEqual({});
+    expect(record.http?.[0].body).toMatch(/^root\.Brand\.Brand=AXIS\nroot\.Brand\.ProdFullName=AXIS M1065-LW/);
+    expect(record.http?.[0].status).toBeUndefined();
+  });
+  it('ends the headers at the first non-header line when the blank line is missing, and keeps an SDP as the RTSP body', () => {
+    const raw = 'Content-Type: application/sdp\nv=0\no=- 1001 1 IN\ns=VCP IPC Realtime stream\nm=video 0 RTP/AVP 105\na=fmtp:107 DecoderTag=h3c-v3 RTCP=0';
+    const { record } = rec([{ kind: 'rtsp', port: 554, method: 'DESCRIBE', raw }]);
+    expect(record.rtsp?.[0].headers).toEqual({ 'content-type': 'application/sdp' });
+    expect(record.rtsp?.[0].body).toMatch(/^v=0\n.*\ns=VCP IPC Realtime stream\n/s);
+  });
+  it('restores the line ends of a one-line paste before standard header names (cameras-other-0092)', () => {
+    const raw = 'RTSP/1.0 401 UnauthorizedCseq: 1Date: Wed, Mar 13 2024 16:24:18 GMTWww-Authenticate: Basic realm="TP-Link IP-Camera"';
+    const { record } = rec([{ kind: 'rtsp', port: 554, method: 'DESCRIBE', raw }]);
+    expect(record.rtsp?.[0].status).toBe(401);
+    expect(record.rtsp?.[0].headers).toEqual({ cseq: '1', date: 'Wed, Mar 13 2024 16:24:18 GMT', 'www-authenticate': 'Basic realm="TP-Link IP-Camera"' });
+  });
+  it('reads a blog-reformatted paste: "RTSP / 1.0", double-spaced lines (datasets-0059)', () => {
+    const raw = 'RTSP / 1.0 401 Unauthorized\n\nServer: HiIpcam/V100R003 VodServer / 1.0.0\n\nCseq: 2\n\nWWW-Authenticate:Digest  realm=\u201dHipcamRealServer\u201d, nonce=\u201d8a5c1df882c684b3e38e01837f1d286b\u201d';
+    const { record } = rec([{ kind: 'rtsp', port: 554, raw }]);
+    expect(record.rtsp?.[0].status).toBe(401);
+    expect(record.rtsp?.[0].headers?.server).toBe('HiIpcam/V100R003 VodServer / 1.0.0');
+    expect(record.rtsp?.[0].headers?.['www-authenticate']).toMatch(/HipcamRealServer/);
+  });
+  it('leaves text without a log prefix alone', () => {
+    const t = 'HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody';
+    expect(stripLogPrefix(t)).toBe(t);
+    expect(pastedResponses(t, 'HTTP/1.1')).toEqual(['HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody']);
+  });
   it('renders pasted certificate names the way the TLS probe does', () => {
     expect(renderDn(parseDnText('subject=C = CN, ST = Zhejiang, O = "ZheJiang Dahua Technology CO.,LTD.", CN = NVR'))).toBe('CN=NVR, O=ZheJiang Dahua Technology CO.,LTD., ST=Zhejiang, C=CN');
     expect(renderDn(parseDnText('/C=CN/ST=ZJ/O=Hikvision/CN=192.0.2.1'))).toBe('CN=192.0.2.1, O=Hikvision, ST=ZJ, C=CN');
@@ -90,6 +136,14 @@ describe('property: pasted text never breaks the converter', () => {
       const dn = parseDnText(s);
       expect(Object.getPrototypeOf(dn)).toBe(Object.prototype);
       expect(Object.prototype.hasOwnProperty.call(dn, '__proto__')).toBe(false);
+    }), { numRuns: 500 });
+  });
+  it('pastedResponses never throws, yields at most 8 responses, each with a status line', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 3000 }), fc.constantFrom('HTTP/1.1', 'RTSP/1.0') as fc.Arbitrary<'HTTP/1.1' | 'RTSP/1.0'>, (s, proto) => {
+      const out = pastedResponses(s, proto);
+      expect(out.length).toBeGreaterThan(0);
+      expect(out.length).toBeLessThanOrEqual(8);
+      for (const r of out) expect(r).toMatch(/^(?:HTTP|RTSP)\/\d/i);
     }), { numRuns: 500 });
   });
   it('toObservation never throws on arbitrary raw captures', () => {

@@ -185,7 +185,7 @@ export function describeField(field: string): string {
     'http.header': `HTTP ${sub} header`, 'http.title': 'HTTP page title', 'http.body': 'HTTP page content',
     'http.favicon_md5': 'favicon hash', 'http.favicon_mmh3': 'favicon hash', 'http.status': 'HTTP status',
     'tls.subject': 'TLS certificate subject', 'tls.issuer': 'TLS certificate issuer',
-    'rtsp.header': `RTSP ${sub} header`, 'onvif.scope': 'ONVIF scopes', 'onvif.manufacturer': 'ONVIF manufacturer',
+    'rtsp.header': `RTSP ${sub} header`, 'rtsp.body': 'RTSP DESCRIBE answer (SDP)', 'onvif.scope': 'ONVIF scopes', 'onvif.manufacturer': 'ONVIF manufacturer',
     'onvif.model': 'ONVIF model', 'onvif.firmware': 'ONVIF firmware', 'onvif.serial': 'ONVIF serial number',
     'mac.vendor': 'MAC address OUI', 'mdns.type': 'mDNS service type', 'mdns.txt': 'mDNS TXT record',
   };

@@ -67,6 +67,7 @@ export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLooku
     if (!r || typeof r !== 'object') continue;
     for (const [k, v] of headerValues(r.headers)) push(`rtsp.header.${k}`, v, `rtsp:${r.port}`);
     if (typeof r.status === 'number') push('rtsp.status', String(r.status), `rtsp:${r.port}`);
+    push('rtsp.body', r.body, `rtsp:${r.port}`);
   }
   const o = rec.onvif;
   if (o && typeof o === 'object') {

@@ -74,7 +74,7 @@ export function parseSsdp(buf: Input): SsdpMessage | null {
   if (s === null) return null;
   const lines = s.replace(/^[\s\uFEFF]+/, '').split(/\r?\n|\r/);
   const start = (lines[0] ?? '').trim();
-  let kind: SsdpKind;
+  let kind: SsdpKind | 'damaged';
   let status: number | undefined;
   let m: RegExpExecArray | null;
   if ((m = /^HTTP\/1\.[01]\s+(\d{3})(?:\s|$)/i.exec(start))) {
@@ -82,6 +82,9 @@ export function parseSsdp(buf: Input): SsdpMessage | null {
     status = Number(m[1]);
   } else if (/^NOTIFY\s+\S+\s+HTTP\/1\.[01]$/i.test(start)) kind = 'notify';
   else if (/^M-SEARCH\s+\S+\s+HTTP\/1\.[01]$/i.test(start)) kind = 'msearch';
+  // A damaged start line ("TTP/1.1 200 OK", a missing reason): still a search response when the headers
+  // that make one (ST, USN, LOCATION) follow; decided after the headers are read.
+  else if (/^\S{0,12}\/1\.[01]\s+200\b/i.test(start)) kind = 'damaged';
   else return null;
 
   const headers: Record<string, string> = {};
@@ -98,6 +101,10 @@ export function parseSsdp(buf: Input): SsdpMessage | null {
     n++;
   }
   const get = (k: string): string => (Object.prototype.hasOwnProperty.call(headers, k) ? headers[k] : '');
+  if (kind === 'damaged') {
+    if (!get('st') || !get('usn') || !get('location')) return null;
+    kind = 'response';
+  }
   const out: SsdpMessage = {
     kind, headers, location: get('location'), server: get('server'), usn: get('usn'),
     st: get('st'), nt: get('nt'), nts: get('nts'),
@@ -193,7 +200,7 @@ export function parseDeviceDescription(xml: Input): UpnpDescription | null {
   if (s === null) return null;
   const root = childCi(parseXml(s), 'root');
   const dev = childCi(root, 'device');
-  if (!dev || typeof dev !== 'object') return null;
+  if (!dev || typeof dev !== 'object') return scanDescription(s);
   const out: UpnpDescription = { ...deviceFields(dev), embedded: [], serviceTypes: [] };
   const urlBase = text(childCi(root, 'URLBase'), 1024);
   if (urlBase) out.urlBase = urlBase;
@@ -206,6 +213,35 @@ export function parseDeviceDescription(xml: Input): UpnpDescription | null {
     if (t) out.serviceTypes.push(t);
   }
   return out;
+}
+
+/**
+ * Real descriptions are not always whole documents: a body cut by the byte cap or a short read
+ * (`<manufacturer>Panasonic</manuf`), a `<device>` fragment without its `<root>`, a document a strict
+ * parser refuses. What is there is still read: the first complete `<tag>value</` of each device field
+ * after the first `<device>` opening tag (a truncated closing tag is enough). Null when none is found.
+ */
+function scanDescription(s: string): UpnpDescription | null {
+  const start = s.search(/<(?:[\w-]{1,32}:)?device[\s>]/i);
+  if (start < 0) return null;
+  const body = s.slice(start, start + HTTP_MAX);
+  const out: UpnpDescription = { embedded: [], serviceTypes: [] };
+  let n = 0;
+  for (const [k, tag] of DEVICE_FIELDS) {
+    const m = new RegExp(`<(?:[\\w-]{1,32}:)?${tag}(?:\\s[^<>]{0,200})?>([^<]{1,512})</`, 'i').exec(body);
+    const v = m ? clean(decodeEntities(m[1]), 512) : '';
+    if (v) { out[k] = v; n++; }
+  }
+  for (const m of body.matchAll(/<(?:[\w-]{1,32}:)?serviceType>([^<]{1,256})<\//gi)) {
+    if (out.serviceTypes.length >= 32) break;
+    const t = clean(decodeEntities(m[1]), 256);
+    if (t) out.serviceTypes.push(t);
+  }
+  return n ? out : null;
+}
+
+function decodeEntities(v: string): string {
+  return v.replace(/&(lt|gt|amp|quot|apos);/g, (_e, n: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[n] ?? '');
 }
 
 /** Responder side: a UPnP device description document. */

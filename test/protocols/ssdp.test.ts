@@ -139,6 +139,13 @@ describe('parseSsdp (table)', () => {
     expect(parseSsdp('HTTP/1.1 404 Not Found\r\n\r\n')).toMatchObject({ kind: 'response', status: 404 });
   });
 
+  it('a damaged start line is still a search response when ST, USN and LOCATION follow (network-other-0035, Sonos ZP90)', () => {
+    const raw = 'TTP/1.1 200 OK\nCACHE-CONTROL: max-age = 1800\nEXT:\nLOCATION: http://192.0.2.2:1400/xml/device_description.xml\nSERVER: Linux UPnP/1.0 Sonos/31.8-24090 (ZP90)\n'
+      + 'ST: urn:schemas-upnp-org:device:ZonePlayer:1\nUSN: uuid:RINCON_000E583E9E7201400::urn:schemas-upnp-org:device:ZonePlayer:1\nX-RINCON-BOOTSEQ: 27\n\n';
+    expect(parseSsdp(raw)).toMatchObject({ kind: 'response', server: 'Linux UPnP/1.0 Sonos/31.8-24090 (ZP90)', st: 'urn:schemas-upnp-org:device:ZonePlayer:1', maxAge: 1800 });
+    expect(parseSsdp('TTP/1.1 200 OK\nSERVER: x\n\n')).toBeNull();
+  });
+
   it('caps the number of headers', () => {
     const many = 'HTTP/1.1 200 OK\r\n' + Array.from({ length: 500 }, (_, i) => `X-H${i}: v`).join('\r\n') + '\r\n\r\n';
     expect(Object.keys(parseSsdp(many)!.headers).length).toBeLessThanOrEqual(64);
@@ -183,6 +190,28 @@ describe('parseDeviceDescription (table)', () => {
       expect(parseDeviceDescription(x)).toBeNull();
     }
     expect(parseDeviceDescription('<root><device>' + 'x'.repeat(300000) + '</device></root>')).toBeNull();
+  });
+
+  // Real captures (field corpus, tune half): cameras-other-0078 (Panasonic DC-BGH1, body cut mid-tag),
+  // network-other-0037 (Sonos Playbar, a <device> fragment pasted without <root>, literal "\n" escapes).
+  it('reads what is there in a truncated description', () => {
+    const cut = '<?xml version="1.0"?>\n<root xmlns="urn:schemas-upnp-org:device-1-0"\n    xmlns:pana="urn:schemas-panasonic-com:pana">\n    <specVersion>\n        <major>1</major>\n        <minor>0</minor>\n    </specVersion>\n'
+      + '    <device>\n        <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>\n        <friendlyName>BGH1-XLU</friendlyName>\n        <manufacturer>Panasonic</manuf';
+    expect(parseDeviceDescription(cut)).toEqual({ deviceType: 'urn:schemas-upnp-org:device:MediaServer:1', friendlyName: 'BGH1-XLU', manufacturer: 'Panasonic', embedded: [], serviceTypes: [] });
+  });
+  it('reads a <device> fragment without its <root>', () => {
+    const frag = '      <device>\\n  <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>\\n  <friendlyName>192.0.2.135 - Sonos Playbar Media Server</friendlyName>\\n  <manufacturer>Sonos, Inc.</manufacturer>\\n'
+      + '  <manufacturerURL>http://www.sonos.com</manufacturerURL>\\n  <modelNumber>S9</modelNumber>\\n  <modelDescription>Sonos Playbar Media Server</modelDescription>\\n  <modelName>Sonos Playbar</modelName>\\n'
+      + '  <UDN>uuid:RINCON_949F3EB933F501400_MS</UDN>\\n  <serviceList>\\n    <service>\\n      <serviceType>urn:schemas-upnp-org:service:ContentDirectory:1</serviceType>\\n    </service>\\n  </serviceList>\\n      </device>';
+    expect(parseDeviceDescription(frag)).toMatchObject({ manufacturer: 'Sonos, Inc.', modelName: 'Sonos Playbar', modelNumber: 'S9', udn: 'uuid:RINCON_949F3EB933F501400_MS',
+      serviceTypes: ['urn:schemas-upnp-org:service:ContentDirectory:1'] });
+  });
+  it('a description cut anywhere yields only whole field values', () => {
+    const full = parseDeviceDescription(AXIS_DESC)! as unknown as Record<string, unknown>;
+    fc.assert(fc.property(fc.integer({ min: 0, max: AXIS_DESC.length }), (n) => {
+      const d = parseDeviceDescription(AXIS_DESC.slice(0, n)) as unknown as Record<string, unknown> | null;
+      for (const [k, v] of Object.entries(d ?? {})) if (typeof v === 'string' && k !== 'specVersion') expect(v, k).toBe(full[k]);
+    }), { numRuns: 300 });
   });
 
   it('a __proto__ element does not pollute', () => {

@@ -16,6 +16,7 @@ import { mergeRecord } from '../../src/scan/merge.js';
 import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/types.js';
 import { parseDnText, renderDn } from '../../src/wire/dn.js';
 import { parseResponse } from '../../src/wire/response.js';
+import { cleanText } from '../../src/util/sanitize.js';
 
 export const SPLITS = ['tune', 'check'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -172,9 +173,81 @@ export function unpaste(raw: string): string {
   return head.join('\r\n').replace(/\s*$/, '') + '\r\n\r\n' + body.join('\n');
 }
 
-/** A response whose status line was not captured (header lines only) still parses: status 0 = unknown. */
-function withStatusLine(text: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string {
-  return /^(HTTP|RTSP)\/\d/i.test(text) ? text : `${proto} 000 not-captured\r\n${text}`;
+/**
+ * Log prefixes people paste in front of every line of a response: a timestamp ("2025-02-20 20:45:27.791099417  ")
+ * or a bracketed tag ("[Rebroadcast Plugin]: "). Stripped when (nearly) every non-empty line carries one.
+ */
+const LOG_PREFIXES = [
+  /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? {1,4}/,
+  /^\[[^\]\r\n]{1,40}\]:? ?/,
+];
+export function stripLogPrefix(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const filled = lines.filter((l) => l.trim() !== '');
+  for (const re of LOG_PREFIXES) {
+    const n = filled.filter((l) => re.test(l)).length;
+    if (n >= 2 && n >= filled.length * 0.8) return lines.map((l) => l.replace(re, '')).join('\r\n');
+  }
+  return text;
+}
+
+const HEADER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}[ \t]*:/;
+const STATUS_START = /^\s*(?:HTTP|RTSP)\/\d(?:\.\d)?\s+\d{3}\b/i;
+
+/**
+ * One pasted capture → the responses in it, each as status line + headers + blank line + body. A paste
+ * can hold several responses one after another (OPTIONS then DESCRIBE), and a paste without the blank line
+ * that ends the headers, or with only a body (an API's JSON, an SDP, a param.cgi listing), keeps its body
+ * as a body instead of reading it as header lines: the header block ends at the first line that is not a
+ * header.
+ */
+/**
+ * A paste whose line ends were lost (rendered HTML: "RTSP/1.0 401 UnauthorizedCseq: 1Date: …") gets them
+ * back before the standard header names that follow text directly. Only a one-line paste that starts with a
+ * status line is touched.
+ */
+const GLUED_HEADER = /(?<=[^\s])(?=(?:CSeq|Date|WWW-Authenticate|Server|Content-(?:Type|Length|Base)|Public|Session|Transport|Cache-Control|Expires|Connection|Location|Pragma|Accept-Ranges|Last-Modified):\s)/gi;
+export function unglue(text: string): string {
+  if (/[\r\n]/.test(text.trim()) || !STATUS_START.test(text)) return text;
+  return text.replace(GLUED_HEADER, '\r\n');
+}
+
+/**
+ * Pastes reformatted by a blog or forum: "RTSP / 1.0 401" (spaces around the slash) and every line
+ * followed by an empty one (double-spaced). The status line gets its form back; a double-spaced paste
+ * (every non-empty line followed by exactly one empty line) loses the empty lines.
+ */
+export function unspace(text: string): string {
+  let t = text.replace(/^(\s*)(HTTP|RTSP) ?\/ ?(\d(?:\.\d)?) +(\d{3})\b/i, '$1$2/$3 $4');
+  const lines = t.split(/\r?\n/);
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  const doubled = lines.length >= 5 && lines.every((l, i) => (i % 2 === 0 ? l.trim() !== '' : l.trim() === ''));
+  if (doubled) t = lines.filter((_l, i) => i % 2 === 0).join('\r\n');
+  return t;
+}
+
+export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string[] {
+  const text = unspace(unglue(stripLogPrefix(unpaste(raw))));
+  const lines = text.split(/\r?\n/);
+  // A status line starts a response when it comes first or after a blank line.
+  const starts = lines.flatMap((l, i) => (STATUS_START.test(l) && (i === 0 || lines[i - 1].trim() === '') ? [i] : []));
+  const chunks = starts.length === 0 ? [lines] : starts.map((s, k) => lines.slice(s, starts[k + 1] ?? lines.length));
+  return chunks.slice(0, 8).map((chunk) => {
+    const c = [...chunk];
+    while (c.length && c[0].trim() === '') c.shift();
+    const hasStatus = c.length > 0 && STATUS_START.test(c[0]);
+    if (hasStatus) c[0] = c[0].trim();
+    const head: string[] = hasStatus ? [c.shift()!] : [`${proto} 000 not-captured`];
+    let i = 0;
+    for (; i < c.length; i++) {
+      const l = c[i];
+      if (l.trim() === '') { i++; break; }
+      if (HEADER_LINE.test(l) || (/^[ \t]/.test(l) && i > 0)) head.push(l);
+      else break;
+    }
+    const body = c.slice(i).join('\n');
+    return head.join('\r\n') + '\r\n\r\n' + body;
+  });
 }
 
 export interface Converted { record: ObservationRecord; unused: string[] }
@@ -193,23 +266,35 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
     const kind = c.kind === 'banner' ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : 'tcp') : c.kind;
     switch (kind) {
       case 'http': {
-        const text = withStatusLine(unpaste(c.raw ?? ''), 'HTTP/1.1');
-        const parsed = parseResponse(Buffer.from(text, 'utf8'));
-        if (!parsed || !parsed.protocol.startsWith('HTTP')) { unused.push(`captures[${i}]: not an HTTP response`); break; }
         const port = c.port ?? (c.tls ? 443 : 80);
-        const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
-        if (!obs.status) delete obs.status;
-        mergeRecord(rec, { http: [obs] });
+        let got = 0;
+        for (const text of pastedResponses(c.raw ?? '', 'HTTP/1.1')) {
+          const parsed = parseResponse(Buffer.from(text, 'utf8'));
+          if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
+          const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
+          if (!obs.status) delete obs.status;
+          mergeRecord(rec, { http: [obs] });
+          got++;
+        }
+        if (!got) { unused.push(`captures[${i}]: not an HTTP response`); break; }
         ports.add(port);
         seen('tcp'); seen('http');
         break;
       }
       case 'rtsp': {
-        const text = withStatusLine(unpaste(c.raw ?? ''), 'RTSP/1.0');
-        const parsed = parseResponse(Buffer.from(text, 'utf8'));
-        if (!parsed || !parsed.protocol.startsWith('RTSP')) { unused.push(`captures[${i}]: not an RTSP response`); break; }
         const port = c.port ?? 554;
-        mergeRecord(rec, { rtsp: [{ port, method: c.method ?? 'OPTIONS', ...(parsed.status ? { status: parsed.status } : {}), headers: parsed.headers }] });
+        const texts = pastedResponses(c.raw ?? '', 'RTSP/1.0');
+        let got = 0;
+        for (const [k, text] of texts.entries()) {
+          const parsed = parseResponse(Buffer.from(text, 'utf8'));
+          if (!parsed || !parsed.protocol.startsWith('RTSP')) continue;
+          // Several responses in one paste: the earlier ones answered OPTIONS, the last the capture's method.
+          const method = k < texts.length - 1 ? 'OPTIONS' : c.method ?? 'OPTIONS';
+          const body = parsed.body.length ? cleanText(parsed.body.toString('utf8'), 8192) : '';
+          mergeRecord(rec, { rtsp: [{ port, method, ...(parsed.status ? { status: parsed.status } : {}), headers: parsed.headers, ...(body ? { body } : {}) }] });
+          got++;
+        }
+        if (!got) { unused.push(`captures[${i}]: not an RTSP response`); break; }
         ports.add(port);
         seen('tcp'); seen('rtsp');
         break;
