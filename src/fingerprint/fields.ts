@@ -1,6 +1,7 @@
 // Flatten an observation record into the named fields that fingerprint rules read. Pure.
 import type { FieldValue, Headers, ObservationRecord } from '../types.js';
 import { clean, cleanText } from '../util/sanitize.js';
+import { bodyFields } from './body-fields.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;
 
@@ -42,6 +43,7 @@ export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLooku
     for (const [k, v] of headerValues(h.headers)) push(`http.header.${k}`, v, where, p);
     push('http.title', h.title, where, p);
     push('http.body', h.body, where, p);
+    if (typeof h.body === 'string' && h.body) for (const bf of bodyFields(cleanText(h.body, 65536))) push(bf.field, bf.value, where, p);
     push('http.favicon_md5', h.favicon_md5, where, p);
     if (typeof h.favicon_mmh3 === 'number') push('http.favicon_mmh3', String(h.favicon_mmh3), where, p);
     if (typeof h.status === 'number') push('http.status', String(h.status), where, p);

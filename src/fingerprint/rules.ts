@@ -12,6 +12,7 @@ export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorb
 /** Fields a rule may read. `*` = any sub-key (header name, UPnP key, TXT key, SADP/DHIP key). */
 export const FIELD_PATTERNS: readonly RegExp[] = [
   /^http\.header\.[a-z0-9-]+$/, /^http\.(title|body|favicon_md5|favicon_mmh3|status)$/,
+  /^http\.(xml|json|kv)\.[A-Za-z0-9_]+$/, /^http\.(xmlns|kv)$/,
   /^tls\.(subject|issuer)$/,
   /^rtsp\.header\.[a-z0-9-]+$/, /^rtsp\.status$/,
   /^onvif\.(manufacturer|model|firmware|serial|hardware|scope|xaddr|types)$/,
