@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import path from 'node:path';
-import { csvFields, dhipFromScanRow, hashSplit, normaliseKey, readCorpus, splitOf, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
+import { csvFields, dhipFromScanRow, httpFromScanRow, hashSplit, normaliseKey, readCorpus, splitOf, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
 import { parseDnText, renderDn } from '../src/wire/dn.js';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'field');
@@ -116,5 +116,19 @@ describe('converter: DHIP answers published as scan-dataset rows', () => {
     expect(csvFields('a,"b,c","d ""e""",')).toEqual(['a', 'b,c', 'd "e"', '']);
     expect(dhipFromScanRow('just text')).toBeUndefined();
     expect(dhipFromScanRow('"a","b"\n1,2')).toBeUndefined();
+  });
+});
+
+describe('converter: HTTP banners published as scan-dataset rows', () => {
+  // A Shadowserver scan_cwmp row as quoted by certtools/intelmq's test data (tune record datasets-0005).
+  const ROW = "\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\",\"region\",\"city\",\"naics\",\"sic\",\"http\",\"http_code\",\"http_reason\",\"content_type\",\"connection\",\"www_authenticate\",\"set_cookie\",\"server\",\"content_length\",\"transfer_encoding\",\"date\",\"sector\"\n\"2019-09-04 10:44:55\",\"203.0.113.142\",\"tcp\",30005,,\"cwmp\",5678,\"AA\",\"LOCATION\",\"LOCATION\",517311,0,\"HTTP/1.1\",200,\"OK\",\"text/html\",\"keep-alive\",,,\"DNVRS-Webs\",5678,,\"Wed, 04 Sep 2019 07:42:37 GMT\",";
+  it('rebuilds the response head from the row', () => {
+    expect(httpFromScanRow(ROW)).toEqual({ text: 'HTTP/1.1 200 OK\r\nServer: DNVRS-Webs\r\nContent-Type: text/html\r\n\r\n', port: 30005 });
+    const { record } = toObservation({ id: 't-0001', captures: [{ kind: 'banner', proto: 'http', raw: ROW }] as never });
+    expect(record.http?.[0]).toMatchObject({ port: 30005, status: 200, headers: { server: 'DNVRS-Webs' } });
+  });
+  it('other text is not a row', () => {
+    expect(httpFromScanRow('HTTP/1.1 200 OK\r\nServer: x\r\n\r\n')).toBeUndefined();
+    expect(httpFromScanRow('"a","b"\n1,2')).toBeUndefined();
   });
 });

@@ -193,10 +193,11 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
     const kind = c.kind === 'banner' ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : 'tcp') : c.kind;
     switch (kind) {
       case 'http': {
-        const text = withStatusLine(unpaste(c.raw ?? ''), 'HTTP/1.1');
+        const row = httpFromScanRow(c.raw ?? '');
+        const text = row?.text ?? withStatusLine(unpaste(c.raw ?? ''), 'HTTP/1.1');
         const parsed = parseResponse(Buffer.from(text, 'utf8'));
         if (!parsed || !parsed.protocol.startsWith('HTTP')) { unused.push(`captures[${i}]: not an HTTP response`); break; }
-        const port = c.port ?? (c.tls ? 443 : 80);
+        const port = c.port ?? row?.port ?? (c.tls ? 443 : 80);
         const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
         if (!obs.status) delete obs.status;
         mergeRecord(rec, { http: [obs] });
@@ -341,6 +342,27 @@ export function dhipFromScanRow(raw: string): string | undefined {
   for (const [from, to] of names) if (col(from)) deviceInfo[to] = col(from);
   if (!Object.keys(deviceInfo).length) return undefined;
   return JSON.stringify({ mac: col('mac_address'), method: col('method') || 'client.notifyDevInfo', params: { deviceInfo } });
+}
+
+/**
+ * Scan datasets publish an HTTP banner as a CSV row (Shadowserver scan reports: header line, then
+ * http_code, http_reason, content_type, www_authenticate, set_cookie, server, … columns). This rebuilds
+ * the response head the device sent from those columns. Undefined if the text is not such a row.
+ */
+export function httpFromScanRow(raw: string): { text: string; port?: number } | undefined {
+  const lines = raw.split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length < 2 || !lines[0].startsWith('"')) return undefined;
+  const head = csvFields(lines[0]).map((h) => h.trim());
+  if (!head.includes('server') && !head.includes('www_authenticate')) return undefined;
+  const row = csvFields(lines[1]);
+  const col = (k: string) => { const i = head.indexOf(k); return i >= 0 ? (row[i] ?? '').trim() : ''; };
+  const code = /^\d{3}$/.test(col('http_code')) ? col('http_code') : '000';
+  const out = [`HTTP/1.1 ${code} ${col('http_reason') || 'not-captured'}`];
+  for (const [k, name] of [['server', 'Server'], ['www_authenticate', 'WWW-Authenticate'], ['content_type', 'Content-Type'], ['set_cookie', 'Set-Cookie']] as const) {
+    if (col(k)) out.push(`${name}: ${col(k)}`);
+  }
+  const port = Number(col('port'));
+  return { text: out.join('\r\n') + '\r\n\r\n', ...(Number.isInteger(port) && port > 0 && port < 65536 ? { port } : {}) };
 }
 
 /** A public model database sample (fixtures/field/model-names/*.json): model numbers as published. */
