@@ -187,6 +187,7 @@ export function describeField(field: string): string {
   if (key === 'http.json') return `HTTP JSON value ${sub}`;
   if (key === 'http.kv') return sub ? `HTTP key=value ${sub}` : 'HTTP key=value line';
   if (key === 'http.xmlns') return 'XML namespace';
+  if (key === 'realm.mac_vendor') return 'MAC address in the auth realm';
   if (proto === 'sadp') return kind ? `SADP ${kind}` : 'answers SADP';
   if (proto === 'dhip') return kind ? `DHIP ${kind}` : 'answers DHIP';
   if (proto === 'upnp') return `UPnP ${kind}`;

@@ -19,7 +19,7 @@ export const FIELD_PATTERNS: readonly RegExp[] = [
   /^upnp\.[A-Za-z]+$/,
   /^mdns\.(type|instance|host|txt)$/, /^mdns\.txt\.[a-z0-9_-]+$/,
   /^(sadp|dhip)\.[A-Za-z0-9_]+$/, /^(sadp|dhip)$/,
-  /^mac\.(vendor|address)$/,
+  /^mac\.(vendor|address)$/, /^realm\.mac_vendor$/,
   /^hostname$/,
 ];
 
