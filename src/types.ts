@@ -39,6 +39,8 @@ export interface RtspObservation {
   method?: string;
   status?: number;
   headers?: Headers;
+  /** First bytes of the body (a DESCRIBE answer's SDP: session name `s=`, tool `a=tool`), control characters removed. */
+  body?: string;
 }
 
 export interface OnvifObservation {

@@ -70,6 +70,7 @@ export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLooku
       if (k === 'www-authenticate') realmMac(v, `rtsp:${r.port}`);
     }
     if (typeof r.status === 'number') push('rtsp.status', String(r.status), `rtsp:${r.port}`);
+    push('rtsp.body', r.body, `rtsp:${r.port}`);
   }
   const o = rec.onvif;
   if (o && typeof o === 'object') {
