@@ -130,13 +130,19 @@ const TAG = /<(\/?)([A-Za-z_][\w:.-]{0,63})(?:\s[^<>]{0,4096})?>/g;
 /**
  * A document cut short (a byte cap, a paste that stops mid-way: `…</serviceList>\n<device`): drop the
  * partial tag at the end, leading text before the first element (a pasted header block), and close the
- * elements still open, so what arrived is read. Linear; undefined when nothing is left to close.
+ * elements still open, so what arrived is read. A value cut before its closing tag began is dropped, one
+ * whose closing tag had begun (`Panasonic</manuf`) is kept. Linear; undefined when nothing is left to close.
  */
 export function closeTruncated(text: string): string | undefined {
   const start = text.search(/<[A-Za-z?]/);
   const cut = text.lastIndexOf('>');
   if (start < 0 || cut <= start) return undefined;
   let s = text.slice(start, cut + 1);
+  // `<manufacturer>Panasonic</manuf`: the closing tag had begun, so the value before it is whole.
+  const rest = text.slice(cut + 1);
+  const closing = /^[^<]{1,4096}<\//.exec(rest);
+  const valueWhole = closing !== null;
+  if (closing) s += closing[0].slice(0, -2);
   const open: Array<{ name: string; at: number; parent: boolean }> = [];
   for (const m of s.matchAll(TAG)) {
     if (m[0].endsWith('/>')) { if (open.length) open[open.length - 1].parent = true; continue; }
@@ -150,7 +156,7 @@ export function closeTruncated(text: string): string | undefined {
   }
   // The innermost element still open with no child is a value cut mid-way: drop it rather than keep it empty.
   const last = open[open.length - 1];
-  if (last && !last.parent) { s = s.slice(0, last.at); open.pop(); }
+  if (last && !last.parent && !valueWhole) { s = s.slice(0, last.at); open.pop(); }
   if (!open.length && start === 0) return undefined;
   return s + open.reverse().map((o) => `</${o.name}>`).join('');
 }

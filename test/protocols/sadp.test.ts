@@ -101,7 +101,7 @@ describe('parseSadp (table)', () => {
   it('a reply cut short keeps the fields that arrived whole (and only those)', () => {
     const full = parseSadp(HIK_REPLY)!;
     const cut = parseSadp(HIK_REPLY.slice(0, 200))!;
-    expect(cut).toEqual({ Uuid: full.Uuid, Types: 'inquiry', DeviceType: '123456' });
+    expect(cut).toEqual({ Uuid: full.Uuid, Types: 'inquiry', DeviceType: '123456', DeviceDescription: 'DS-2CD2143G0-I' }); // its closing tag had begun
     for (let n = 0; n < HIK_REPLY.length; n += 5) {
       const f = parseSadp(HIK_REPLY.slice(0, n));
       for (const [k, v] of Object.entries(f ?? {})) expect(v, `${n}:${k}`).toBe(full[k]);
