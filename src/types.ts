@@ -70,6 +70,8 @@ export interface UpnpObservation {
   serialNumber?: string;
   deviceType?: string;
   udn?: string;
+  /** The root device's service types, space-separated (vendor URNs such as urn:www-huawei-com:service:…). */
+  serviceTypes?: string;
 }
 
 export interface MdnsObservation {

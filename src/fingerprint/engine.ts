@@ -191,6 +191,11 @@ export function describeField(field: string): string {
   };
   const key = `${proto}.${kind}`;
   if (map[key]) return map[key];
+  if (key === 'http.xml') return `HTTP XML element ${sub}`;
+  if (key === 'http.json') return `HTTP JSON value ${sub}`;
+  if (key === 'http.kv') return sub ? `HTTP key=value ${sub}` : 'HTTP key=value line';
+  if (key === 'http.xmlns') return 'XML namespace';
+  if (key === 'realm.mac_vendor') return 'MAC address in the auth realm';
   if (proto === 'sadp') return kind ? `SADP ${kind}` : 'answers SADP';
   if (proto === 'dhip') return kind ? `DHIP ${kind}` : 'answers DHIP';
   if (proto === 'upnp') return `UPnP ${kind}`;

@@ -1,6 +1,7 @@
 // Flatten an observation record into the named fields that fingerprint rules read. Pure.
 import type { FieldValue, Headers, ObservationRecord } from '../types.js';
 import { clean, cleanText } from '../util/sanitize.js';
+import { bodyFields } from './body-fields.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;
 
@@ -47,13 +48,24 @@ export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLooku
     const v = field.endsWith('.body') ? cleanText(value, MAX_BODY_CHARS) : clean(value, MAX_FIELD_CHARS);
     if (v) out.push({ field, value: v, where, ...(p !== undefined ? { path: p } : {}) });
   };
+  // A challenge whose realm is a MAC address (some firmware uses the device's own MAC) names the
+  // organisation that MAC is registered to, like the device's MAC itself would.
+  const realmMac = (challenge: string, where: string, p?: string) => {
+    const m = /\brealm="([0-9A-Fa-f]{12})"/.exec(challenge);
+    const mac = m ? normaliseMac(m[1]) : undefined;
+    if (mac && macVendor && !isLocallyAdministered(mac)) push('realm.mac_vendor', macVendor(mac), where, p);
+  };
   for (const h of Array.isArray(rec.http) ? rec.http : []) {
     if (!h || typeof h !== 'object') continue;
     const p = typeof h.path === 'string' ? h.path : '/';
     const where = `${h.tls ? 'https' : 'http'}:${h.port}${p}`;
-    for (const [k, v] of headerValues(h.headers)) push(`http.header.${k}`, v, where, p);
+    for (const [k, v] of headerValues(h.headers)) {
+      push(`http.header.${k}`, v, where, p);
+      if (k === 'www-authenticate') realmMac(v, where, p);
+    }
     push('http.title', h.title, where, p);
     push('http.body', h.body, where, p);
+    if (typeof h.body === 'string' && h.body) for (const bf of bodyFields(cleanText(h.body, 65536))) push(bf.field, bf.value, where, p);
     push('http.favicon_md5', h.favicon_md5, where, p);
     if (typeof h.favicon_mmh3 === 'number') push('http.favicon_mmh3', String(h.favicon_mmh3), where, p);
     if (typeof h.status === 'number') push('http.status', String(h.status), where, p);
@@ -65,7 +77,10 @@ export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLooku
   }
   for (const r of Array.isArray(rec.rtsp) ? rec.rtsp : []) {
     if (!r || typeof r !== 'object') continue;
-    for (const [k, v] of headerValues(r.headers)) push(`rtsp.header.${k}`, v, `rtsp:${r.port}`);
+    for (const [k, v] of headerValues(r.headers)) {
+      push(`rtsp.header.${k}`, v, `rtsp:${r.port}`);
+      if (k === 'www-authenticate') realmMac(v, `rtsp:${r.port}`);
+    }
     if (typeof r.status === 'number') push('rtsp.status', String(r.status), `rtsp:${r.port}`);
     push('rtsp.body', r.body, `rtsp:${r.port}`);
   }

@@ -12,13 +12,14 @@ export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorb
 /** Fields a rule may read. `*` = any sub-key (header name, UPnP key, TXT key, SADP/DHIP key). */
 export const FIELD_PATTERNS: readonly RegExp[] = [
   /^http\.header\.[a-z0-9-]+$/, /^http\.(title|body|favicon_md5|favicon_mmh3|status)$/,
+  /^http\.(xml|json|kv)\.[A-Za-z0-9_]+$/, /^http\.(xmlns|kv)$/,
   /^tls\.(subject|issuer)$/,
   /^rtsp\.header\.[a-z0-9-]+$/, /^rtsp\.(status|body)$/,
   /^onvif\.(manufacturer|model|firmware|serial|hardware|scope|xaddr|types)$/,
   /^upnp\.[A-Za-z]+$/,
   /^mdns\.(type|instance|host|txt)$/, /^mdns\.txt\.[a-z0-9_-]+$/,
   /^(sadp|dhip)\.[A-Za-z0-9_]+$/, /^(sadp|dhip)$/,
-  /^mac\.(vendor|address)$/,
+  /^mac\.(vendor|address)$/, /^realm\.mac_vendor$/,
   /^hostname$/,
 ];
 
