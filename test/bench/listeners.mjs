@@ -184,13 +184,12 @@ for (const t of targets) {
       sock.setTimeout(5000, () => sock.destroy());
       serveHttp(sock, t.port, 'TLS ');
     });
-    srv.on('connection', (raw) => {
-      count(t.port, 'connection');
-      let spoke = false;
-      raw.once('data', (d) => { spoke = true; if (d[0] !== 0x16) count(t.port, 'plain bytes on a TLS port'); });
-      raw.once('close', () => { if (!spoke) count(t.port, 'no data'); });
+    srv.on('connection', () => count(t.port, 'connection'));
+    srv.on('tlsClientError', (e) => {
+      // A client that closes before its ClientHello (a connect check) shows up here as ECONNRESET.
+      if (e?.code === 'ECONNRESET') count(t.port, 'no data');
+      else count(t.port, `TLS handshake failed (${String(e?.code ?? e?.message ?? 'error').slice(0, 40)})`);
     });
-    srv.on('tlsClientError', () => count(t.port, 'TLS handshake failed'));
   } else {
     srv = net.createServer((sock) => onPlainConnection(sock, t));
   }

@@ -34,7 +34,7 @@ export function parseTimeV(text: string): TimeV {
   const sig = num(/Command terminated by signal (\d+)/);
   if (sig !== undefined) out.signal = sig;
   // "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.35" or "1:02:03"
-  const el = /Elapsed \(wall clock\) time[^:]*:\s*([\d:.]+)/.exec(text)?.[1];
+  const el = /Elapsed \(wall clock\) time.*?\):\s*([\d:.]+)/.exec(text)?.[1];
   if (el) {
     const parts = el.split(':').map(Number);
     if (parts.every((x) => Number.isFinite(x))) out.elapsedMs = Math.round(parts.reduce((acc, x) => acc * 60 + x, 0) * 1000);

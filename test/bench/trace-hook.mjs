@@ -25,20 +25,26 @@ if (out) {
     if (Array.isArray(o)) o = o[0];
     const host = typeof o === 'object' && o ? o.host : args[1];
     const port = typeof o === 'object' && o ? o.port : o;
-    if (!rec.has(this) && typeof port !== 'undefined' && !(typeof o === 'object' && o?.path)) {
-      const r = { t0: performance.now(), host: String(host ?? ''), port: Number(port), tls: this instanceof tls.TLSSocket };
+    const traced = !rec.has(this) && typeof port !== 'undefined' && !(typeof o === 'object' && o?.path);
+    let r;
+    if (traced) {
+      r = { t0: performance.now(), host: String(host ?? ''), port: Number(port), tls: this instanceof tls.TLSSocket };
       rec.set(this, r);
       conns.push(r);
       this.once('connect', () => { r.tc = performance.now(); });
       if (r.tls) this.once('secureConnect', () => { r.ts = performance.now(); });
       this.once('error', (e) => { r.err ??= e?.code ?? 'ERROR'; r.te ??= performance.now(); });
+    }
+    const ret = origConnect.apply(this, args);
+    if (traced) {
+      // After connect(): it resets this.write to Socket.prototype.write.
       const w = this.write;
       this.write = function (chunk, ...rest) {
         if (r.req === undefined) { r.req = firstLine(chunk); r.tw = performance.now(); }
         return w.call(this, chunk, ...rest);
       };
     }
-    return origConnect.apply(this, args);
+    return ret;
   };
   const origDestroy = net.Socket.prototype.destroy;
   net.Socket.prototype.destroy = function (...args) {
