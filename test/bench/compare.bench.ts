@@ -62,6 +62,8 @@ interface Run {
   layout: string; cidr: string; variant: Variant; round: number; wallMs: number; rssKb?: number; cpuS?: number; code: number;
   open: number; same: boolean; onlyTool: string[]; onlyBuilt: string[]; tcpMs?: number; durationMs?: number; nmapMs?: number; up?: number;
   responderCpuS?: number; load1: number; rate?: number;
+  /** For a run that did not find the open set as built: what the tool said (and where its full output went). */
+  diagnosis?: { summary?: unknown; complete?: unknown; warnings?: unknown; stats?: unknown; notScanned?: number; devices?: number; stderr: string; saved: string };
 }
 interface RateResult { layout: string; cidr: string; asked: number; stats: SynStats; dropped: number; wallMs: number; same: boolean }
 interface MemoryResult { cidr: string; addresses: number; wallMs: number; rssKb?: number; code: number }
@@ -97,23 +99,37 @@ async function runTool(b: Block, variant: Variant, round: number, extra: string[
   if (variant.startsWith('cs')) {
     // Exit 1 = finished and found a restricted device; anything else but 0 means it did not finish or could not see.
     if (r.code !== 0 && r.code !== 1) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
-    let rep: { devices: Array<{ ip: string; open_ports?: number[] }>; stats?: { tcp_ms?: number; duration_ms?: number } };
+    let rep: { devices: Array<{ ip: string; open_ports?: number[] }>; stats?: { tcp_ms?: number; duration_ms?: number }; summary?: unknown; complete?: unknown; warnings?: unknown; not_scanned?: unknown[] };
     try { rep = JSON.parse(r.stdout); } catch { throw new Error(`${argv.join(' ')}: no JSON report: ${r.stdout.slice(0, 300)} ${r.stderr.slice(-1000)}`); }
     open = openFromReport(rep, BENCH_PORTS);
     more = { tcpMs: rep.stats?.tcp_ms, durationMs: rep.stats?.duration_ms };
+    if (!sameSet(open, b.expectedOpen)) {
+      more.diagnosis = { summary: rep.summary, complete: rep.complete, warnings: rep.warnings, stats: rep.stats, notScanned: rep.not_scanned?.length, devices: rep.devices.length, stderr: r.stderr.slice(-4000), saved: saveOutput(b, variant, round, r) };
+    }
   } else {
     if (r.code !== 0) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
     const n = parseNmap(r.stdout);
     open = n.open;
     more = { nmapMs: n.elapsedMs, up: n.up };
+    if (!sameSet(open, b.expectedOpen)) more.diagnosis = { stderr: r.stderr.slice(-4000), saved: saveOutput(b, variant, round, r) };
   }
   const d = setDiff(open, b.expectedOpen);
   const run: Run = { ...base, ...more, open: open.size, same: !d.onlyA.length && !d.onlyB.length, onlyTool: d.onlyA.slice(0, 20), onlyBuilt: d.onlyB.slice(0, 20) };
   results.runs.push(run);
+  if (run.diagnosis) console.log(`${b.name} round ${round + 1} ${variant}: DIFFERS from the layout as built; the tool said: ${JSON.stringify({ ...run.diagnosis, stderr: run.diagnosis.stderr.slice(-600) })}`);
   console.log(`${b.name} round ${round + 1} ${variant.padEnd(9)} ${sec(run.wallMs)} s, peak RSS ${mb(run.rssKb)}, CPU ${run.cpuS?.toFixed(2)} s, ` +
     `${open.size}/${b.expectedOpen.size} open${run.same ? '' : ` DIFFER (only ${variant}: ${d.onlyA.length}, missed: ${d.onlyB.length})`}` +
     `${responderCpuS !== undefined ? `, responders CPU ${responderCpuS.toFixed(2)} s` : ''}, load ${load1}`);
   return run;
+}
+
+const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** Keep the whole output of a run that went wrong (outside the lab, which is torn down): /tmp/camsweep-bench-<pid>-... */
+function saveOutput(b: Block, v: Variant, round: number, r: TimedRun): string {
+  const file = path.join('/tmp', `camsweep-bench-${process.pid}-${b.name}-${v}-round${round + 1}-${Date.now()}.txt`);
+  fs.writeFileSync(file, `exit ${r.code}; wall ${r.wallMs.toFixed(0)} ms; peak RSS ${r.maxRssKb} kB; CPU ${r.userS}+${r.sysS} s\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n`);
+  return file;
 }
 
 function variantsFor(b: Block): Variant[] {
