@@ -66,7 +66,7 @@ interface Run {
   diagnosis?: { summary?: unknown; complete?: unknown; warnings?: unknown; stats?: unknown; notScanned?: number; devices?: number; stderr: string; saved: string };
 }
 interface RateResult { layout: string; cidr: string; asked: number; stats: SynStats; dropped: number; wallMs: number; same: boolean }
-interface MemoryResult { cidr: string; addresses: number; wallMs: number; rssKb?: number; code: number }
+interface MemoryResult { cidr: string; addresses: number; wallMs: number; rssKb?: number; code: number; heap?: Record<string, number> }
 const results = { config: cfg, started: new Date().toISOString(), machine: {} as Record<string, unknown>, layouts: [] as Array<{ name: string; cidr: string; description: string; setupSeconds: number }>, runs: [] as Run[], rates: [] as RateResult[], profile: undefined as unknown, memory: [] as MemoryResult[] };
 
 function runTimeoutMs(b: Block, v: Variant): number {
@@ -84,14 +84,18 @@ function assertContained(b: Block): void {
   if (!/^10\.(50|60|61|70)\.0\.0\/(1[6-9]|2[0-4])$/.test(b.cidr)) throw new Error(`unexpected target ${b.cidr}`);
 }
 
-async function runTool(b: Block, variant: Variant, round: number, extra: string[] = [], cidr = b.cidr): Promise<Run> {
+/** --memory runs: camsweep with trace-hook.mjs sampling its heap (connections not recorded). */
+const HEAP_HOOK = (file: string) => ({ node: ['--import', TRACE_HOOK], env: { BENCH_TRACE: file, BENCH_TRACE_CONNS: '0' } });
+
+async function runTool(b: Block, variant: Variant, round: number, extra: string[] = [], cidr = b.cidr, hook?: { node: string[]; env: Record<string, string> }): Promise<Run> {
   assertContained(b);
   await b.lab.exec(SCANNER, ['ip', 'neigh', 'flush', 'all']);
   await new Promise((r) => setTimeout(r, 300));
   const argv = [...ARGV[variant](cidr), ...extra];
+  if (hook && argv[0] === 'node') argv.splice(1, 0, ...hook.node);
   const cpu0 = b.responders ? cpuSeconds(b.responders.pid) : NaN;
   const load1 = load().load1;
-  const r: TimedRun = await timedExec(b.lab, SCANNER, argv, { timeoutMs: runTimeoutMs(b, variant), env: { NO_COLOR: '1' } });
+  const r: TimedRun = await timedExec(b.lab, SCANNER, argv, { timeoutMs: runTimeoutMs(b, variant), env: { NO_COLOR: '1', ...hook?.env } });
   const responderCpuS = b.responders ? cpuSeconds(b.responders.pid) - cpu0 : undefined;
   const base = { layout: b.name, cidr, variant, round, wallMs: r.elapsedMs ?? r.wallMs, rssKb: r.maxRssKb, cpuS: (r.userS ?? 0) + (r.sysS ?? 0), code: r.code, responderCpuS, load1 };
   let open: Set<string>;
@@ -201,10 +205,11 @@ function rateTable(): string {
 
 function memoryTable(): string {
   if (!results.memory.length) return '';
-  const rows: string[][] = [['block of absent addresses', 'addresses', 'wall s', 'camsweep peak RSS']];
-  for (const m of results.memory) rows.push([m.cidr, String(m.addresses), sec(m.wallMs), mb(m.rssKb)]);
+  const rows: string[][] = [['block of absent addresses', 'addresses', 'wall s', 'camsweep peak RSS', 'peak heap used', 'peak heap total', 'peak external + array buffers']];
+  const m2 = (bytes: number | undefined) => (bytes === undefined ? '-' : mb(bytes / 1024));
+  for (const m of results.memory) rows.push([m.cidr, String(m.addresses), sec(m.wallMs), mb(m.rssKb), m2(m.heap?.heapUsed), m2(m.heap?.heapTotal), m2(m.heap ? m.heap.external! + m.heap.arrayBuffers! : undefined)]);
   const pts = results.memory.filter((m) => m.rssKb !== undefined);
-  const lines = [`memory: camsweep scan <block> --protocols tcp -f json -q, every address absent (blackholed at the router)\n${textTable(rows)}`];
+  const lines = [`memory: camsweep scan <block> --protocols tcp -f json -q, every address absent (blackholed at the router); heap sampled every 50 ms by trace-hook.mjs\n${textTable(rows)}`];
   if (pts.length >= 2) {
     const n = pts.length;
     const xs = pts.map((p) => p.addresses / 1000);
@@ -302,8 +307,11 @@ describe.skipIf(why)('issue 11 benchmark: camsweep beside nmap', () => {
       it(`peak RSS of camsweep for /${cfg.memorySizes.join(', /')} of absent addresses`, async () => {
         for (const size of cfg.memorySizes) {
           const cidr = `10.70.0.0/${size}`;
-          const r = await runTool({ ...b!, cidr, expectedOpen: new Set() }, 'cs-tcp', 0, [], cidr);
-          results.memory.push({ cidr, addresses: 2 ** (32 - size) - 2, wallMs: r.wallMs, rssKb: r.rssKb, code: r.code });
+          const file = path.join(b!.lab.dir(SCANNER, 'heap'), `heap-${size}.json`);
+          const r = await runTool({ ...b!, cidr, expectedOpen: new Set() }, 'cs-tcp', 0, [], cidr, HEAP_HOOK(file));
+          let heap: Record<string, number> | undefined;
+          try { heap = (JSON.parse(fs.readFileSync(file, 'utf8')) as { memPeak?: Record<string, number> }).memPeak; } catch { heap = undefined; }
+          results.memory.push({ cidr, addresses: 2 ** (32 - size) - 2, wallMs: r.wallMs, rssKb: r.rssKb, code: r.code, heap });
           results.runs.pop();
           expect(r.same).toBe(true);
         }
@@ -376,6 +384,7 @@ async function profileDense(b: Block): Promise<string> {
     `at most ${ts.peakInFlight} connections open at once`);
   L.push(`event loop: delay p50 ${trace.loop.p50} ms, p90 ${trace.loop.p90} ms, p99 ${trace.loop.p99} ms, max ${trace.loop.max} ms; ${trace.loop.stalls.length} stalls over 50 ms ` +
     `(${trace.loop.stalls.reduce((a, s) => a + s[1], 0)} ms in all${trace.loop.stalls.length ? `, longest ${Math.max(...trace.loop.stalls.map((s) => s[1]))} ms at ${trace.loop.stalls.reduce((a, s) => (s[1] > a[1] ? s : a))[0]} ms` : ''})`);
+  if (trace.memPeak) L.push(`memory (peaks of process.memoryUsage(), sampled every 50 ms, the trace's own records included): rss ${mb(trace.memPeak['rss']! / 1024)}, heap used ${mb(trace.memPeak['heapUsed']! / 1024)}, heap total ${mb(trace.memPeak['heapTotal']! / 1024)}, external ${mb(trace.memPeak['external']! / 1024)}`);
   L.push(`garbage collection: ${trace.gc.count} pauses, ${trace.gc.ms.toFixed(0)} ms in all (${Object.entries(trace.gc.byKind).map(([k, v]) => `${k} ${v.count}x ${v.ms.toFixed(0)} ms`).join(', ')}); ` +
     `${ts.connections} connections -> ${(trace.gc.ms / Math.max(1, ts.connections) * 1000).toFixed(0)} us of GC per connection`);
   L.push(`TLS: ${trace.conns.filter((c) => c.tls).length} TLS connections, ${ts.tlsHandshakesOk} handshakes completed (median ${ts.tlsHandshakeMedianMs.toFixed(1)} ms from connect), ${ts.tlsOnPlainPorts} to ports that speak no TLS`);

@@ -146,7 +146,7 @@ export function summariseProfile(p: CpuProfile, opts: { repo: string; functions?
 // --- the connection trace ------------------------------------------------------------------------
 
 export interface TracedConn { t0: number; tc?: number; ts?: number; tw?: number; t1?: number; te?: number; host: string; port: number; tls: boolean; req?: string; err?: string; rx?: number; txb?: number }
-export interface Trace { exitAt: number; conns: TracedConn[]; loop: { mean: number; p50: number; p90: number; p99: number; max: number; stalls: Array<[number, number]> }; gc: { count: number; ms: number; byKind: Record<string, { count: number; ms: number }> } }
+export interface Trace { exitAt: number; conns: TracedConn[]; memPeak?: Record<string, number>; loop: { mean: number; p50: number; p90: number; p99: number; max: number; stalls: Array<[number, number]> }; gc: { count: number; ms: number; byKind: Record<string, { count: number; ms: number }> } }
 
 /** What a traced connection was for: a connect check (nothing written), or the request it carried. */
 export function connKind(c: TracedConn): string {

@@ -1,6 +1,8 @@
-// Preloaded into camsweep for the profiled benchmark run only (`node --import <this> bin/camsweep.js ...`,
-// with BENCH_TRACE=<file>): records every TCP connection the process opens and the event loop's delay,
-// and writes them as JSON to <file> when the process exits. Nothing in src/ knows about it.
+// Preloaded into camsweep for the profiled and the memory benchmark runs only (`node --import <this>
+// bin/camsweep.js ...`, with BENCH_TRACE=<file>): records every TCP connection the process opens, the
+// event loop's delay, GC pauses and the peak of process.memoryUsage() (sampled every 50 ms), and writes
+// them as JSON to <file> when the process exits (BENCH_TRACE_CONNS=0: no connection records, for the
+// memory runs). Nothing in src/ knows about it.
 //
 // Per connection (net.Socket.prototype.connect, which tls.connect goes through as well): when it was
 // issued, when the handshake (and the TLS handshake) finished or failed, the first line it wrote (the
@@ -14,6 +16,7 @@ import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:pe
 const out = process.env.BENCH_TRACE;
 if (out) {
   const conns = [];
+  const recordConns = process.env.BENCH_TRACE_CONNS !== '0';
   const rec = new WeakMap();
   const firstLine = (chunk) => {
     const s = typeof chunk === 'string' ? chunk.slice(0, 200) : Buffer.isBuffer(chunk) ? chunk.subarray(0, 200).toString('latin1') : '';
@@ -25,7 +28,7 @@ if (out) {
     if (Array.isArray(o)) o = o[0];
     const host = typeof o === 'object' && o ? o.host : args[1];
     const port = typeof o === 'object' && o ? o.port : o;
-    const traced = !rec.has(this) && typeof port !== 'undefined' && !(typeof o === 'object' && o?.path);
+    const traced = recordConns && !rec.has(this) && typeof port !== 'undefined' && !(typeof o === 'object' && o?.path);
     let r;
     if (traced) {
       r = { t0: performance.now(), host: String(host ?? ''), port: Number(port), tls: this instanceof tls.TLSSocket };
@@ -65,6 +68,9 @@ if (out) {
     last = now;
   }, 20);
   iv.unref();
+  const memPeak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sampleMem = () => { const m = process.memoryUsage(); for (const k of Object.keys(memPeak)) memPeak[k] = Math.max(memPeak[k], m[k] ?? 0); };
+  setInterval(sampleMem, 50).unref();
   const gc = { count: 0, ms: 0, byKind: {} };
   const KIND = { 1: 'minor (scavenge)', 2: 'major (mark-compact)', 4: 'incremental marking', 8: 'weak callbacks' };
   new PerformanceObserver((list) => {
@@ -82,7 +88,7 @@ if (out) {
     h.disable();
     const ms = (ns) => Math.round(ns / 1e4) / 100;
     const loop = { mean: ms(h.mean), p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), max: ms(h.max), stalls };
-    const mem = process.memoryUsage();
-    fs.writeFileSync(out, JSON.stringify({ exitAt: performance.now(), conns, loop, gc, memory: { rss: mem.rss, heapUsed: mem.heapUsed } }));
+    sampleMem();
+    fs.writeFileSync(out, JSON.stringify({ exitAt: performance.now(), conns, loop, gc, memPeak }));
   });
 }
