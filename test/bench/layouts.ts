@@ -271,9 +271,12 @@ export function routedLive(prefix: number): string[] {
  * A routed block: the scanner reaches `cidr` through a router namespace (10.213.0.254 on the lab
  * bridge). The router blackholes the block (packets to absent addresses vanish: no ARP, no ICMP, as
  * to a routed subnet's empty addresses) and routes each live address, as a /32, over a veth link
- * (10.49.0.0/30) to the farm namespace, which holds the live addresses and their responders.
+ * (10.49.0.0/30) to the farm namespace, which holds the live addresses and their responders: through
+ * the farm's end of the link (one neighbour entry however many hosts), or `on-link` (the router ARPs
+ * for each live address on eth1, so a live host can also serve as a gateway there).
  */
-export async function buildRoutedBlock(name: string, cidr: string, live: string[], portsOf: (k: number) => number[], kindOf: (port: number) => Kind): Promise<Block> {
+export async function buildRoutedBlock(name: string, cidr: string, live: string[], portsOf: (k: number) => number[], kindOf: (port: number) => Kind,
+  liveRoutes: 'via-farm' | 'on-link' = 'via-farm'): Promise<Block> {
   const t0 = Date.now();
   if (!/^10\.(50|70)\.0\.0\/(1[6-9]|2[0-4])$/.test(cidr)) throw new Error(`unexpected routed block ${cidr}`);
   const prefix = Number(cidr.split('/')[1]);
@@ -290,7 +293,7 @@ export async function buildRoutedBlock(name: string, cidr: string, live: string[
       // The farm leaves the bridge: it is reachable only through the router.
       await must(lab, 'farm', ['ip', 'link', 'set', 'eth0', 'down']);
       routerCmds.push(`link add eth1 type veth peer name lan0 netns ${farm.ns}`, 'addr add 10.49.0.1/30 dev eth1', 'link set eth1 up',
-        ...live.map((ip) => `route add ${ip}/32 via 10.49.0.2 dev eth1`));
+        ...live.map((ip) => (liveRoutes === 'on-link' ? `route add ${ip}/32 dev eth1` : `route add ${ip}/32 via 10.49.0.2 dev eth1`)));
       await batch(lab, 'router', routerCmds.slice(0, 4));
       await batch(lab, 'farm', ['addr add 10.49.0.2/30 dev lan0', ...live.map((ip) => `addr add ${ip}/32 dev lan0`), 'link set lan0 up', 'route add default via 10.49.0.1 dev lan0']);
       await batch(lab, 'router', routerCmds.slice(4));
@@ -321,8 +324,9 @@ export function buildAbsentBlock(): Promise<Block> {
 }
 
 /**
- * Issue 13's routed /20 (routed.bench.ts): the same routing, plain listeners (one short answer, then
- * close) on two of the eight default ports of each of the 41 live hosts.
+ * Issue 13's routed /20 (routed.bench.ts, test/lab/routed.test.ts): the same routing with the live
+ * hosts on-link at the router (routed.test.ts routes a public address via 10.50.0.42), plain listeners
+ * (one short answer, then close) on two of the eight default ports of each of the 41 live hosts.
  */
 export interface RoutedLab {
   lab: NetnsLab;
@@ -334,6 +338,6 @@ export interface RoutedLab {
 }
 
 export async function buildRouted(): Promise<RoutedLab> {
-  const b = await buildRoutedBlock('routed-discovery', ROUTED.cidr, ROUTED.live, (k) => ROUTED.portPairs[k % ROUTED.portPairs.length]!, () => 'plain');
+  const b = await buildRoutedBlock('routed-discovery', ROUTED.cidr, ROUTED.live, (k) => ROUTED.portPairs[k % ROUTED.portPairs.length]!, () => 'plain', 'on-link');
   return { lab: b.lab, cidr: b.cidr, live: ROUTED.live, expectedOpen: b.expectedOpen, setupSeconds: b.setupSeconds, description: b.description };
 }
