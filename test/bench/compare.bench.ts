@@ -44,6 +44,8 @@ const why = labUnavailable()
   ?? (fs.existsSync(GNU_TIME) ? undefined : `${GNU_TIME} is missing (apt-get install time; test/lab/setup.sh)`)
   ?? (LAYOUTS.length || cfg.memory ? undefined : 'no issue-11 layout selected');
 
+if (why && (LAYOUTS.length || cfg.memory)) console.log(`issue 11 benchmark skipped: ${why}`);
+
 type Variant = 'cs-tcp' | 'cs-noping' | 'cs-full' | 'nmap' | 'nmap-Pn';
 const CS = ['node', CAMSWEEP, 'scan'];
 const ARGV: Record<Variant, (cidr: string) => string[]> = {

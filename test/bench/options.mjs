@@ -27,7 +27,7 @@ export const DEFAULTS = Object.freeze({
   out: '',
 });
 
-export const USAGE = `usage: npm run bench [-- options]   (root, Linux; nmap, tcpdump, iptables, GNU time: test/lab/setup.sh)
+export const USAGE = `usage: npm run bench [-- options]   (root, Linux; nmap, tcpdump, iptables, GNU time, openssl: test/lab/setup.sh)
 
 Builds namespace LANs (torn down afterwards, also on failure or Ctrl-C), times camsweep beside
 nmap -n -sT -T4 on the same ports in one run (order alternating by round), checks that both found the
@@ -43,7 +43,7 @@ ${Object.entries(LAYOUTS).map(([k, v]) => `                         ${k.padEnd(1
                        trace, event-loop delay, GC, and requests per open port counted by the responders
   --memory             peak RSS of camsweep on routed blocks of absent addresses (--memory-sizes)
   --memory-sizes <l>   prefix lengths for --memory (default ${MEMORY_SIZES.join(',')})
-  --no-nmap            camsweep only (the table then has no nmap figures and no agreement check with nmap)
+  --no-nmap            camsweep only (no nmap columns; every run is still checked against the layout as built)
   --out <file>         also write every measurement as JSON to <file>
   -h, --help           this text
 `;
