@@ -7,7 +7,7 @@ import { evaluate, expectedVerdictFor, formatReport, parseCorpus, restrictedIds,
 import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
 import { loadPolicy } from '../src/policy/policy.js';
 import { assess } from '../src/scan/scan.js';
-import type { Identification, Verdict, VerdictStatus } from '../src/types.js';
+import type { Identification, Verdict, VerdictStatus } from '../src/model/types.js';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'devices');
 const files = readdirSync(DIR).filter((f) => /\.jsonl?$/.test(f)).sort().map((f) => ({ file: f, text: readFileSync(path.join(DIR, f), 'utf8') }));

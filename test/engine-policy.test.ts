@@ -4,7 +4,7 @@ import { identify, collectEvidence, recorderChannels } from '../src/fingerprint/
 import { extractFields, normaliseMac, isLocallyAdministered } from '../src/fingerprint/fields.js';
 import { compileRule, indexRules, loadVocabulary, type RawRule } from '../src/fingerprint/rules.js';
 import { judge, loadPolicy, parsePolicyFile, PolicyError, packNames } from '../src/policy/policy.js';
-import type { Identification, ObservationRecord } from '../src/types.js';
+import type { Identification, ObservationRecord } from '../src/model/types.js';
 
 const vocab = loadVocabulary();
 const rule = (r: Partial<RawRule> & Pick<RawRule, 'id' | 'field' | 'pattern' | 'extract'>, confidence = 0.9): RawRule => ({

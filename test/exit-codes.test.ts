@@ -13,7 +13,7 @@ import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
 import { loadPolicy } from '../src/policy/policy.js';
 import { sweepHosts, type ScanOptions } from '../src/scan/scan.js';
 import type { ConnectResult, ExchangeOptions, ExchangeResult } from '../src/net/tcp.js';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 import { runCli, startCli, waitFor } from './helpers/cli.js';
 import { httpServer } from './helpers/responders.js';
 import { readFileSync } from 'node:fs';

@@ -21,7 +21,7 @@ import { corpusFiles } from '../tools/accuracy/main.js';
 import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
 import { assess } from '../src/scan/scan.js';
 import { buildReport } from '../src/report/report.js';
-import type { Identification, ScanReport } from '../src/types.js';
+import type { Identification, ScanReport } from '../src/model/types.js';
 import { runCli } from './helpers/cli.js';
 
 const vocab = loadVocabulary();

@@ -16,7 +16,7 @@ import { executePlan, planScan, type ScanOptions } from '../src/scan/scan.js';
 import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
 import { loadPolicy } from '../src/policy/policy.js';
 import type { DiscoveryModule, UdpApi } from '../src/discovery/types.js';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 import { runCli } from './helpers/cli.js';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';

@@ -1,7 +1,7 @@
 // `camsweep explain`: the full evidence chain for one device, in words a consultant can paste into a
 // report. Every step names its rule and the rule's source. Pure rendering.
 import type { Knowledge } from '../scan/scan.js';
-import type { DeviceReport } from '../types.js';
+import type { DeviceReport } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { staleNotice, TYPE_WORDS } from '../policy/policy.js';
 

@@ -12,7 +12,7 @@ import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, PlanEr
 import type { Credential } from '../discovery/types.js';
 import YAML from 'yaml';
 import { localSubnets, parseTarget, resolveTargets, splitTargetText, TargetError, type TargetSpec } from '../targets/targets.js';
-import type { DeviceReport, ObservationRecord, ScanReport } from '../types.js';
+import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
@@ -278,7 +278,7 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
     hostsScanned: plan.protocols.includes('tcp') ? r.hostsSwept : plan.hosts.size, warnings,
     options: { ports, protocols: plan.protocols, passive, listen_time_ms: plan.listenMs, interfaces: plan.interfaces.map((i) => i.name),
       timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: plan.options.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
-    stats: st, complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,
+    stats: st, complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,
   });
   emit(io, o, report, state);
   if (couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)}; the report lists them (exit 3)\n`);
@@ -309,7 +309,7 @@ async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): P
     const report = buildReport({
       command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices: r.devices, hostsScanned: lab.targets.length, warnings: r.warnings,
       options: { ports: lab.portList, protocols: plan.protocols, listen_time_ms: plan.listenMs, timeout_ms: o.timeout, concurrency: plan.options.concurrency },
-      complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,
+      complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,
     });
     emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, report, state);
     return scanExit(state, couldNotSee, r.devices, o.failOnGiven ? String(o.failOn) : 'never');

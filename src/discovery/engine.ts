@@ -13,7 +13,7 @@
 // Modules give payload builders and a message handler; the engine owns the sockets and closes them.
 import { setMaxListeners } from 'node:events';
 import { macFromEui64 } from '../net/neighbours.js';
-import { isLocalError } from '../util/errors.js';
+import { isLocalError } from '../model/status.js';
 import { pause } from '../util/deadline.js';
 import type { DiscoveryContext, NetIface, UdpMessage, UdpSocket, Sighting } from './types.js';
 

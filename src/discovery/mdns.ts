@@ -13,7 +13,7 @@ import {
 import { normalizeMac } from '../net/neighbours.js';
 import { nowIso, runSession, safeEmit } from './engine.js';
 import type { DiscoveryModule, Sighting, UdpSocket } from './types.js';
-import type { MdnsObservation } from '../types.js';
+import type { MdnsObservation } from '../model/types.js';
 
 const MAX_SERVICES_PER_HOST = 64;
 const MAX_FOLLOWUP_NAMES = 16;

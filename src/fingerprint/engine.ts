@@ -4,7 +4,7 @@
 // first one that matches explains the value (recog's rule: a value is claimed by one rule). The same
 // rule firing on several ports counts once. Confidences of independent rules that agree on a maker are
 // combined as a noisy-OR: 1 - Π(1 - c). Disagreeing makers are kept as conflicts, never hidden.
-import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord, RecorderChannels } from '../types.js';
+import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord, RecorderChannels } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { extractFields, fieldCap, MAX_FIELD_CHARS, type MacVendorLookup } from './fields.js';
 import type { KnowledgeBase, Rule } from './rules.js';

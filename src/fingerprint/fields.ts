@@ -1,5 +1,5 @@
 // Flatten an observation record into the named fields that fingerprint rules read. Pure.
-import type { FieldValue, Headers, ObservationRecord } from '../types.js';
+import type { FieldValue, Headers, ObservationRecord } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;

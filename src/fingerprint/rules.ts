@@ -4,7 +4,7 @@ import { readDataYaml } from '../data-cache.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR } from '../paths.js';
-import type { DeviceType, Extraction } from '../types.js';
+import type { DeviceType, Extraction } from '../model/types.js';
 
 export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control',
   'camera-or-recorder', 'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'];

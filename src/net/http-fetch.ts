@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { exchange as tcpExchange, type ExchangeOptions, type ExchangeResult } from './tcp.js';
 import { parseResponse, responseComplete } from '../wire/response.js';
-import type { HttpApi, HttpFetchResult } from '../discovery/types.js';
+import type { HttpApi, HttpFetchResult } from '../model/net.js';
 
 /** Hard ceilings whatever the caller asks for. */
 const MAX_BYTES_CEILING = 4 * 1024 * 1024;

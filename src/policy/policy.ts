@@ -7,7 +7,7 @@ import { readDataYaml } from '../data-cache.js';
 import path from 'node:path';
 import YAML from 'yaml';
 import { DATA_DIR } from '../paths.js';
-import type { Identification, ListingRef, Verdict, VerdictStatus } from '../types.js';
+import type { Identification, ListingRef, Verdict, VerdictStatus } from '../model/types.js';
 import type { Vocabulary } from '../fingerprint/rules.js';
 import { clean } from '../util/sanitize.js';
 

@@ -4,12 +4,13 @@
 import { readDataYaml } from '../data-cache.js';
 import path from 'node:path';
 import { DATA_DIR } from '../paths.js';
-import type { HostError, HttpObservation, TlsObservation } from '../types.js';
+import type { HostError, HttpObservation, TlsObservation } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 import type { PeerCert } from '../net/tcp.js';
 import { bodyText, extractTitle } from '../wire/html.js';
 import { faviconMmh3, md5 } from '../wire/hash.js';
 import { one, parseResponse, responseComplete, type ParsedResponse } from '../wire/response.js';
+import { coded } from '../model/status.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
 export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }
@@ -62,13 +63,13 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, met
     const looksTls = r.data.length > 0 && (r.data[0] === 0x15 || r.data[0] === 0x16);
     return {
       tls: tlsObs, looksTls,
-      error: { stage: 'http', port: t.port, code: r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
+      error: { stage: 'http', port: t.port, ...coded(r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), r.connected), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
     };
   }
   const obs = httpObservation(parsed, t.port, useTls, reqPath);
   // A response cut by the deadline or the byte cap is still evidence, but say so.
   const warn: HostError | undefined = parsed.truncated && (r.end === 'timeout' || r.end === 'cap')
-    ? { stage: 'http', port: t.port, code: r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT', message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
+    ? { stage: 'http', port: t.port, ...coded(r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT'), message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
     : undefined;
   return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs, ...(warn ? { warn } : {}) };
 }

@@ -15,7 +15,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { clean } from '../util/sanitize.js';
-import type { OnvifObservation } from '../types.js';
+import type { OnvifObservation } from '../model/types.js';
 import {
   HTTP_MAX, UDP_MAX, type Input, type XmlNode, child, children, httpUrl, localName, parseXml, path, rawText, safeKey,
   splitList, text, toText, xmlEscape,

@@ -2,7 +2,7 @@
 // A phrase is built from WHAT was seen (the evidence's field) and WHO it points to (the maker or brand
 // the rule extracted), never from the raw value the device sent: "Hikvision Digest realm",
 // "answers SADP", "Dahua RTSP server", "UPnP manufacturer".
-import type { DeviceReport, Evidence } from '../types.js';
+import type { DeviceReport, Evidence } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 
 /** "DeviceDescription" -> "device description", "modelName" -> "model name", "SerialNo" -> "serial no". */

@@ -1,6 +1,6 @@
 // Building the single result model every renderer takes. Pure.
-import type { DeviceReport, ScanReport, VerdictStatus } from '../types.js';
-import { SCHEMA_VERSION } from '../types.js';
+import type { DeviceReport, ScanReport, VerdictStatus } from '../model/types.js';
+import { SCHEMA_VERSION } from '../model/types.js';
 import { staleNotice, type Policy } from '../policy/policy.js';
 import { VERSION } from '../version.js';
 
@@ -12,7 +12,7 @@ export function summarise(devices: DeviceReport[], hostsScanned: number): ScanRe
 export function buildReport(a: {
   command: string; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
   devices: DeviceReport[]; hostsScanned: number; warnings: string[]; stats?: ScanReport['stats'];
-  complete?: boolean; interrupted?: string; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed'];
+  complete?: boolean; interrupted?: string; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed']; results?: ScanReport['results'];
 }): ScanReport {
   return {
     schema_version: SCHEMA_VERSION,
@@ -30,6 +30,7 @@ export function buildReport(a: {
     ...(a.interrupted ? { interrupted: a.interrupted } : {}),
     ...(a.notScanned?.length ? { not_scanned: a.notScanned } : {}),
     ...(a.seenNotProbed?.length ? { seen_not_probed: a.seenNotProbed } : {}),
+    ...(a.results?.length ? { results: a.results } : {}),
     ...(a.stats ? { stats: a.stats } : {}),
   };
 }

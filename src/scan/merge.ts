@@ -1,5 +1,5 @@
 // Merging observation fragments into one record per device. Pure.
-import type { ObservationRecord } from '../types.js';
+import type { ObservationRecord } from '../model/types.js';
 
 const ARRAYS = ['http', 'tls', 'rtsp', 'mdns'] as const;
 const OBJECTS = ['onvif', 'upnp', 'sadp', 'dhip'] as const;

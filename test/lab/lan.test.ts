@@ -4,7 +4,7 @@
 // fails (afterAll + exit hooks in netns.ts).
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceReport, ScanReport } from '../../src/types.js';
+import type { DeviceReport, ScanReport } from '../../src/model/types.js';
 import { macFromEui64 } from '../../src/net/neighbours.js';
 import { startAvahi, startMiniupnpd, startWsdd } from './daemons.js';
 import { hostNetSnapshot, labUnavailable, listNamespaces, sweepStaleLabs, txPackets, type LabProcess, type NetnsLab } from './netns.js';

@@ -5,7 +5,7 @@ import { defaultKnowledgeBase } from '../../src/fingerprint/rules.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { buildReport } from '../../src/report/report.js';
 import { assess } from '../../src/scan/scan.js';
-import type { ObservationRecord, ScanReport } from '../../src/types.js';
+import type { ObservationRecord, ScanReport } from '../../src/model/types.js';
 
 export const LAB_OBSERVATIONS = fileURLToPath(new URL('../../fixtures/lab/observations.jsonl', import.meta.url));
 export const FIXED_REPORT = fileURLToPath(new URL('../../fixtures/report/scan-report.json', import.meta.url));

@@ -8,7 +8,7 @@ import { renderTable, deviceCells, TABLE_COLUMNS } from '../../src/report/table.
 import { evidencePhrase, labelBrand } from '../../src/report/evidence.js';
 import { visibleWidth } from '../../src/report/layout.js';
 import type { CellValue } from '../../src/report/layout.js';
-import type { DeviceReport, ObservationRecord, ScanReport } from '../../src/types.js';
+import type { DeviceReport, ObservationRecord, ScanReport } from '../../src/model/types.js';
 import { runCli } from '../helpers/cli.js';
 import { brokenWords, FIXED_REPORT, identifyLab, plain, tableProblems } from './helpers.js';
 

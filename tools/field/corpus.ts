@@ -13,7 +13,7 @@ import { parseDeviceInformation, parseGetServices, parseWsdMessage, toOnvifObser
 import { dhipRecord } from '../../src/discovery/dhip.js';
 import { httpObservation } from '../../src/probes/http.js';
 import { mergeRecord } from '../../src/scan/merge.js';
-import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/types.js';
+import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/model/types.js';
 import { parseDnText, renderDn } from '../../src/wire/dn.js';
 import { parseResponse } from '../../src/wire/response.js';
 import { cleanText } from '../../src/util/sanitize.js';

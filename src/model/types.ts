@@ -3,6 +3,7 @@
 // Flow: targets -> probes/discovery (edges, sockets) -> ObservationRecord per device
 //       -> fingerprint engine (pure) -> Identification -> policy engine (pure) -> Verdict
 //       -> report renderers (pure).
+import type { ModuleResult, Status } from './status.js';
 
 /** Version of the observation-record and scan-report formats. Bump on a breaking change. */
 export const SCHEMA_VERSION = '1.1';
@@ -239,6 +240,8 @@ export interface HostError {
   port?: number;
   code: string;
   message: string;
+  /** The code in the closed result vocabulary (src/model/status.ts). */
+  status?: Status;
 }
 
 export interface DeviceReport {
@@ -252,6 +255,8 @@ export interface DeviceReport {
   identification: Identification;
   verdict: Verdict;
   errors: HostError[];
+  /** How each module went against this device: the TCP connects per port and each probe per port. */
+  results?: ModuleResult[];
 }
 
 /**
@@ -302,6 +307,8 @@ export interface ScanReport {
   not_scanned?: NotScanned[];
   /** Devices that answered discovery from outside the targets: listed, never contacted. */
   seen_not_probed?: SeenNotProbed[];
+  /** How each module of the run went: the TCP sweep and every discovery module (failures included). */
+  results?: ModuleResult[];
   /** Timings: whole run, TCP sweep, and each discovery module (milliseconds). */
   stats?: { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number };
 }
