@@ -4,23 +4,11 @@ import { readDataYaml } from '../data-cache.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR } from '../paths.js';
-import type { DeviceType, Extraction } from '../model/types.js';
+import { DEVICE_TYPES } from '../model/report.js';
+import { isRuleField } from '../model/fields.js';
+import type { Extraction } from '../model/types.js';
 
-export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control',
-  'camera-or-recorder', 'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'];
-
-/** Fields a rule may read. `*` = any sub-key (header name, UPnP key, TXT key, SADP/DHIP key). */
-export const FIELD_PATTERNS: readonly RegExp[] = [
-  /^http\.header\.[a-z0-9-]+$/, /^http\.(title|body|favicon_md5|favicon_mmh3|status)$/,
-  /^tls\.(subject|issuer)$/,
-  /^rtsp\.header\.[a-z0-9-]+$/, /^rtsp\.(status|body)$/,
-  /^onvif\.(manufacturer|model|firmware|serial|hardware|scope|xaddr|types)$/,
-  /^upnp\.[A-Za-z]+$/,
-  /^mdns\.(type|instance|host|txt)$/, /^mdns\.txt\.[a-z0-9_-]+$/,
-  /^(sadp|dhip)\.[A-Za-z0-9_]+$/, /^(sadp|dhip)$/,
-  /^mac\.(vendor|address)$/,
-  /^hostname$/,
-];
+export { DEVICE_TYPES } from '../model/report.js';
 
 export interface RuleExample {
   value: string;
@@ -66,8 +54,9 @@ export class KnowledgeBaseError extends Error {}
 const ALLOWED_FLAGS = /^[imsu]*$/;
 const EXTRACT_KEYS = new Set(['maker', 'brand', 'model', 'firmware', 'serial', 'device_type', 'product', 'platform']);
 
+/** Fields a rule may read: those the field registry declares (src/model/fields.ts). */
 function fieldAllowed(field: string): boolean {
-  return FIELD_PATTERNS.some((p) => p.test(field));
+  return isRuleField(field);
 }
 
 export function loadVocabulary(file = path.join(DATA_DIR, 'vendors.yaml')): Vocabulary {
@@ -98,7 +87,7 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
     const v = raw.extract[k];
     if (v && !v.includes('{') && !vocab[v]) fail(`extract.${k} "${v}" is not in vendors.yaml`);
   }
-  if (raw.extract.device_type && !DEVICE_TYPES.includes(raw.extract.device_type)) fail(`bad device_type "${raw.extract.device_type}"`);
+  if (raw.extract.device_type && !(DEVICE_TYPES as readonly string[]).includes(raw.extract.device_type)) fail(`bad device_type "${raw.extract.device_type}"`);
   if (!Array.isArray(raw.examples) || raw.examples.length === 0) fail('every rule needs at least one real example');
   if (raw.examples.length > 20) fail('at most 20 examples');
   let regex: RegExp;

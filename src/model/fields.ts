@@ -70,6 +70,8 @@ export interface FieldDecl {
   from?: string;
   /** `items`: one value per array element; `map`: one per key (family); `join`: the array joined with spaces. */
   each?: 'items' | 'map' | 'join';
+  /** With from: '*': numbers and booleans are read as text too (vendor answers); otherwise strings only. */
+  coerce?: boolean;
   /** Sub-keys in lower case (header and TXT names). */
   lower?: boolean;
   /** URI-decode each value (ONVIF scopes). */
@@ -102,7 +104,7 @@ export const DERIVED_FIELDS = ['mac-address', 'mac-vendor'] as const;
 export type DerivedField = typeof DERIVED_FIELDS[number];
 
 /** How two fragments of a section seen of one device combine. */
-export const MERGES = ['append', 'fill', 'first', 'union', 'union-sorted', 'identity'] as const;
+export const MERGES = ['append', 'fill', 'first', 'follows', 'union', 'union-sorted', 'identity'] as const;
 export type Merge = typeof MERGES[number];
 
 export interface SectionDecl<T = unknown> {
@@ -114,10 +116,12 @@ export interface SectionDecl<T = unknown> {
   kind: 'list' | 'object' | 'scalar';
   /**
    * append: lists are concatenated; fill: objects keep the first value of each key, arrays in them are
-   * unioned; first: the first value wins; union / union-sorted: array values are unioned (sorted);
+   * unioned; first: the first value wins (and the keys in `takes` come with it); follows: taken only
+   * with the key that `takes` it; union / union-sorted: array values are unioned (sorted);
    * identity: the key that names the record (ip), set by the merge itself.
    */
   merge: Merge;
+  takes?: readonly string[];
   shape: Shape<T>;
   description: string;
   /** Where a value was seen, for the evidence (`http:80/`, `rtsp:554`); default: the key. */
@@ -140,14 +144,14 @@ const httpWhere = (h: Item<typeof HTTP>) => `${h.tls ? 'https' : 'http'}:${h.por
 export const SECTIONS = {
   ip: section({ key: 'ip', module: 'input', kind: 'scalar', merge: 'identity', shape: str(), description: 'the address the device answered from (the lowest IPv4 one when it has several)', fields: [] }),
   mac: section({
-    key: 'mac', module: 'sadp, dhip, onvif, mdns, arp, eui64', kind: 'scalar', merge: 'first', shape: str(), description: 'the device\'s MAC address',
+    key: 'mac', module: 'sadp, dhip, onvif, mdns, arp, eui64', kind: 'scalar', merge: 'first', takes: ['mac_from'], shape: str(), description: 'the device\'s MAC address',
     where: () => 'mac',
     fields: [
       { name: 'mac.address', type: 'string', derive: 'mac-address', label: 'mac.address', phrase: 'MAC address' },
       { name: 'mac.vendor', type: 'string', derive: 'mac-vendor', label: 'MAC address OUI', phrase: '{who} MAC prefix' },
     ],
   }),
-  mac_from: section({ key: 'mac_from', module: 'merge', kind: 'scalar', merge: 'first', shape: str(), description: 'which protocol or table gave the MAC: sadp, dhip, onvif, mdns, ssdp, arp (neighbour table), eui64 (IPv6 address)', fields: [] }),
+  mac_from: section({ key: 'mac_from', module: 'merge', kind: 'scalar', merge: 'follows', shape: str(), description: 'which protocol or table gave the MAC: sadp, dhip, onvif, mdns, ssdp, arp (neighbour table), eui64 (IPv6 address)', fields: [] }),
   hostname: section({ key: 'hostname', module: 'mdns, targets', kind: 'scalar', merge: 'first', shape: str(), description: 'host name (mDNS, or the target name given)', fields: [{ name: 'hostname', from: '.', type: 'string', label: 'hostname', phrase: 'host name' }] }),
   addresses: section({ key: 'addresses', module: 'merge', kind: 'scalar', merge: 'union', shape: arr(str()), description: 'every address the same physical device answered from', fields: [] }),
   open_ports: section({ key: 'open_ports', module: 'tcp', kind: 'scalar', merge: 'union-sorted', shape: arr(int({ minimum: 1, maximum: 65535 })), description: 'open TCP ports', fields: [] }),
@@ -222,14 +226,14 @@ export const SECTIONS = {
     key: 'sadp', module: 'sadp', kind: 'object', merge: 'fill', shape: VENDOR_FIELDS, description: 'Hikvision SADP answer',
     fields: [
       { name: 'sadp', type: 'presence', label: 'answers SADP', phrase: 'answers SADP' },
-      { name: 'sadp.*', key: '[A-Za-z0-9_]+', from: '*', type: 'string', label: 'SADP {sub}', phrase: 'SADP {sub:words}' },
+      { name: 'sadp.*', key: '[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*', from: '*', coerce: true, type: 'string', label: 'SADP {sub}', phrase: 'SADP {sub:words}' },
     ],
   }),
   dhip: section({
     key: 'dhip', module: 'dhip', kind: 'object', merge: 'fill', shape: VENDOR_FIELDS, description: 'Dahua DHIP answer',
     fields: [
       { name: 'dhip', type: 'presence', label: 'answers DHIP', phrase: 'answers DHIP' },
-      { name: 'dhip.*', key: '[A-Za-z0-9_]+', from: '*', type: 'string', label: 'DHIP {sub}', phrase: 'DHIP {sub:words}', brandKeys: ['Vendor'] },
+      { name: 'dhip.*', key: '[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*', from: '*', coerce: true, type: 'string', label: 'DHIP {sub}', phrase: 'DHIP {sub:words}', brandKeys: ['Vendor'] },
     ],
   }),
   seen_by: section({ key: 'seen_by', module: 'merge', kind: 'scalar', merge: 'union-sorted', shape: arr(str()), description: 'which protocols, probes and tables saw this device (tcp, http, onvif, sadp, arp, …)', fields: [] }),
@@ -255,15 +259,13 @@ export type MdnsObservation = TypeOf<typeof MDNS_ITEM>;
 export type VendorDiscoveryObservation = TypeOf<typeof VENDOR_FIELDS>;
 export type Headers = TypeOf<typeof HEADERS>;
 
-/** The observation record's JSON Schema (only ip required; x_… keys allowed). */
+/** The observation record's JSON Schema (only ip required). */
 export function observationSchema(): Record<string, unknown> {
   return {
     description: 'Everything seen from one device. The same object is the input format of `camsweep identify`. Only ip is required; keys starting with x_ are free annotations.',
     type: 'object',
     required: ['ip'],
     properties: Object.fromEntries(SECTION_LIST.map((s) => [s.key, { ...s.shape.schema, description: s.description }])),
-    patternProperties: { '^x_': {} },
-    additionalProperties: false,
   };
 }
 

@@ -11,7 +11,9 @@ import type { Identification, ListingRef, Verdict, VerdictStatus } from '../mode
 import type { Vocabulary } from '../fingerprint/rules.js';
 import { clean } from '../util/sanitize.js';
 
-export const LIST_TYPES = ['prohibition', 'export-control', 'procurement-criterion', 'contracting-ban', 'information'] as const;
+import { LIST_TYPES } from '../model/report.js';
+
+export { LIST_TYPES };
 export type ListType = typeof LIST_TYPES[number];
 export const OEM_CONFIDENCE = ['documented', 'reported', 'weak'] as const;
 export type OemConfidence = typeof OEM_CONFIDENCE[number];

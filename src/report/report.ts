@@ -10,9 +10,9 @@ export function summarise(devices: DeviceReport[], hostsScanned: number): ScanRe
 }
 
 export function buildReport(a: {
-  command: string; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
+  command: ScanReport['command']; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
   devices: DeviceReport[]; hostsScanned: number; warnings: string[]; stats?: ScanReport['stats'];
-  complete?: boolean; interrupted?: string; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed']; results?: ScanReport['results'];
+  complete?: boolean; interrupted?: ScanReport['interrupted']; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed']; results?: ScanReport['results'];
 }): ScanReport {
   return {
     schema_version: SCHEMA_VERSION,

@@ -1,36 +1,64 @@
 // Merging observation fragments into one record per device. Pure.
+import { SECTION_LIST } from '../model/fields.js';
 import type { ObservationRecord } from '../model/types.js';
 
-const ARRAYS = ['http', 'tls', 'rtsp', 'mdns'] as const;
-const OBJECTS = ['onvif', 'upnp', 'sadp', 'dhip'] as const;
+/** A record fragment carries a key the field registry (src/model/fields.ts) does not declare: a module bug, never dropped silently. */
+export class UnknownFieldError extends Error {}
 
+const SECTION_BY_KEY = new Map(SECTION_LIST.map((s) => [s.key, s]));
+
+/**
+ * Merge a fragment into a record, key by key as the field registry says (append, fill, first, union,
+ * union-sorted). `x_…` annotations: the first one wins. A key the registry does not declare throws.
+ */
 export function mergeRecord(into: ObservationRecord, add: Partial<ObservationRecord>): ObservationRecord {
-  for (const k of ARRAYS) {
-    const v = add[k];
-    if (Array.isArray(v) && v.length) (into as unknown as Record<string, unknown[]>)[k] = [...((into[k] as unknown[] | undefined) ?? []), ...v];
+  const to = into as unknown as Record<string, unknown>;
+  const from = add as unknown as Record<string, unknown>;
+  for (const k of Object.keys(from)) {
+    if (!k.startsWith('x_') && !SECTION_BY_KEY.has(k)) throw new UnknownFieldError(`observation key "${k.slice(0, 40)}" is not declared in src/model/fields.ts`);
   }
-  for (const k of OBJECTS) {
-    const v = add[k];
-    if (v && typeof v === 'object') {
-      const cur = (into[k] ?? {}) as Record<string, unknown>;
-      const merged: Record<string, unknown> = { ...cur };
-      for (const [kk, vv] of Object.entries(v)) {
-        if (vv === undefined) continue;
-        if (Array.isArray(vv) && Array.isArray(cur[kk])) merged[kk] = [...new Set([...(cur[kk] as unknown[]), ...vv])];
-        else if (merged[kk] === undefined) merged[kk] = vv;
+  for (const s of SECTION_LIST) {
+    const v = from[s.key];
+    if (v === undefined) continue;
+    const cur = to[s.key];
+    switch (s.merge) {
+      case 'append':
+        if (Array.isArray(v) && v.length) to[s.key] = [...((cur as unknown[] | undefined) ?? []), ...v];
+        break;
+      case 'fill': {
+        if (!v || typeof v !== 'object') break;
+        const merged: Record<string, unknown> = { ...((cur ?? {}) as Record<string, unknown>) };
+        for (const [kk, vv] of Object.entries(v)) {
+          if (vv === undefined) continue;
+          if (Array.isArray(vv) && Array.isArray(merged[kk])) merged[kk] = [...new Set([...(merged[kk] as unknown[]), ...vv])];
+          else if (merged[kk] === undefined) merged[kk] = vv;
+        }
+        to[s.key] = merged;
+        break;
       }
-      (into as unknown as Record<string, unknown>)[k] = merged;
+      case 'first':
+        if (v && !cur) {
+          to[s.key] = v;
+          for (const t of s.takes ?? []) if (from[t]) to[t] = from[t];
+        }
+        break;
+      case 'union':
+        if (Array.isArray(v) && v.length) to[s.key] = [...new Set([...((cur as unknown[] | undefined) ?? []), ...v])];
+        break;
+      case 'union-sorted':
+        if (Array.isArray(v) && v.length) {
+          const all = [...new Set([...((cur as unknown[] | undefined) ?? []), ...v])];
+          to[s.key] = all.every((x) => typeof x === 'number') ? (all as number[]).sort((a, b) => a - b) : (all as string[]).sort();
+        }
+        break;
+      case 'follows': case 'identity':
+        break;
     }
   }
-  for (const [k, v] of Object.entries(add)) {
+  for (const [k, v] of Object.entries(from)) {
     // Protocol-specific extras (x_onvif: what the ONVIF follow-up calls got) are kept, first one wins.
-    if (k.startsWith('x_') && v !== undefined && (into as unknown as Record<string, unknown>)[k] === undefined) (into as unknown as Record<string, unknown>)[k] = v;
+    if (k.startsWith('x_') && v !== undefined && to[k] === undefined) to[k] = v;
   }
-  if (add.mac && !into.mac) { into.mac = add.mac; if (add.mac_from) into.mac_from = add.mac_from; }
-  if (add.hostname && !into.hostname) into.hostname = add.hostname;
-  if (add.open_ports?.length) into.open_ports = [...new Set([...(into.open_ports ?? []), ...add.open_ports])].sort((a, b) => a - b);
-  if (add.seen_by?.length) into.seen_by = [...new Set([...(into.seen_by ?? []), ...add.seen_by])].sort();
-  if (add.addresses?.length) into.addresses = [...new Set([...(into.addresses ?? []), ...add.addresses])];
   return into;
 }
 
