@@ -20,12 +20,13 @@ import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
-import type { DeviceReport, HostError, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
+import type { DeviceReport, DeviceSighting, HostError, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
+import { deviceId, identityKey } from '../model/identity.js';
 import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limit.js';
 import { pause, Scope } from '../util/deadline.js';
 import { classifyError, coded, isLocalError, type ModuleResult, type Status } from '../model/status.js';
 import { LoopHealth } from '../util/loop.js';
-import { compareIp as compareAddresses, groupSightings, ipKey, mergeRecord, mergeSightings, type Seen } from './merge.js';
+import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
 
 export const DEFAULT_PORTS = [80, 443, 554, 8000, 8080, 8443, 8554, 37777] as const;
 export type ProtocolName = DiscoveryName | 'tcp';
@@ -160,15 +161,24 @@ export function inCidr(ip: string, cidr: string): boolean {
 }
 
 /** Judge a finished observation record: pure apart from reading the (cached) OUI table. */
-export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[] = [], results?: ModuleResult[]): DeviceReport {
+export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[] = [], results?: ModuleResult[], formed?: { sightings?: DeviceSighting[]; notes?: string[] }): DeviceReport {
   const identification = identify(rec, k.kb, defaultMacLookup());
   const verdict = judge(identification, k.policy, k.kb.vocab);
   return {
+    device_id: deviceId(identityKey(rec, identification)),
     ip: rec.ip, ...(rec.addresses?.length ? { addresses: rec.addresses } : {}), ...(rec.mac ? { mac: rec.mac } : {}),
     ...(rec.hostname ? { hostname: rec.hostname } : {}),
-    open_ports: rec.open_ports ?? [], seen_by: rec.seen_by ?? [], observations: rec, identification, verdict, errors,
+    open_ports: rec.open_ports ?? [], seen_by: rec.seen_by ?? [],
+    ...(formed?.sightings ? { sightings: formed.sightings } : {}), ...(formed?.notes?.length ? { notes: formed.notes } : {}),
+    observations: rec, identification, verdict, errors,
     ...(results ? { results } : {}),
   };
+}
+
+/** The device with `notes` after its sightings (the report's key order). */
+function withNotes(d: DeviceReport, notes: string[]): DeviceReport {
+  const { observations, identification, verdict, errors, results, ...head } = d;
+  return { ...head, notes, observations, identification, verdict, errors, ...(results ? { results } : {}) };
 }
 
 /** IPv4 numerically, then IPv6 (link-local with zone included), then anything else; never throws. */
@@ -176,7 +186,7 @@ export function compareIp(a: string, b: string): number {
   return compareAddresses(a, b);
 }
 
-export interface HostResult { record: ObservationRecord; errors: HostError[]; results: ModuleResult[] }
+export interface HostResult { record: ObservationRecord; errors: HostError[]; results: ModuleResult[]; /** When the host was scanned (ISO). */ at: string }
 
 /** What the sweep gives back: records of hosts with an open port, and hosts a local error kept from being scanned. */
 export interface SweepResult { hosts: HostResult[]; notScanned: NotScanned[]; recovered: number; /** Hosts taken through the sweep (fewer than planned when interrupted). */ swept: number }
@@ -233,6 +243,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
 
   const scanOne = async (ip: string): Promise<void> => {
     const host = root.child(o.hostTimeoutMs);
+    const at = new Date().toISOString();
     const errors: HostError[] = [];
     const results: ModuleResult[] = [];
     let local: string | undefined;
@@ -296,7 +307,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       rec.http?.sort((a, b) => a.port - b.port);
       rec.rtsp?.sort((a, b) => a.port - b.port);
       results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
-      hostResults.push({ record: rec, errors, results });
+      hostResults.push({ record: rec, errors, results, at });
     } finally {
       host.dispose();
       if (local) {
@@ -476,7 +487,8 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?
  * table gives to exactly one IPv4 address also carries that address as an alias, so the two join.
  */
 export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
-  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, ...(s.macFrom ? { macFrom: s.macFrom } : {}), serial: s.serial, endpoint: s.endpoint, record: s.record };
+  const link = neigh?.get(s.ip);
+  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, ...(s.macFrom ? { macFrom: s.macFrom } : {}), ...(link ? { linkMac: link } : {}), serial: s.serial, endpoint: s.endpoint, at: s.at, record: s.record };
   const aliases = [...(s.aliases ?? [])];
   if (neigh && s.mac && s.ip.includes(':')) {
     const mac = s.mac.toUpperCase();
@@ -531,7 +543,12 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const errorsByIp = new Map<string, HostError[]>();
   const resultsByIp = new Map<string, ModuleResult[]>();
   const tcpSeen: Seen[] = [];
-  for (const r of t.hosts) { tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); resultsByIp.set(r.record.ip, r.results); }
+  for (const r of t.hosts) {
+    const link = neigh?.get(r.record.ip);
+    tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record, at: r.at, ...(link ? { linkMac: link } : {}) });
+    errorsByIp.set(r.record.ip, r.errors);
+    resultsByIp.set(r.record.ip, r.results);
+  }
   let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
   let outside: Seen[] = [];
   if (plan.restrictToTargets) {
@@ -555,16 +572,33 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   });
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const seen: Seen[] = [...tcpSeen, ...discSeen];
-  const records = mergeSightings(seen);
-  const devices = records.map((rec) => {
+  const merged = mergeDevices(seen);
+  const now = new Date().toISOString();
+  const formed = merged.map((m) => {
+    const rec = m.record;
+    const sightings: DeviceSighting[] = m.seen.map((s) => ({ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }));
     if (!rec.mac && neigh) {
-      for (const ip of rec.addresses ?? [rec.ip]) { const m = neigh.get(ip); if (m) { rec.mac = m; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort(); break; } }
+      for (const ip of rec.addresses ?? [rec.ip]) {
+        const mac = neigh.get(ip);
+        if (!mac) continue;
+        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
+        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: now });
+        break;
+      }
     }
+    return { rec, sightings };
+  });
+  const assessed = formed.map(({ rec, sightings }) => {
     const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
     const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => resultsByIp.get(ip) ?? []);
-    const dev = assess(rec, k, errs, res);
-    hooks.onDevice?.(dev);
-    return dev;
+    return assess(rec, k, errs, res, { sightings });
+  });
+  // What the merge did not join: an identifier shared with another device whose MAC differs.
+  const devices = assessed.map((dev, i) => {
+    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
+    const out = notes.length ? withNotes(dev, notes) : dev;
+    hooks.onDevice?.(out);
+    return out;
   });
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
