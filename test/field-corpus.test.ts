@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import path from 'node:path';
-import { hashSplit, normaliseKey, pastedResponses, readCorpus, splitOf, stripLogPrefix, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
+import { csvFields, dhipFromScanRow, hashSplit, httpFromScanRow, normaliseKey, pastedResponses, readCorpus, splitOf, stripLogPrefix, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
 import { parseDnText, renderDn } from '../src/wire/dn.js';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'field');
@@ -152,5 +152,37 @@ describe('property: pasted text never breaks the converter', () => {
       const { record } = toObservation({ id: 't-0001', captures: [{ kind, raw }] });
       expect(record.ip).toBe('192.0.2.10');
     }), { numRuns: 400 });
+  });
+});
+
+describe('converter: DHIP answers published as scan-dataset rows', () => {
+  // A Shadowserver "Open DVR DHCPDiscover" row as quoted by certtools/intelmq's test data (tune record dahua-0013).
+  const ROW = "\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\",\"region\",\"city\",\"naics\",\"sic\",\"sector\",\"device_vendor\",\"device_type\",\"device_model\",\"device_version\",\"device_id\",\"device_serial\",\"machine_name\",\"manufacturer\",\"method\",\"http_port\",\"internal_port\",\"video_input_channels\",\"alarm_input_channels\",\"video_output_channels\",\"alarm_output_channels\",\"remote_video_input_channels\",\"mac_address\",\"ipv4_address\",\"ipv4_gateway\",\"ipv4_subnet_mask\",\"ipv4_dhcp_enable\",\"ipv6_address\",\"ipv6_link_local\",\"ipv6_gateway\",\"ipv6_dhcp_enable\",\"response_size\",\"amplification\"\n\"2010-02-10 00:00:00\",192.0.2.1,udp,37810,node01.example.com,dvrdhcpdiscover,64512,ZZ,Region,City,0,0,\"Communications, Service Provider, and Hosting Service\",General,IPC,BCS-TIP3401IR-E-V,2.800.106F004.0.R,,4K0C051PAH62918,4K0C051PAH62918,General,client.notifyDevInfo,80,37777,1,0,0,0,0,38:c4:e8:5d:19:a7,192.0.2.1,192.0.2.240,255.255.255.0,0,fd09:4ab5:dae9:b078::1,fe80::3ac4:e8ff:fe5d:19a7/64,fd09:4ab5:dae9:b078::ff,0,794,794.00";
+  it('puts the row back under the DHIP field names', () => {
+    const info = JSON.parse(dhipFromScanRow(ROW)!).params.deviceInfo;
+    expect(info).toMatchObject({ Vendor: 'General', DeviceClass: 'IPC', DeviceType: 'BCS-TIP3401IR-E-V', Version: '2.800.106F004.0.R',
+      SerialNo: '4K0C051PAH62918', Manufacturer: 'General', HttpPort: '80', Port: '37777', VideoInputChannels: '1' });
+    const { record, unused } = toObservation({ id: 't-0001', captures: [{ kind: 'dhip', raw: ROW }] as never });
+    expect(unused).toEqual([]);
+    expect(record.dhip).toMatchObject({ DeviceType: 'BCS-TIP3401IR-E-V', mac: '38:c4:e8:5d:19:a7', method: 'client.notifyDevInfo' });
+  });
+  it('CSV quoting, and anything else is not a row', () => {
+    expect(csvFields('a,"b,c","d ""e""",')).toEqual(['a', 'b,c', 'd "e"', '']);
+    expect(dhipFromScanRow('just text')).toBeUndefined();
+    expect(dhipFromScanRow('"a","b"\n1,2')).toBeUndefined();
+  });
+});
+
+describe('converter: HTTP banners published as scan-dataset rows', () => {
+  // A Shadowserver scan_cwmp row as quoted by certtools/intelmq's test data (tune record datasets-0005).
+  const ROW = "\"timestamp\",\"ip\",\"protocol\",\"port\",\"hostname\",\"tag\",\"asn\",\"geo\",\"region\",\"city\",\"naics\",\"sic\",\"http\",\"http_code\",\"http_reason\",\"content_type\",\"connection\",\"www_authenticate\",\"set_cookie\",\"server\",\"content_length\",\"transfer_encoding\",\"date\",\"sector\"\n\"2019-09-04 10:44:55\",\"203.0.113.142\",\"tcp\",30005,,\"cwmp\",5678,\"AA\",\"LOCATION\",\"LOCATION\",517311,0,\"HTTP/1.1\",200,\"OK\",\"text/html\",\"keep-alive\",,,\"DNVRS-Webs\",5678,,\"Wed, 04 Sep 2019 07:42:37 GMT\",";
+  it('rebuilds the response head from the row', () => {
+    expect(httpFromScanRow(ROW)).toEqual({ text: 'HTTP/1.1 200 OK\r\nServer: DNVRS-Webs\r\nContent-Type: text/html\r\n\r\n', port: 30005 });
+    const { record } = toObservation({ id: 't-0001', captures: [{ kind: 'banner', proto: 'http', raw: ROW }] as never });
+    expect(record.http?.[0]).toMatchObject({ port: 30005, status: 200, headers: { server: 'DNVRS-Webs' } });
+  });
+  it('other text is not a row', () => {
+    expect(httpFromScanRow('HTTP/1.1 200 OK\r\nServer: x\r\n\r\n')).toBeUndefined();
+    expect(httpFromScanRow('"a","b"\n1,2')).toBeUndefined();
   });
 });

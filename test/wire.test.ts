@@ -40,6 +40,35 @@ describe('response parser', () => {
     const r = parseResponse(b('HTTP/1.0 200 OK\r\nServer: evil\x1b[31mred\x07\x01\r\n\r\n'))!;
     expect(r.headers.server).toBe('evilred');
   });
+  it('a body that starts without the blank line is the body, not headers (real captures)', () => {
+    // Hikvision DS-K1T341AM deviceInfo (pergolafabio/Hikvision-Addons#148) right after the status line.
+    const isapi = '<DeviceInfo version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">\n\n<deviceName>Access Controller</deviceName>\n\n<model>DS-K1T341AM</model>\n';
+    const r = parseResponse(b('HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n' + isapi))!;
+    expect(r.headers).toEqual({ 'content-type': 'application/xml' });
+    expect(r.body.toString('latin1')).toBe(isapi);
+    // Amcrest AD410 getSystemInfo (rroller/dahua#304): key=value lines; the one with colons is not a header.
+    const kv = 'appAutoStart=true\r\ndeviceType=AD410\r\nhardwareVersion=1.00\r\nupdateSerial=DB6I\r\nupdateSerialCloudUpgrade=DB6I:01:04:07:7C:41:00\r\n';
+    const d = parseResponse(b('HTTP/1.1 200 OK\r\n' + kv))!;
+    expect(d.headers).toEqual({});
+    expect(d.body.toString('latin1')).toBe(kv);
+    // xmltodict JSON of an ISAPI reply (maciej-or/hikvision_next fixtures) and a Python dict rendering.
+    for (const body of ['"System/deviceInfo": {\n  "response": {\n    "DeviceInfo": {\n      "@xmlns": "http://www.hikvision.com/ver20/XMLSchema",',
+      "{'DeviceInfo': {'@version': '2.0', '@xmlns': 'http://www.isapi.org/ver20/XMLSchema', 'model': 'DS-KV8213-WME1(C)'}}"]) {
+      const j = parseResponse(b('HTTP/1.1 200 OK\r\n' + body))!;
+      expect(j.headers).toEqual({});
+      expect(j.body.toString('latin1')).toBe(body);
+    }
+  });
+  it('headers followed by the blank line parse as before; a repeated status line is skipped (property)', () => {
+    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((n) => !['__proto__', 'constructor', 'prototype'].includes(n.toLowerCase()));
+    const value = fc.stringMatching(/^[!-~]([ -~]{0,30}[!-~])?$/);
+    fc.assert(fc.property(fc.array(fc.tuple(name, value), { maxLength: 8 }), fc.string({ maxLength: 64 }), (hs, body) => {
+      const head = hs.map(([n, v]) => `${n}: ${v}`).join('\r\n');
+      const r = parseResponse(b(`HTTP/1.1 200 OK\r\nHTTP/1.1 200 OK\r\n${head}${head ? '\r\n' : ''}\r\n${body}`))!;
+      expect(r.rawHeaders.map(([n]) => n)).toEqual(hs.map(([n]) => n));
+      if (!hs.some(([n]) => /^(content-length|transfer-encoding)$/i.test(n))) expect(r.body.toString('latin1')).toBe(Buffer.from(body, 'latin1').toString('latin1'));
+    }), { numRuns: 300 });
+  });
   it('rejects non-HTTP input without throwing', () => {
     expect(parseResponse(b('SSH-2.0-OpenSSH_9.2\r\n'))).toBeUndefined();
     expect(parseResponse(Buffer.from([0x16, 0x03, 0x01, 0x00]))).toBeUndefined();

@@ -5,6 +5,7 @@ import { DERIVED_FIELDS, fieldCap, MAX_BODY_CHARS, MAX_FIELD_CHARS, SECTION_LIST
 import { isLocallyAdministered, normaliseMac } from '../model/address.js';
 import type { FieldValue, ObservationRecord } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
+import { bodyFields } from './body-fields.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;
 
@@ -12,17 +13,38 @@ export { fieldCap, MAX_BODY_CHARS, MAX_FIELD_CHARS, isLocallyAdministered, norma
 
 type Push = (field: string, value: unknown, where: string, path?: string) => void;
 
-/** The derived fields: what each computes from its section's value. */
+function challenges(item: unknown): string[] {
+  const h = (item as { headers?: Record<string, unknown> } | null)?.headers;
+  if (!h || typeof h !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === 'www-authenticate') for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) out.push(clean(x, MAX_FIELD_CHARS));
+  return out;
+}
+
+/** The derived fields: what each computes from its section's value (one item). */
 const DERIVE = {
   'mac-address': (mac, push, where) => {
     const m = normaliseMac(mac);
     if (m) push('mac.address', m, where);
   },
-  'mac-vendor': (mac, push, _where, lookup) => {
+  'mac-vendor': (mac, push, _where, _p, lookup) => {
     const m = normaliseMac(mac);
     if (m && !isLocallyAdministered(m) && lookup) push('mac.vendor', lookup(m), `mac:${m.slice(0, 8)}`);
   },
-} satisfies Record<DerivedField, (value: unknown, push: Push, where: string, macVendor?: MacVendorLookup) => void>;
+  // A challenge whose realm is a MAC address (some firmware uses the device's own MAC) names the
+  // organisation that MAC is registered to, like the device's MAC itself would.
+  'realm-mac-vendor': (item, push, where, p, lookup) => {
+    for (const c of challenges(item)) {
+      const m = /\brealm="([0-9A-Fa-f]{12})"/.exec(c);
+      const mac = m ? normaliseMac(m[1]) : undefined;
+      if (mac && lookup && !isLocallyAdministered(mac)) push('realm.mac_vendor', lookup(mac), where, p);
+    }
+  },
+  'body-fields': (item, push, where, p) => {
+    const body = (item as { body?: unknown }).body;
+    if (typeof body === 'string' && body) for (const bf of bodyFields(cleanText(body, MAX_BODY_CHARS))) push(bf.field, bf.value, where, p);
+  },
+} satisfies Record<DerivedField, (value: unknown, push: Push, where: string, path: string | undefined, macVendor?: MacVendorLookup) => void>;
 void DERIVED_FIELDS;
 
 function safeDecode(s: string): string {
@@ -31,7 +53,7 @@ function safeDecode(s: string): string {
 
 /** The values of one declared field in one item of its section. */
 function read(d: FieldDecl, item: unknown, push: Push, where: string, p: string | undefined, macVendor?: MacVendorLookup): void {
-  if (d.derive) { DERIVE[d.derive](item, push, where, macVendor); return; }
+  if (d.derive) { DERIVE[d.derive](item, push, where, p, macVendor); return; }
   if (d.type === 'presence') { push(d.name, 'present', where, p); return; }
   if (!d.from) return; // filled by another declaration (mdns.txt: the `pair` of mdns.txt.*)
   const one = (name: string, v: unknown) => {

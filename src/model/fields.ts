@@ -47,6 +47,7 @@ export const ONVIF = obj({
 export const UPNP = obj({
   server: str(), location: str(), usn: str(), st: str(), manufacturer: str(), manufacturerURL: str(), modelName: str(), modelNumber: str(),
   modelDescription: str(), friendlyName: str(), serialNumber: str(), deviceType: str(), udn: str(),
+  serviceTypes: str({ description: 'the root device\'s service types, space-separated (vendor URNs such as urn:www-huawei-com:service:…)' }),
 });
 
 export const MDNS_ITEM = obj({ instance: str(), type: str(), host: str(), port: int(), txt: map(str()) });
@@ -100,7 +101,7 @@ export interface FieldDecl {
 }
 
 /** Fields computed by the fingerprint layer rather than read from one property (src/fingerprint/fields.ts implements each). */
-export const DERIVED_FIELDS = ['mac-address', 'mac-vendor'] as const;
+export const DERIVED_FIELDS = ['mac-address', 'mac-vendor', 'realm-mac-vendor', 'body-fields'] as const;
 export type DerivedField = typeof DERIVED_FIELDS[number];
 
 /** How two fragments of a section seen of one device combine. */
@@ -138,6 +139,9 @@ function section<T>(d: SectionDecl<T>): SectionDecl<T> {
 type Item<S> = S extends Shape<Array<infer I>> ? I : S extends Shape<infer T> ? T : never;
 
 const HTTP = arr(HTTP_ITEM);
+
+/** A challenge whose realm is a MAC address names the organisation that MAC is registered to (read from HTTP and RTSP headers). */
+const REALM_MAC: FieldDecl = { name: 'realm.mac_vendor', type: 'string', derive: 'realm-mac-vendor', label: 'MAC address in the auth realm' };
 const httpWhere = (h: Item<typeof HTTP>) => `${h.tls ? 'https' : 'http'}:${h.port}${typeof h.path === 'string' ? h.path : '/'}`;
 
 /** Every section of an observation record, in the order fields are read. */
@@ -163,8 +167,15 @@ export const SECTIONS = {
         name: 'http.header.*', key: '[a-z0-9-]+', from: 'headers', each: 'map', lower: true, type: 'string', label: 'HTTP {sub} header', phrase: '{who} HTTP {sub} header',
         phrases: { 'www-authenticate': '{who} {scheme} realm', server: '{who} web server' }, bannerKeys: ['server'],
       },
+      REALM_MAC,
       { name: 'http.title', from: 'title', type: 'string', label: 'HTTP page title', phrase: '{who} page title' },
       { name: 'http.body', from: 'body', type: 'text', label: 'HTTP page content', phrase: '{who} {page}' },
+      // Structured values inside the body (src/fingerprint/body-fields.ts reads all five kinds at once).
+      { name: 'http.xml.*', key: '[A-Za-z0-9_]+', type: 'string', derive: 'body-fields', label: 'HTTP XML element {sub}' },
+      { name: 'http.json.*', key: '[A-Za-z0-9_]+', type: 'string', label: 'HTTP JSON value {sub}' },
+      { name: 'http.kv.*', key: '[A-Za-z0-9_]+', type: 'string', label: 'HTTP key=value {sub}' },
+      { name: 'http.kv', type: 'string', label: 'HTTP key=value line' },
+      { name: 'http.xmlns', type: 'string', label: 'XML namespace' },
       { name: 'http.favicon_md5', from: 'favicon_md5', type: 'string', label: 'favicon hash', phrase: '{who} favicon' },
       { name: 'http.favicon_mmh3', from: 'favicon_mmh3', type: 'number', label: 'favicon hash', phrase: '{who} favicon' },
       { name: 'http.status', from: 'status', type: 'number', label: 'HTTP status', phrase: 'HTTP status' },
@@ -186,6 +197,7 @@ export const SECTIONS = {
         name: 'rtsp.header.*', key: '[a-z0-9-]+', from: 'headers', each: 'map', lower: true, type: 'string', label: 'RTSP {sub} header', phrase: '{who} RTSP {sub} header',
         phrases: { 'www-authenticate': '{who} RTSP {scheme} realm', server: '{who} RTSP server' }, bannerKeys: ['server'],
       },
+      REALM_MAC,
       { name: 'rtsp.status', from: 'status', type: 'number', label: 'rtsp.status', phrase: 'RTSP status' },
       { name: 'rtsp.body', from: 'body', type: 'text', label: 'RTSP DESCRIBE answer (SDP)', phrase: 'rtsp body' },
     ],
@@ -279,7 +291,7 @@ const families: Array<{ prefix: string; re: RegExp; ref: FieldRef }> = [];
 for (const s of SECTION_LIST) {
   for (const d of s.fields) {
     if (d.name.endsWith('.*')) families.push({ prefix: d.name.slice(0, -1), re: new RegExp(`^(?:${d.key ?? '[A-Za-z0-9_-]+'})$`), ref: { section: s, decl: d } });
-    else exact.set(d.name, { section: s, decl: d });
+    else if (!exact.has(d.name)) exact.set(d.name, { section: s, decl: d });
   }
 }
 const found = new Map<string, FieldRef | null>();

@@ -100,16 +100,65 @@ const parser = new XMLParser({
 
 export type XmlNode = Record<string, unknown>;
 
-/** Parse untrusted XML text into a plain tree, or null. Never throws. */
+/** Parse untrusted XML text into a plain tree, or null. Never throws. A truncated document is closed first. */
 export function parseXml(text: string): XmlNode | null {
-  try {
-    let s = text.replace(/^\uFEFF/, '');
-    if (s.includes('<!')) s = stripDoctype(s);
-    const o = parser.parse(s) as unknown;
-    return o && typeof o === 'object' && !Array.isArray(o) ? (o as XmlNode) : null;
-  } catch {
-    return null;
+  let s = text.replace(/^\uFEFF/, '');
+  if (s.includes('<!')) s = stripDoctype(s);
+  const once = (t: string): XmlNode | null => {
+    try {
+      const o = parser.parse(t) as unknown;
+      return o && typeof o === 'object' && !Array.isArray(o) ? (o as XmlNode) : null;
+    } catch {
+      return null;
+    }
+  };
+  // fast-xml-parser reads an unclosed document without complaint but gives a cut-off leaf an empty
+  // value; a document whose root element is never closed is therefore closed here first.
+  const closed = rootUnclosed(s) ? closeTruncated(s) : undefined;
+  return once(closed ?? s) ?? (closed !== undefined ? once(s) : null);
+}
+
+/** The first element's closing tag never comes (cheap: one search for the name). */
+function rootUnclosed(s: string): boolean {
+  const m = /<([A-Za-z_][\w:.-]{0,63})[\s/>]/.exec(s);
+  if (!m || s.slice(m.index, m.index + m[0].length + 1).match(/\/>$/)) return false;
+  return s.lastIndexOf(`</${m[1]}`) < 0;
+}
+
+const TAG = /<(\/?)([A-Za-z_][\w:.-]{0,63})(?:\s[^<>]{0,4096})?>/g;
+
+/**
+ * A document cut short (a byte cap, a paste that stops mid-way: `…</serviceList>\n<device`): drop the
+ * partial tag at the end, leading text before the first element (a pasted header block), and close the
+ * elements still open, so what arrived is read. A value cut before its closing tag began is dropped, one
+ * whose closing tag had begun (`Panasonic</manuf`) is kept. Linear; undefined when nothing is left to close.
+ */
+export function closeTruncated(text: string): string | undefined {
+  const start = text.search(/<[A-Za-z?]/);
+  const cut = text.lastIndexOf('>');
+  if (start < 0 || cut <= start) return undefined;
+  let s = text.slice(start, cut + 1);
+  // `<manufacturer>Panasonic</manuf`: the closing tag had begun, so the value before it is whole.
+  const rest = text.slice(cut + 1);
+  const closing = /^[^<]{1,4096}<\//.exec(rest);
+  const valueWhole = closing !== null;
+  if (closing) s += closing[0].slice(0, -2);
+  const open: Array<{ name: string; at: number; parent: boolean }> = [];
+  for (const m of s.matchAll(TAG)) {
+    if (m[0].endsWith('/>')) { if (open.length) open[open.length - 1].parent = true; continue; }
+    if (m[1]) {
+      const i = open.map((o) => o.name).lastIndexOf(m[2]);
+      if (i >= 0) open.length = i;
+    } else if (open.length < 64) {
+      if (open.length) open[open.length - 1].parent = true;
+      open.push({ name: m[2], at: m.index ?? 0, parent: false });
+    }
   }
+  // The innermost element still open with no child is a value cut mid-way: drop it rather than keep it empty.
+  const last = open[open.length - 1];
+  if (last && !last.parent && !valueWhole) { s = s.slice(0, last.at); open.pop(); }
+  if (!open.length && start === 0) return undefined;
+  return s + open.reverse().map((o) => `</${o.name}>`).join('');
 }
 
 /** All children named `name` (local name), as an array. */

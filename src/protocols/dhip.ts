@@ -14,6 +14,7 @@
 
 import { clean } from '../util/sanitize.js';
 import { UDP_MAX, type Input, safeKey, toBuffer } from './common.js';
+import { lenientJson } from './lenient-json.js';
 
 export const DHIP_PORT = 37810;
 export const DHIP_MULTICAST_V4 = '239.255.255.251';
@@ -101,7 +102,7 @@ export function parseDhip(buf: Input): DhipMessage | null {
   try {
     msg = JSON.parse(json);
   } catch {
-    return null;
+    return lenientDhip(json, headerSize, declared);
   }
   if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return null;
   const m = msg as Record<string, unknown>;
@@ -121,6 +122,30 @@ export function parseDhip(buf: Input): DhipMessage | null {
     headerSize,
     declaredLength: declared,
   };
+}
+
+/**
+ * The fields of a reply JSON.parse rejects (raw control characters or unescaped quotes in a string,
+ * garbage after the object, a body cut short): every complete value, by the same dotted keys.
+ * Null when not even the method or one deviceInfo field could be read.
+ */
+function lenientDhip(json: string, headerSize: number, declared: number): DhipMessage | null {
+  const { flat } = lenientJson(json, MAX_FLAT * 2);
+  const deviceInfo: Record<string, string> = {};
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(flat)) {
+    const value = clean(v, 512);
+    if (k.startsWith('params.deviceInfo.')) {
+      const sub = clean(k.slice(18), 256);
+      if (sub && Object.keys(deviceInfo).length < MAX_FLAT) deviceInfo[sub] = value;
+    } else if (k.startsWith('params.') && Object.keys(params).length < MAX_FLAT) {
+      const sub = clean(k.slice(7), 256);
+      if (sub) params[sub] = value;
+    }
+  }
+  const method = flat.method !== undefined ? clean(flat.method, 128) : '';
+  if (!method && !Object.keys(deviceInfo).length) return null;
+  return { method, mac: flat.mac !== undefined ? clean(flat.mac, 64) : '', deviceInfo, params, headerSize, declaredLength: declared };
 }
 
 /** Rebuild nesting from dotted keys ("IPv4Address.IPAddress" -> {IPv4Address:{IPAddress}}). */

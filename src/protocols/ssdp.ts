@@ -276,6 +276,7 @@ export function toUpnpObservation(msg: SsdpMessage | null, desc: UpnpDescription
     const keys: Array<keyof UpnpObservation & keyof UpnpDeviceFields> = ['manufacturer', 'manufacturerURL', 'modelName',
       'modelNumber', 'modelDescription', 'friendlyName', 'serialNumber', 'deviceType', 'udn'];
     for (const k of keys) if (desc[k]) o[k] = desc[k];
+    if (desc.serviceTypes.length) o.serviceTypes = desc.serviceTypes.slice(0, 32).join(' ');
   }
   return o;
 }

@@ -30,24 +30,49 @@ export function headerEnd(buf: Buffer): number {
   return -1;
 }
 
+/** Token characters of an HTTP field name (RFC 9110 §5.6.2), plus inner spaces that some firmware sends. */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?: +[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$/;
+
+/**
+ * A line in the header block that cannot be a header: markup or JSON (`<…`, `{…`, `[…`, a quoted
+ * key), or a name that is not a field name (`updateSerialCloudUpgrade=DB6I:01…`, `- <DeviceInfo…`).
+ * Firmware that omits the blank line before its body sends exactly this; the body starts here.
+ */
+function startsBody(line: string): boolean {
+  const t = line.trim();
+  if (!t) return false;
+  if (/^[<{["']/.test(t)) return true;
+  const colon = t.indexOf(':');
+  if (colon < 0) return !STATUS_LINE.test(t);
+  return !FIELD_NAME.test(t.slice(0, colon).trim());
+}
+
 export function parseResponse(buf: Buffer, opts: { complete?: boolean } = {}): ParsedResponse | undefined {
   try {
     const end = headerEnd(buf);
     const headText = buf.subarray(0, end < 0 ? Math.min(buf.length, 65536) : end).toString('latin1');
-    const lines = headText.split(/\r?\n/);
-    const m = STATUS_LINE.exec((lines[0] ?? '').trim());
+    const firstNl = headText.indexOf('\n');
+    const m = STATUS_LINE.exec((firstNl < 0 ? headText : headText.slice(0, firstNl)).trim());
     if (!m) return undefined;
     const headers: Headers = {};
     const rawHeaders: Array<[string, string]> = [];
     let last: string | undefined;
-    for (const line of lines.slice(1)) {
+    // Byte offset where the body starts when the header block is cut short by a body line.
+    let bodyAt = -1;
+    for (let pos = firstNl < 0 ? headText.length : firstNl + 1; pos < headText.length;) {
+      const nl = headText.indexOf('\n', pos);
+      const lineEnd = nl < 0 ? headText.length : nl;
+      const line = headText.slice(pos, lineEnd).replace(/\r$/, '');
+      const at = pos;
+      pos = lineEnd + 1;
       if (line === '' || rawHeaders.length >= MAX_HEADERS) continue;
-      if (/^[ \t]/.test(line) && last) { // obsolete line folding
+      if (/^[ \t]/.test(line) && last && !/^[<{[]/.test(line.trim())) { // obsolete line folding
         const cur = headers[last];
         const add = ' ' + clean(line, 1024);
         if (Array.isArray(cur)) cur[cur.length - 1] += add; else headers[last] = (cur ?? '') + add;
         continue;
       }
+      if (startsBody(line)) { bodyAt = at; break; }
       const colon = line.indexOf(':');
       if (colon <= 0) continue;
       const rawName = clean(line.slice(0, colon), 128);
@@ -60,8 +85,8 @@ export function parseResponse(buf: Buffer, opts: { complete?: boolean } = {}): P
       else headers[name] = Array.isArray(prev) ? [...prev, value] : [prev, value];
       last = name;
     }
-    let body = end < 0 ? Buffer.alloc(0) : buf.subarray(end);
-    let truncated = end < 0;
+    let body = bodyAt >= 0 ? buf.subarray(bodyAt) : end < 0 ? Buffer.alloc(0) : buf.subarray(end);
+    let truncated = end < 0; // no blank line seen: where the response ends cannot be told
     const te = one(headers['transfer-encoding']);
     if (te && /chunked/i.test(te)) {
       const d = dechunk(body);

@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { buildSearch, parseDhip, buildDhipReply, dhipHeader, buildDhipFrame, flattenJson, DHIP_MAX_BODY } from '../../src/protocols/dhip.js';
 import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './helpers.js';
+import { lenientJson } from '../../src/protocols/lenient-json.js';
+import { clean } from '../../src/util/sanitize.js';
 
 // Frame layout per peers.md §3.2 (rroller/dahua discovery.py, measured on VTO2000A / DHI-NVR5464;
 // UniversalScanner Dahua2.cs + Dahua2.selftest): 32-byte LE header, magic "DHIP" at 4, body length at 16
@@ -95,7 +97,7 @@ describe('parseDhip (table)', () => {
     expect(parseDhip(f)!.deviceInfo.DeviceType).toBe('VTO2000A');
   });
 
-  it('bare JSON, wrong magic ("PIHD"), junk and truncations give null', () => {
+  it('bare JSON, wrong magic ("PIHD") and junk give null', () => {
     expect(parseDhip(VTO_JSON)).toBeNull();
     const pihd = Buffer.from(VTO);
     pihd.write('PIHD', 4, 'ascii');
@@ -103,7 +105,21 @@ describe('parseDhip (table)', () => {
     for (const x of [Buffer.alloc(0), Buffer.alloc(31), Buffer.alloc(200), dhipHeader(10), frame('[1,2,3]'), frame('"str"'), frame('null'), Buffer.alloc(70000)]) {
       expect(parseDhip(x)).toBeNull();
     }
-    for (let n = 0; n < VTO.length - 1; n += 7) expect(parseDhip(VTO.subarray(0, n))).toBeNull();
+  });
+
+  it('a truncated reply keeps only the values that arrived whole, never a half-read one', () => {
+    const full = parseDhip(VTO)!.deviceInfo;
+    let partial = 0;
+    for (let n = 0; n < VTO.length - 1; n++) {
+      const m = parseDhip(VTO.subarray(0, n));
+      if (!m) continue;
+      for (const [k, v] of Object.entries(m.deviceInfo)) expect(v, `${n}: ${k}`).toBe(full[k]);
+      if (Object.keys(m.deviceInfo).length) partial++;
+    }
+    expect(partial).toBeGreaterThan(100);
+    // Cut inside the serial: DeviceClass and DeviceType survive, no SerialNo at all.
+    const cut = VTO_JSON.indexOf('3C06520PAN') + 4;
+    expect(parseDhip(frame(VTO_JSON.slice(0, cut)))!.deviceInfo).toEqual({ DeviceClass: 'VTO', DeviceType: 'VTO2000A' });
   });
 
   it('__proto__ keys are dropped and nothing is polluted', () => {
@@ -128,6 +144,41 @@ describe('parseDhip (table)', () => {
     expect(Object.keys(parseDhip(frame(wide))!.deviceInfo).length).toBeLessThanOrEqual(256);
     const huge = '{"params":{"deviceInfo":{"a":"' + 'x'.repeat(DHIP_MAX_BODY) + '"}}}';
     expect(parseDhip(frame(huge))).toBeNull(); // body beyond the hard cap is cut, so it cannot parse
+  });
+});
+
+describe('parseDhip: what JSON.parse rejects, read anyway', () => {
+  // The VTO2000A reply above as firmware variants send it: a raw line feed and TAB inside MachineName
+  // (a device name typed with Enter), a quote that was never escaped, and bytes after the object.
+  it('raw control characters inside a string', () => {
+    const bad = VTO_JSON.replace('"MachineName":"VTO2000A"', '"MachineName":"VTO\n2000A\tfront"');
+    expect(() => JSON.parse(bad)).toThrow();
+    const m = parseDhip(frame(bad))!;
+    expect(m.method).toBe('client.notifyDevInfo');
+    expect(m.deviceInfo).toMatchObject({ DeviceType: 'VTO2000A', SerialNo: '3C06520PAN00001', MachineName: 'VTO 2000A front', HttpPort: '80', 'IPv4Address.IPAddress': '192.168.0.232' });
+    expect(noControlChars(m)).toBe(true);
+  });
+  it('an unescaped quote inside a string', () => {
+    const bad = VTO_JSON.replace('"MachineName":"VTO2000A"', '"MachineName":"Door "Main" 1"');
+    expect(() => JSON.parse(bad)).toThrow();
+    expect(parseDhip(frame(bad))!.deviceInfo).toMatchObject({ MachineName: 'Door "Main" 1', Manufacturer: 'General', SerialNo: '3C06520PAN00001' });
+  });
+  it('garbage after the object, inside the declared length', () => {
+    const m = parseDhip(frame(VTO_JSON + '\u0000\u0001}}garbage{"x":'))!;
+    expect(m.deviceInfo.SerialNo).toBe('3C06520PAN00001');
+    expect(m.deviceInfo).not.toHaveProperty('x');
+  });
+  it('a real frame cut short (rroller/dahua#148, Amcrest AD410 over DHIP): the method that arrived', () => {
+    // The bytes of the issue's log up to where the integration stopped reading (header: 0x20, "DHIP", session, id 8, length 0x473).
+    const head = Buffer.from(' \x00\x00\x00DHIP\xdc^,f\x08\x00\x00\x00s\x04\x00\x00\x00\x00\x00\x00s\x04\x00\x00\x00\x00\x00\x00', 'latin1');
+    const body = '{"id":8,"method":"client.notifyEventStream","params":{"SID":513,"eventList":[{"Action":"Stop","Code":"CrossRegionDetection",'
+      + '"Data":{"Action":"Appear","CfgRuleId":1,"Class":"Normal","CountInGroup":0,"DetectRegion":[[0,0],[0,4093],[0,8191],[8191,8191],[8191,4093],[8191,0]],'
+      + '"EventID":10437,"EventSeq":222,"FrameSequence":3113933,"GroupID":222,"LocaleTime":"2022-01-25 16:39:16","Mark":0,"Name":"IVS-1",'
+      + '"Object":{"Action":"Appear","Age":0,"Angle":0,"Bag":0,"BagType":0,"BoundingBox":';
+    const m = parseDhip(Buffer.concat([head, Buffer.from(body, 'latin1')]))!;
+    expect(m.method).toBe('client.notifyEventStream');
+    expect(m.params).toMatchObject({ SID: '513', 'eventList.0.Code': 'CrossRegionDetection', 'eventList.0.Data.Name': 'IVS-1' });
+    expect(m.deviceInfo).toEqual({});
   });
 });
 
@@ -196,5 +247,40 @@ describe('properties', () => {
     fc.assert(fc.property(fc.dictionary(key, fc.stringMatching(/^[!-~]([ -~]{0,20}[!-~])?$/)), (d) => {
       expect(parseDhip(buildDhipReply(d))!.deviceInfo).toEqual(d);
     }));
+  });
+});
+
+describe('lenientJson (properties)', () => {
+  const key = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,10}$/).filter((k) => !['constructor', 'prototype'].includes(k));
+  const tree = fc.letrec((tie) => ({
+    node: fc.dictionary(key, fc.oneof({ depthSize: 'small' }, fc.string({ maxLength: 30 }), fc.integer(), fc.boolean(), tie('node')), { maxKeys: 6 }),
+  })).node;
+  it('reads valid JSON exactly as JSON.parse + flatten would', () => {
+    fc.assert(fc.property(tree, (o) => {
+      const strict = flattenJson(o);
+      const { flat, truncated } = lenientJson(JSON.stringify(o));
+      expect(truncated).toBe(false);
+      // Same keys; values equal once cleaned the way flattenJson cleans them (objects that are empty leave no key in either).
+      for (const [k, v] of Object.entries(flat)) expect(strict[k], k).toBe(clean(v, 512));
+      for (const k of Object.keys(strict)) if (strict[k] !== '' || flat[k] !== undefined) expect(flat, k).toHaveProperty([k]);
+    }), { numRuns: 300 });
+  });
+  it('a prefix of valid JSON yields a subset of its values, never a changed one', () => {
+    fc.assert(fc.property(tree, fc.nat(), (o, cut) => {
+      const text = JSON.stringify(o);
+      const whole = lenientJson(text).flat;
+      const part = lenientJson(text.slice(0, cut % (text.length + 1))).flat;
+      for (const [k, v] of Object.entries(part)) expect(v).toBe(whole[k]);
+    }), { numRuns: 300 });
+  });
+  it('never throws, bounded output, on arbitrary text and hostile shapes', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 3000 }), (s) => {
+      const r = lenientJson('{' + s);
+      expect(Object.keys(r.flat).length).toBeLessThanOrEqual(256);
+      expect(noPrototypeKeys(r.flat)).toBe(true);
+    }), { numRuns: 500 });
+    for (const s of ['{"a":"' + '" '.repeat(16000), '{' + '"a":{'.repeat(5000), '{' + '[' .repeat(16000), '{"a":"' + '\\'.repeat(32000)]) {
+      expect(() => lenientJson(s)).not.toThrow();
+    }
   });
 });

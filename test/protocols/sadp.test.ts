@@ -90,12 +90,22 @@ describe('parseSadp (table)', () => {
   });
 
   it('junk, truncation, SOAP and oversize give null', () => {
-    for (const x of ['', 'lollipop', '<ProbeMatch/>', '<ProbeMatch>', HIK_REPLY.slice(0, 200), 'x'.repeat(70000),
+    for (const x of ['', 'lollipop', '<ProbeMatch/>', '<ProbeMatch>', 'x'.repeat(70000),
       '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>']) {
       expect(parseSadp(x)).toBeNull();
     }
     expect(parseSadp(Buffer.alloc(0))).toBeNull();
     expect(parseSadp(42 as unknown as string)).toBeNull();
+  });
+
+  it('a reply cut short keeps the fields that arrived whole (and only those)', () => {
+    const full = parseSadp(HIK_REPLY)!;
+    const cut = parseSadp(HIK_REPLY.slice(0, 200))!;
+    expect(cut).toEqual({ Uuid: full.Uuid, Types: 'inquiry', DeviceType: '123456', DeviceDescription: 'DS-2CD2143G0-I' }); // its closing tag had begun
+    for (let n = 0; n < HIK_REPLY.length; n += 5) {
+      const f = parseSadp(HIK_REPLY.slice(0, n));
+      for (const [k, v] of Object.entries(f ?? {})) expect(v, `${n}:${k}`).toBe(full[k]);
+    }
   });
 
   it('caps the number of fields', () => {

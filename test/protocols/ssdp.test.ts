@@ -152,7 +152,28 @@ describe('parseSsdp (table)', () => {
   });
 });
 
+// Huawei HG633 description as pasted in home-assistant/core#20893: the HTTP header block before the XML
+// and the document cut off mid-tag after the first </serviceList>.
+const HG633_TRUNCATED = "200\nContent-Type: text/xml; charset=\"utf-8\"\nServer: Linux UPnP/1.0 Huawei-ATP-IGD\nDate: Mon, 04 Mar 2019 21:17:51 GMT\nConnection: Keep-Alive\nContent-Length: 4057\n\n<?xml version=\"1.0\"?>\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n<specVersion>\n<major>1</major>\n<minor>0</minor>\n</specVersion>\n<device>\n<deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>\n<friendlyName>Huawei Home Gateway</friendlyName>\n<manufacturer>Huawei Technologies Co., Ltd.</manufacturer>\n<manufacturerURL>http://www.huawei.com</manufacturerURL>\n<modelDescription>Huawei Home Gateway</modelDescription>\n<modelName>HG633</modelName>\n<modelNumber>Huawei Model</modelNumber>\n<modelURL>http://www.huawei.com</modelURL>\n<serialNumber>D5S9X28619017352</serialNumber>\n<UDN>uuid:00e0fc37-2525-2828-2500-c894bb4e71a2</UDN>\n<UPC>000000000001</UPC>\n<serviceList>\n<service>\n<serviceType>urn:schemas-upnp-org:service:Layer3Forwarding:1</serviceType>\n<serviceId>urn:upnp-org:serviceId:L3Forwarding1</serviceId>\n<SCPDURL>/desc/L3Fwd.xml</SCPDURL>\n<controlURL>/ctrlu/Layer3Forwarding_1</controlURL>\n<eventSubURL>/evt/Layer3Forwarding_1</eventSubURL>\n</service>\n</serviceList>\n<device";
+
 describe('parseDeviceDescription (table)', () => {
+  it('a value whose closing tag had begun is whole; one cut inside is dropped', () => {
+    const cut = '<root><device><friendlyName>BGH1-XLU</friendlyName><manufacturer>Panasonic</manuf';
+    expect(parseDeviceDescription(cut)).toMatchObject({ friendlyName: 'BGH1-XLU', manufacturer: 'Panasonic' });
+    expect(parseDeviceDescription('<root><device><friendlyName>BGH1-XLU</friendlyName><manufacturer>Pana')).not.toHaveProperty('manufacturer');
+  });
+  it('a truncated description with a header block in front is read up to where it stops (HG633)', () => {
+    const d = parseDeviceDescription(HG633_TRUNCATED)!;
+    expect(d).toMatchObject({ manufacturer: 'Huawei Technologies Co., Ltd.', modelName: 'HG633', udn: 'uuid:00e0fc37-2525-2828-2500-c894bb4e71a2',
+      serviceTypes: ['urn:schemas-upnp-org:service:Layer3Forwarding:1'] });
+    expect(toUpnpObservation(null, d)).toMatchObject({ modelName: 'HG633', serviceTypes: 'urn:schemas-upnp-org:service:Layer3Forwarding:1' });
+    // Every cut of it parses or gives null, never throws; past the model name the model is kept.
+    const at = HG633_TRUNCATED.indexOf('</modelName>') + 12;
+    for (let n = 0; n <= HG633_TRUNCATED.length; n += 3) {
+      const x = parseDeviceDescription(HG633_TRUNCATED.slice(0, n));
+      if (n > at + 12) expect(x?.modelName, String(n)).toBe('HG633');
+    }
+  });
   it('Axis description', () => {
     const d = parseDeviceDescription(AXIS_DESC)!;
     expect(d).toEqual({
@@ -197,7 +218,8 @@ describe('parseDeviceDescription (table)', () => {
   it('reads what is there in a truncated description', () => {
     const cut = '<?xml version="1.0"?>\n<root xmlns="urn:schemas-upnp-org:device-1-0"\n    xmlns:pana="urn:schemas-panasonic-com:pana">\n    <specVersion>\n        <major>1</major>\n        <minor>0</minor>\n    </specVersion>\n'
       + '    <device>\n        <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>\n        <friendlyName>BGH1-XLU</friendlyName>\n        <manufacturer>Panasonic</manuf';
-    expect(parseDeviceDescription(cut)).toEqual({ deviceType: 'urn:schemas-upnp-org:device:MediaServer:1', friendlyName: 'BGH1-XLU', manufacturer: 'Panasonic', embedded: [], serviceTypes: [] });
+    expect(parseDeviceDescription(cut)).toMatchObject({ deviceType: 'urn:schemas-upnp-org:device:MediaServer:1', friendlyName: 'BGH1-XLU', manufacturer: 'Panasonic' });
+    expect(parseDeviceDescription(cut)).not.toHaveProperty('modelName');
   });
   it('reads a <device> fragment without its <root>', () => {
     const frag = '      <device>\\n  <deviceType>urn:schemas-upnp-org:device:MediaServer:1</deviceType>\\n  <friendlyName>192.0.2.135 - Sonos Playbar Media Server</friendlyName>\\n  <manufacturer>Sonos, Inc.</manufacturer>\\n'

@@ -266,9 +266,10 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
     const kind = c.kind === 'banner' ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : 'tcp') : c.kind;
     switch (kind) {
       case 'http': {
-        const port = c.port ?? (c.tls ? 443 : 80);
+        const row = httpFromScanRow(c.raw ?? '');
+        const port = c.port ?? row?.port ?? (c.tls ? 443 : 80);
         let got = 0;
-        for (const text of pastedResponses(c.raw ?? '', 'HTTP/1.1')) {
+        for (const text of row ? [row.text] : pastedResponses(c.raw ?? '', 'HTTP/1.1')) {
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
           if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
           const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
@@ -350,7 +351,8 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
       }
       case 'dhip': {
         const raw = c.raw ?? '';
-        const m = parseDhip(buildDhipFrame(raw.slice(Math.max(0, raw.indexOf('{')))));
+        const json = raw.includes('{') ? raw.slice(raw.indexOf('{')) : dhipFromScanRow(raw);
+        const m = json ? parseDhip(buildDhipFrame(json)) : null;
         if (!m || Object.keys(m.deviceInfo).length === 0) { unused.push(`captures[${i}]: no DHIP deviceInfo parsed`); break; }
         mergeRecord(rec, { dhip: dhipRecord(m) });
         seen('dhip');
@@ -384,6 +386,68 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
   }
   if (ports.size) rec.open_ports = [...ports].sort((a, b) => a - b);
   return { record: rec, unused };
+}
+
+/** One CSV line into fields (RFC 4180 quoting: "a,b" and "" inside quotes). */
+export function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') q = false; else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Scan datasets publish each DHIP answer as a CSV row (Shadowserver's "Open DVR DHCPDiscover" report:
+ * header line, then device_vendor, device_type, device_model, … mac_address). The row holds the fields of
+ * the device's client.notifyDevInfo reply under other names; this puts them back under the DHIP names
+ * (rroller/dahua custom_components/dahua/discovery.py: Vendor, DeviceClass, DeviceType, Version, SerialNo,
+ * MachineName, Manufacturer, HttpPort, Port, …Channels) as the JSON the device sent. Undefined if not such a row.
+ */
+export function dhipFromScanRow(raw: string): string | undefined {
+  const lines = raw.split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length < 2) return undefined;
+  const head = csvFields(lines[0]).map((h) => h.trim());
+  const row = csvFields(lines[1]);
+  if (!head.includes('device_vendor') || !head.includes('device_model')) return undefined;
+  const col = (k: string) => { const i = head.indexOf(k); return i >= 0 ? (row[i] ?? '').trim() : ''; };
+  const names: Array<[string, string]> = [['device_vendor', 'Vendor'], ['device_type', 'DeviceClass'], ['device_model', 'DeviceType'],
+    ['device_version', 'Version'], ['device_serial', 'SerialNo'], ['machine_name', 'MachineName'], ['manufacturer', 'Manufacturer'],
+    ['http_port', 'HttpPort'], ['internal_port', 'Port'], ['video_input_channels', 'VideoInputChannels'],
+    ['alarm_input_channels', 'AlarmInputChannels'], ['video_output_channels', 'VideoOutputChannels'],
+    ['alarm_output_channels', 'AlarmOutputChannels'], ['remote_video_input_channels', 'RemoteVideoInputChannels']];
+  const deviceInfo: Record<string, string> = {};
+  for (const [from, to] of names) if (col(from)) deviceInfo[to] = col(from);
+  if (!Object.keys(deviceInfo).length) return undefined;
+  return JSON.stringify({ mac: col('mac_address'), method: col('method') || 'client.notifyDevInfo', params: { deviceInfo } });
+}
+
+/**
+ * Scan datasets publish an HTTP banner as a CSV row (Shadowserver scan reports: header line, then
+ * http_code, http_reason, content_type, www_authenticate, set_cookie, server, … columns). This rebuilds
+ * the response head the device sent from those columns. Undefined if the text is not such a row.
+ */
+export function httpFromScanRow(raw: string): { text: string; port?: number } | undefined {
+  const lines = raw.split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length < 2 || !lines[0].startsWith('"')) return undefined;
+  const head = csvFields(lines[0]).map((h) => h.trim());
+  if (!head.includes('server') && !head.includes('www_authenticate')) return undefined;
+  const row = csvFields(lines[1]);
+  const col = (k: string) => { const i = head.indexOf(k); return i >= 0 ? (row[i] ?? '').trim() : ''; };
+  const code = /^\d{3}$/.test(col('http_code')) ? col('http_code') : '000';
+  const out = [`HTTP/1.1 ${code} ${col('http_reason') || 'not-captured'}`];
+  for (const [k, name] of [['server', 'Server'], ['www_authenticate', 'WWW-Authenticate'], ['content_type', 'Content-Type'], ['set_cookie', 'Set-Cookie']] as const) {
+    if (col(k)) out.push(`${name}: ${col(k)}`);
+  }
+  const port = Number(col('port'));
+  return { text: out.join('\r\n') + '\r\n\r\n', ...(Number.isInteger(port) && port > 0 && port < 65536 ? { port } : {}) };
 }
 
 /** A public model database sample (fixtures/field/model-names/*.json): model numbers as published. */
