@@ -88,6 +88,11 @@ export function listInterfaces(opts: ListOptions = {}): NetIface[] {
   return out;
 }
 
+/** This machine's interfaces as Node reports them (for localSubnets). */
+export function systemInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
+  return os.networkInterfaces();
+}
+
 /** Why an interface is skipped by default, or undefined when it is a LAN candidate. */
 export function skipReason(i: NetIface, internal = false): string | undefined {
   if (internal || i.address.startsWith('127.')) return 'loopback';

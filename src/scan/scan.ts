@@ -28,7 +28,6 @@ import { classifyError, coded, isLocalError, type ModuleResult, type Status } fr
 import { LoopHealth } from '../util/loop.js';
 import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
 
-export const DEFAULT_PORTS = [80, 443, 554, 8000, 8080, 8443, 8554, 37777] as const;
 export type ProtocolName = DiscoveryName | 'tcp';
 export const ALL_PROTOCOLS: readonly ProtocolName[] = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'];
 

@@ -1,6 +1,5 @@
 // Target parsing, expansion and the safety checks. Parsing and classification are pure; only
 // resolveTargets() touches DNS.
-import dns from 'node:dns/promises';
 import net from 'node:net';
 import os from 'node:os';
 
@@ -212,12 +211,12 @@ export interface ResolvedTargets {
 export interface ResolveOptions {
   allowPublic: boolean;
   maxHosts: number;
+  /** Resolves a hostname target (src/net/resolve.ts lookupIPv4 at the edge). */
   lookup?: (name: string) => Promise<string[]>;
 }
 
-async function defaultLookup(name: string): Promise<string[]> {
-  const r = await dns.lookup(name, { all: true, family: 4 });
-  return r.map((x) => x.address);
+async function noLookup(name: string): Promise<string[]> {
+  throw new TargetError(`cannot resolve "${name}": no resolver given`);
 }
 
 /** At most this many targets are named one by one in the plan line; the rest are counted. */
@@ -239,7 +238,7 @@ export async function resolveTargets(specs: readonly TargetSpec[], o: ResolveOpt
   for (const s of specs) {
     if (s.kind === 'hostname') {
       let addrs: string[];
-      try { addrs = await (o.lookup ?? defaultLookup)(s.name); } catch (e) {
+      try { addrs = await (o.lookup ?? noLookup)(s.name); } catch (e) {
         throw new TargetError(`cannot resolve "${s.name}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       if (addrs.length === 0) throw new TargetError(`"${s.name}" has no IPv4 address`);
