@@ -4,8 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate, expectedVerdictFor, formatReport, parseCorpus, restrictedIds, type AssessFn, type CorpusCase } from '../tools/accuracy/accuracy.js';
-import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
-import { loadPolicy } from '../src/policy/policy.js';
+import { defaultKnowledgeBase, defaultMacLookup } from '../src/data/load.js';
+import { loadPolicy } from '../src/data/load.js';
 import { assess } from '../src/scan/scan.js';
 import type { Identification, Verdict, VerdictStatus } from '../src/model/types.js';
 
@@ -15,7 +15,7 @@ const kb = defaultKnowledgeBase();
 const { cases, problems } = parseCorpus(files, kb.vocab);
 const run = (policyName: string) => {
   const policy = loadPolicy(policyName, kb.vocab);
-  return evaluate(cases, (rec) => assess(rec, { kb, policy }), policy);
+  return evaluate(cases, (rec) => assess(rec, { kb, policy, macVendor: defaultMacLookup() }), policy);
 };
 
 describe('device corpus', () => {

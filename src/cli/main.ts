@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import YAML from 'yaml';
-import { KnowledgeBaseError, defaultKnowledgeBase } from '../fingerprint/rules.js';
+import { KnowledgeBaseError } from '../fingerprint/rules.js';
+import { defaultKnowledgeBase } from '../data/load.js';
 import type { Credential } from '../discovery/types.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { PolicyError } from '../policy/policy.js';
@@ -312,7 +313,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
     const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
-    const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
+    const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
     if (fmt === 'json') await sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];

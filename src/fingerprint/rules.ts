@@ -1,12 +1,10 @@
 // Loading and validating the fingerprint knowledge base. Rules are data (src/data/fingerprints/*.yaml);
 // this module turns them into compiled, validated objects. No network, no global state.
-import { readDataYaml } from '../data-cache.js';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR } from '../paths.js';
 import { DEVICE_TYPES } from '../model/report.js';
 import { isRuleField } from '../model/fields.js';
 import type { Extraction } from '../model/types.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 
 export { DEVICE_TYPES } from '../model/report.js';
 
@@ -46,8 +44,7 @@ export interface KnowledgeBase {
   vocab: Vocabulary;
 }
 
-export interface VocabEntry { name: string; kind: 'maker' | 'brand' | 'software' | 'platform'; legal?: string }
-export type Vocabulary = Record<string, VocabEntry>;
+export type { VocabEntry, Vocabulary } from '../model/vocabulary.js';
 
 export class KnowledgeBaseError extends Error {}
 
@@ -57,12 +54,6 @@ const EXTRACT_KEYS = new Set(['maker', 'brand', 'model', 'firmware', 'serial', '
 /** Fields a rule may read: those the field registry declares (src/model/fields.ts). */
 function fieldAllowed(field: string): boolean {
   return isRuleField(field);
-}
-
-export function loadVocabulary(file = path.join(DATA_DIR, 'vendors.yaml')): Vocabulary {
-  const doc = readDataYaml(file) as { vendors?: Record<string, VocabEntry> };
-  if (!doc?.vendors || typeof doc.vendors !== 'object') throw new KnowledgeBaseError(`${file}: missing "vendors" map`);
-  return doc.vendors;
 }
 
 /** Validate and compile one rule; throws KnowledgeBaseError with the rule id and the problem. */
@@ -100,19 +91,21 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
   return { ...raw, regex, pathRegex, file: path.basename(file), order };
 }
 
-export function loadKnowledgeBase(dir = path.join(DATA_DIR, 'fingerprints'), vocab = loadVocabulary()): KnowledgeBase {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+/** The parsed rule files of src/data/fingerprints/ (read by src/data/load.ts), in file-name order. */
+export interface RuleFile { file: string; doc: unknown }
+
+/** Compile the knowledge base from its parsed files. Pure. */
+export function buildKnowledgeBase(files: readonly RuleFile[], vocab: Vocabulary): KnowledgeBase {
   const rules: Rule[] = [];
   const ids = new Set<string>();
   let order = 0;
-  for (const f of files) {
-    const full = path.join(dir, f);
-    let doc: { field?: string; rules?: RawRule[] };
-    try { doc = readDataYaml(full) as typeof doc; } catch (e) { throw new KnowledgeBaseError(`${f}: ${(e as Error).message}`); }
+  for (const { file, doc: raw } of files) {
+    const f = path.basename(file);
+    const doc = raw as { field?: string; rules?: RawRule[] };
     if (!doc || !Array.isArray(doc.rules)) throw new KnowledgeBaseError(`${f}: expected a "rules" list`);
     for (const r of doc.rules) {
-      const raw = { ...r, field: r?.field ?? doc.field } as RawRule;
-      const rule = compileRule(raw, full, order++, vocab);
+      const rr = { ...r, field: r?.field ?? doc.field } as RawRule;
+      const rule = compileRule(rr, file, order++, vocab);
       if (ids.has(rule.id)) throw new KnowledgeBaseError(`${f}: duplicate rule id ${rule.id}`);
       ids.add(rule.id);
       rules.push(rule);
@@ -131,10 +124,4 @@ export function indexRules(rules: Rule[], vocab: Vocabulary): KnowledgeBase {
     }
   }
   return { rules, byField, vocab };
-}
-
-let cached: KnowledgeBase | undefined;
-export function defaultKnowledgeBase(): KnowledgeBase {
-  cached ??= loadKnowledgeBase();
-  return cached;
 }

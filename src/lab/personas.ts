@@ -9,7 +9,7 @@
 // Serial numbers, MAC addresses, nonces and keys are synthetic (well-formed, not real devices).
 import { BOM, type Bytes, type LabRequest, type Responder, hex, httpDate, httpResponse, makeIco, rtspResponse } from './wire.js';
 import { parseSoapRequest, verifyUsernameToken, buildGetServicesResponse } from '../protocols/wsdiscovery.js';
-import { digestResponse, parseDigestAuthorization } from '../discovery/digest.js';
+import { digestResponse, parseDigestAuthorization } from '../protocols/digest.js';
 
 export type { Bytes, LabRequest, Responder } from './wire.js';
 

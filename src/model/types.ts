@@ -35,3 +35,6 @@ export const VERDICT_ORDER: Record<VerdictStatus, number> = { unknown: 0, clear:
  * this machine ran out of something (EMFILE, ENOBUFS, …); `not-in-scope` = outside the targets.
  */
 export type HostStatus = 'local-error' | 'not-in-scope';
+
+/** One safe vendor HTTP request (src/data/http-paths.yaml): an unauthenticated read or the first step of a login challenge, with its source. */
+export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }

@@ -4,7 +4,7 @@
 // spoofed LOCATION/XAddr can never make the scanner talk to a third host. Never throws, never redirects.
 import net from 'node:net';
 import { exchange as tcpExchange, type ExchangeOptions, type ExchangeResult } from './tcp.js';
-import { parseResponse, responseComplete } from '../wire/response.js';
+import { parseResponse, responseComplete } from '../protocols/response.js';
 import type { HttpApi, HttpFetchResult } from '../model/net.js';
 
 /** Hard ceilings whatever the caller asks for. */

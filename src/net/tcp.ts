@@ -2,7 +2,7 @@
 // AbortSignal, never uses a proxy, and never throws: failures come back as data.
 import net from 'node:net';
 import tls from 'node:tls';
-import { renderDn } from '../wire/dn.js';
+import { renderDn } from '../protocols/dn.js';
 import type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState } from '../model/net.js';
 
 export type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState } from '../model/net.js';

@@ -1,29 +1,20 @@
 // HTTP(S) probe: index page (following up to two same-host redirects), favicon, and the safe vendor
 // paths listed in src/data/http-paths.yaml. Records status, every header (duplicates kept), title,
 // bounded body, favicon hashes and the TLS certificate. Never sends credentials.
-import { readDataYaml } from '../data-cache.js';
-import path from 'node:path';
-import { DATA_DIR } from '../paths.js';
 import type { HostError, HttpObservation, TlsObservation } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
-import type { PeerCert } from '../net/tcp.js';
-import { bodyText, extractTitle } from '../wire/html.js';
-import { faviconMmh3, md5 } from '../wire/hash.js';
-import { one, parseResponse, responseComplete, type ParsedResponse } from '../wire/response.js';
+import type { PeerCert } from '../model/net.js';
+import { bodyText, extractTitle } from '../protocols/html.js';
+import { faviconMmh3, md5 } from '../protocols/hash.js';
+import { one, parseResponse, responseComplete, type ParsedResponse } from '../protocols/response.js';
 import { coded } from '../model/status.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
-export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }
+export type { HttpPathDef } from '../model/types.js';
 
 export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
 export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
 const BODY_KEEP = 16384;
-
-let pathDefs: HttpPathDef[] | undefined;
-export function vendorPaths(): HttpPathDef[] {
-  pathDefs ??= (readDataYaml(path.join(DATA_DIR, 'http-paths.yaml')) as { paths: HttpPathDef[] }).paths;
-  return pathDefs;
-}
 
 export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): string {
   const hostHeader = host.includes(':') ? `[${host}]` : host;
@@ -130,7 +121,7 @@ export const httpProbe: Probe = {
       if (f.warn) errors.push(f.warn);
       loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
     }
-    for (const def of vendorPaths()) {
+    for (const def of ctx.httpPaths ?? []) {
       if (ctx.signal.aborted) break;
       const f = await fetchOnce(t, ctx, useTls, def.method, def.path, def.body, def.content_type);
       if (!f.obs) continue;

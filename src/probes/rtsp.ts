@@ -1,7 +1,7 @@
 // RTSP probe: OPTIONS then DESCRIBE (no credentials). The Server header and the WWW-Authenticate
 // realm of the 401 are strong maker clues (e.g. "Dahua Rtsp Server", realm "IP Camera(C2183)").
 import type { HostError, RtspObservation } from '../model/types.js';
-import { parseResponse, responseComplete } from '../wire/response.js';
+import { parseResponse, responseComplete } from '../protocols/response.js';
 import { coded } from '../model/status.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 

@@ -1,12 +1,12 @@
 // `camsweep explain`: the full evidence chain for one device, in words a consultant can paste into a
 // report. Every step names its rule and the rule's source. Pure rendering.
-import type { KnowledgeBase } from '../fingerprint/rules.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 import type { Policy } from '../policy/policy.js';
 import type { DeviceReport } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { staleNotice, TYPE_WORDS } from '../policy/policy.js';
 
-export function renderExplain(d: DeviceReport, k: { kb: Pick<KnowledgeBase, 'vocab'>; policy: Policy }): string {
+export function renderExplain(d: DeviceReport, k: { kb: { vocab: Vocabulary }; policy: Policy }): string {
   const id = d.identification;
   const out: string[] = [];
   out.push(`Device ${clean(d.ip, 60)}${d.mac ? ` (MAC ${clean(d.mac, 20)}${d.observations.mac_from ? `, from ${clean(d.observations.mac_from, 20)}` : ''})` : ''}`);

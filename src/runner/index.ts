@@ -8,15 +8,17 @@
 // of a saved record). The CLI parses into a request, calls one of these, renders the report and picks
 // the exit code; a library caller does the same through src/index.ts.
 import type { Credential, DiscoveryName } from '../discovery/types.js';
-import { defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
+import { type KnowledgeBase } from '../fingerprint/rules.js';
+import { defaultKnowledgeBase, defaultMacLookup, httpPaths, loadPolicy } from '../data/load.js';
 import type { NetIface } from '../model/net.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
-import { loadPolicy, type Policy } from '../policy/policy.js';
+import { type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
 import { assess, describePlan, executePlan, PlanError, planScan, type Knowledge, type ProtocolName, type ScanOptions, type ScanOutcome, type ScanPlan } from '../scan/scan.js';
 import { parseTarget, resolveTargets, type ResolvedTargets, type TargetSpec } from '../targets/targets.js';
 import { clean } from '../util/sanitize.js';
 import type { Runtime } from './runtime.js';
+import { VERSION } from '../version.js';
 
 export type { Runtime } from './runtime.js';
 export { defaultRuntime } from './runtime.js';
@@ -79,13 +81,13 @@ export interface RunResult {
 /** The knowledge base and the policy (the data files are read here, at the edge). */
 export function loadKnowledge(policyName: string): Knowledge & { kb: KnowledgeBase; policy: Policy } {
   const kb = defaultKnowledgeBase();
-  return { kb, policy: loadPolicy(policyName, kb.vocab) };
+  return { kb, policy: loadPolicy(policyName, kb.vocab), macVendor: defaultMacLookup() };
 }
 
 export function scanOptions(r: Pick<ScanRequest, 'ports' | 'timeoutMs' | 'hostTimeoutMs' | 'concurrency' | 'rate' | 'maxBytes' | 'userAgent' | 'ping'>): ScanOptions {
   return {
     ports: r.ports, timeoutMs: r.timeoutMs, hostTimeoutMs: r.hostTimeoutMs, concurrency: Math.max(1, r.concurrency),
-    rate: r.rate, maxBytes: Math.max(1024, r.maxBytes), userAgent: r.userAgent, ping: r.ping,
+    rate: r.rate, maxBytes: Math.max(1024, r.maxBytes), userAgent: r.userAgent, ping: r.ping, httpPaths: httpPaths(),
   };
 }
 
@@ -138,7 +140,7 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
   const warnings = [...(report.warnings ?? []), ...r.warnings];
   if (interrupted && report.command === 'scan') warnings.push(`scan interrupted by ${interrupted}; results are partial`);
   const out = buildReport({
-    command: report.command, started, finished: new Date(), targets: report.targets, policy: k.policy, devices: r.devices,
+    version: VERSION, command: report.command, started, finished: new Date(), targets: report.targets, policy: k.policy, devices: r.devices,
     hostsScanned: report.hostsScanned ? report.hostsScanned(r) : pl.protocols.includes('tcp') ? r.hostsSwept : pl.hosts.size, warnings,
     options: report.options, ...(report.command === 'scan' ? { stats: r.stats } : {}),
     complete: !interrupted && !couldNotSee, interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,

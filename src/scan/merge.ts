@@ -1,5 +1,5 @@
 // Merging observation fragments into one record per device. Pure.
-import { normaliseMac } from '../model/address.js';
+import { compareIp as cmpIp, ipKey, normaliseMac } from '../model/address.js';
 import { SECTION_LIST } from '../model/fields.js';
 import type { ObservationRecord } from '../model/types.js';
 
@@ -91,11 +91,6 @@ function normMac(m?: string): string | undefined {
 function normSerial(s?: string): string | undefined {
   const t = s?.trim().toUpperCase();
   return t && t.length >= 6 && !/^0+$/.test(t) ? t : undefined;
-}
-
-/** Key of an address for joining: lower case, IPv6 zone dropped (fe80::1%eth0 and fe80::1 are one address). */
-export function ipKey(ip: string): string {
-  return ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
 }
 
 /** Two groups that share a serial or an endpoint but whose MACs differ: kept apart, and said so. */
@@ -245,48 +240,4 @@ export function sightingIdentifier(s: Seen): string {
   return `ip:${ipKey(s.ip)}`;
 }
 
-function v4Octets(ip: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  return m ? m.slice(1).map(Number) : undefined;
-}
-
-/** The 8 groups of an IPv6 address (zone and brackets ignored; an embedded IPv4 tail allowed), or undefined. */
-export function ip6Groups(ip: string): number[] | undefined {
-  let s = ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (!s.includes(':') || s.length > 45) return undefined;
-  const tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
-  if (tail) {
-    const o = v4Octets(tail[1]);
-    if (!o || o.some((x) => x > 255)) return undefined;
-    s = s.slice(0, -tail[1].length) + `${((o[0] << 8) | o[1]).toString(16)}:${((o[2] << 8) | o[3]).toString(16)}`;
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const rest = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const fill = 8 - head.length - rest.length;
-  if (halves.length === 1 ? head.length !== 8 : fill < 1) return undefined;
-  const groups = [...head, ...Array(halves.length === 2 ? fill : 0).fill('0'), ...rest];
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
-  return groups.map((g) => Number.parseInt(g, 16));
-}
-
-/**
- * Total order on address strings that never throws: IPv4 (numerically) first, then IPv6 (numerically,
- * then by zone), then anything else as text.
- */
-export function compareIp(a: string, b: string): number {
-  const rank = (ip: string): [number, number[] | undefined] => {
-    const v4 = v4Octets(ip);
-    if (v4) return [0, v4];
-    const v6 = ip6Groups(ip);
-    return v6 ? [1, v6] : [2, undefined];
-  };
-  const [ra, pa] = rank(a);
-  const [rb, pb] = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (pa && pb) for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const cmpIp = compareIp;
+export { compareIp, ip6Groups, ipKey } from '../model/address.js';

@@ -12,15 +12,15 @@
 //    follow-ups), sized from the descriptor limit and halved on EMFILE/ENOBUFS; a host that still
 //    could not be scanned is reported as local-error, and the CLI exits 3.
 import { ipToInt, isPublic, HostSet } from '../targets/targets.js';
-import { defaultMacLookup } from '../fingerprint/oui.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
+import type { MacVendorLookup } from '../fingerprint/fields.js';
 import { connectCheck, exchange, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
-import type { DeviceReport, DeviceSighting, HostError, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
+import type { DeviceReport, DeviceSighting, HostError, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
 import { deviceId, identityKey } from '../model/identity.js';
 import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limit.js';
 import { pause, Scope } from '../util/deadline.js';
@@ -47,6 +47,8 @@ export interface ScanOptions {
   ping?: boolean;
   probes?: Probe[];
   net?: NetApi;
+  /** The HTTP probe's vendor paths (none when not given). */
+  httpPaths?: readonly HttpPathDef[];
 }
 
 export interface ScanHooks {
@@ -54,7 +56,8 @@ export interface ScanHooks {
   onDevice?(d: DeviceReport): void;
 }
 
-export interface Knowledge { kb: KnowledgeBase; policy: Policy }
+/** What judging needs, read by the caller (src/data/load.ts): the rules, the policy, the OUI table. */
+export interface Knowledge { kb: KnowledgeBase; policy: Policy; macVendor?: MacVendorLookup }
 
 /** The plan cannot be carried out on this machine (too few file descriptors): the CLI exits 3. */
 export class PlanError extends Error {}
@@ -159,9 +162,9 @@ export function inCidr(ip: string, cidr: string): boolean {
   return a !== undefined && r !== undefined && a >= r[0] && a <= r[1];
 }
 
-/** Judge a finished observation record: pure apart from reading the (cached) OUI table. */
+/** Judge a finished observation record. Pure. */
 export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[] = [], results?: ModuleResult[], formed?: { sightings?: DeviceSighting[]; notes?: string[] }): DeviceReport {
-  const identification = identify(rec, k.kb, defaultMacLookup());
+  const identification = identify(rec, k.kb, k.macVendor);
   const verdict = judge(identification, k.policy, k.kb.vocab);
   return {
     device_id: deviceId(identityKey(rec, identification)),
@@ -279,7 +282,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
         connectCheck: (h, p, t) => guard(() => host.run((c) => net.connectCheck(h, p, t, c.signal)), (x: ConnectResult) => x.code),
         exchange: (x) => guard(() => host.run((c) => net.exchange({ ...x, signal: c.signal })), exchangeCode),
       };
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent };
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
       const jobs: Array<Promise<void>> = [];
       for (const port of open) {
         for (const p of probeList) {

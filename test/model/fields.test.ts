@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeField, isRuleField, lookupField, SECTION_LIST, SECTIONS } from '../../src/model/fields.js';
 import { extractFields } from '../../src/fingerprint/fields.js';
-import { defaultKnowledgeBase } from '../../src/fingerprint/rules.js';
+import { defaultKnowledgeBase } from '../../src/data/load.js';
 import { mergeRecord, UnknownFieldError } from '../../src/scan/merge.js';
 import type { ObservationRecord } from '../../src/model/types.js';
 
