@@ -368,7 +368,8 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, st
     // Explained as a saved record of it would be.
     devices = r.devices.map((d) => runner.judge(d.observations, k));
   }
-  const text = devices.map((d) => renderExplain(d, k)).join('\n');
+  const now = new Date();
+  const text = devices.map((d) => renderExplain(d, k, now)).join('\n');
   if (typeof o.output === 'string') writeOutputFile(o.output, text);
   else out(io, state, text);
   return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
