@@ -291,7 +291,7 @@ async function bindPersona(persona: Persona, ip: string, realPorts: boolean, ser
 
 /**
  * One persona's TCP services on an address of the caller's choosing — for the namespace LAN only
- * (src/lab/run-device.ts, which refuses to run outside a lab namespace). Discovery responders are
+ * (test/lab/run-device.ts, which refuses to run outside a lab namespace). Discovery responders are
  * started separately by the caller on that address. The loopback lab (startLab) never uses this.
  */
 export async function startDevice(persona: Persona, ip: string, opts: { realPorts?: boolean } = {}): Promise<Lab> {

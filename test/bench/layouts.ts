@@ -3,7 +3,7 @@
 // tears down (cs<pid>[n<k>]-*); the extra addresses, listeners and DROP rules sit in the lab's own
 // "farm" namespace and vanish with it.
 //
-//   sparse: the scanner (.2) and 12 simulated cameras (dist/lab/run-device.js), one namespace each,
+//   sparse: the scanner (.2) and 12 simulated cameras (build/test/lab/run-device.js), one namespace each,
 //           real services on their real ports; the other 241 addresses are absent (no ARP answer).
 //   dense:  the scanner (.2) and ONE namespace holding 200 addresses (.3-.202) behind one MAC
 //           (lab.md §1 "dense farm", §4). Plain listeners on 80 at 20 of them and on 554 at 10 of

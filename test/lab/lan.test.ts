@@ -1,5 +1,5 @@
 // camsweep on a real LAN made of network namespaces (issue 3, "A real test network"): simulated
-// cameras (dist/lab/run-device.js) and real peer daemons (avahi-daemon, miniupnpd, wsdd), scanned
+// cameras (build/test/lab/run-device.js) and real peer daemons (avahi-daemon, miniupnpd, wsdd), scanned
 // from the scanner namespace. Root only; skipped otherwise. The lab is torn down even when a test
 // fails (afterAll + exit hooks in netns.ts).
 import fs from 'node:fs';
