@@ -83,3 +83,8 @@ let pathsCache: HttpPathDef[] | undefined;
 export function httpPaths(): HttpPathDef[] {
   return (pathsCache ??= (readDataYaml(path.join(DATA_DIR, 'http-paths.yaml')) as { paths: HttpPathDef[] }).paths);
 }
+
+/** The simulated lab's personas (src/data/lab/personas.yaml), parsed; src/lab/personas.ts builds the responders. */
+export function labPersonaData(): unknown {
+  return readDataYaml(path.join(DATA_DIR, 'lab', 'personas.yaml'));
+}
