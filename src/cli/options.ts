@@ -1,16 +1,19 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
 
-export type CommandName = 'scan' | 'demo' | 'lab' | 'identify' | 'vendors' | 'explain';
+export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+export const OPTION_GROUPS = ['Targets', 'Scan', 'Discovery', 'Policy', 'Output'] as const;
+export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list'] as const;
 
 export interface OptionDef {
   flags: string;
   description: string;
-  group: 'Targets' | 'Scan' | 'Discovery' | 'Policy' | 'Output';
+  group: (typeof OPTION_GROUPS)[number];
   commands: CommandName[];
   default?: string | number | boolean | string[];
   choices?: string[];
-  kind?: 'int' | 'ports' | 'string' | 'bool' | 'list';
+  kind?: (typeof OPTION_KINDS)[number];
   /** Smallest value accepted (ints): a zero timeout or concurrency is refused, not obeyed. */
   min?: number;
   /**

@@ -26,7 +26,8 @@ export const ONVIF_PROBE_TYPES: readonly ProbeTypes[] = ['nvt', 'device', 'wsdp-
 const SOAP_CT = 'application/soap+xml; charset=utf-8';
 
 /** How GetDeviceInformation went: answered without credentials, refused, answered with a supplied credential, or failed. */
-export type DeviceInfoAccess = 'unauthenticated' | 'refused' | 'authenticated' | 'error';
+export const DEVICE_INFO_ACCESS = ['unauthenticated', 'refused', 'authenticated', 'error'] as const;
+export type DeviceInfoAccess = (typeof DEVICE_INFO_ACCESS)[number];
 
 export interface OnvifExtra {
   device_info: DeviceInfoAccess;

@@ -4,7 +4,9 @@
 // are more than a template (the ONVIF device service, a UPnP description, VAPIX basicdeviceinfo) are
 // named handlers here, parametrised by the persona's data. Pure apart from randomness and the clock.
 import { parseDigestAuthorization, digestResponse } from '../protocols/digest.js';
-import { buildGetServicesResponse, parseSoapRequest, verifyUsernameToken } from '../protocols/wsdiscovery.js';
+import {
+  buildDeviceInformationResponse, buildGetServicesResponse, buildSoapFault, buildSystemDateAndTimeResponse, parseSoapRequest, verifyUsernameToken,
+} from '../protocols/wsdiscovery.js';
 import { BOM, hex, httpDate, httpResponse, makeIco, rtspResponse, type Bytes, type LabRequest, type Responder } from './wire.js';
 
 /** One response as data. */
@@ -113,8 +115,6 @@ export function render(spec: ResponseSpec, vars: Record<string, string>, req: La
   });
 }
 
-const x = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /**
  * ONVIF device service (ONVIF Core): GetSystemDateAndTime and GetServices are PRE_AUTH and always
  * answered (the clock shifted by `clockSkewS`); GetDeviceInformation is answered when `deviceInfoPreAuth`,
@@ -123,9 +123,9 @@ const x = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(
  * (HTTP 400), anything else HTTP 401 with a Digest challenge in `realm`.
  */
 function onvifService(info: OnvifServiceData, server: string | undefined, realm: string): Responder {
-  const soap = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><env:Body>${body}</env:Body></env:Envelope>\n`;
   const sh = (): Array<[string, string]> => [['Date', httpDate()], ...(server ? [['Server', server] as [string, string]] : []), ['Content-Type', 'application/soap+xml; charset=utf-8'], ['Content-Length', '{len}'], ['Connection', 'close']];
-  const faultBody = soap('<env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value xmlns:ter="http://www.onvif.org/ver10/error">ter:NotAuthorized</env:Value></env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">Sender not Authorized</env:Text></env:Reason></env:Fault>');
+  // The codec's responder-side builders (src/protocols/wsdiscovery.ts): one copy of ONVIF's XML.
+  const faultBody = buildSoapFault();
   const deviceNow = () => new Date(Date.now() + (info.clockSkewS ?? 0) * 1000);
   const digestOk = (req: LabRequest): boolean => {
     const c = info.credentials;
@@ -135,13 +135,10 @@ function onvifService(info: OnvifServiceData, server: string | undefined, realm:
     const want = digestResponse({ algorithm: alg, username: c.username, realm, password: c.password, method: req.method, uri: a.uri ?? req.target, nonce: a.nonce, nc: a.nc, cnonce: a.cnonce, qop: a.qop });
     return want === a.response && (a.uri ?? '') === req.target;
   };
-  const deviceInfo = () => httpResponse('200 OK', sh(), soap(`<tds:GetDeviceInformationResponse><tds:Manufacturer>${x(info.manufacturer)}</tds:Manufacturer><tds:Model>${x(info.model)}</tds:Model><tds:FirmwareVersion>${x(info.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${x(info.serial)}</tds:SerialNumber><tds:HardwareId>${x(info.hardware)}</tds:HardwareId></tds:GetDeviceInformationResponse>`));
+  const deviceInfo = () => httpResponse('200 OK', sh(), buildDeviceInformationResponse({ manufacturer: info.manufacturer, model: info.model, firmware: info.firmware, serial: info.serial, hardware: info.hardware }));
   return (req) => {
     const b = req.body.toString('utf8');
-    if (/GetSystemDateAndTime/.test(b)) {
-      const d = deviceNow();
-      return httpResponse('200 OK', sh(), soap(`<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC0</tt:TZ></tt:TimeZone><tt:UTCDateTime><tt:Time><tt:Hour>${d.getUTCHours()}</tt:Hour><tt:Minute>${d.getUTCMinutes()}</tt:Minute><tt:Second>${d.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${d.getUTCFullYear()}</tt:Year><tt:Month>${d.getUTCMonth() + 1}</tt:Month><tt:Day>${d.getUTCDate()}</tt:Day></tt:Date></tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`));
-    }
+    if (/GetSystemDateAndTime/.test(b)) return httpResponse('200 OK', sh(), buildSystemDateAndTimeResponse(deviceNow()));
     if (/GetServices/.test(b)) {
       const base = `http://${req.host}`;
       return httpResponse('200 OK', sh(), buildGetServicesResponse([
@@ -163,7 +160,7 @@ function onvifService(info: OnvifServiceData, server: string | undefined, realm:
         ['WWW-Authenticate', `Digest realm="${realm}", qop="auth", nonce="${hex(16)}"`], ['Content-Type', 'application/soap+xml; charset=utf-8'], ['Content-Length', '{len}'], ['Connection', 'close']],
       faultBody);
     }
-    return httpResponse('400 Bad Request', sh(), soap('<env:Fault><env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text xml:lang="en">Action not supported by the lab</env:Text></env:Reason></env:Fault>'));
+    return httpResponse('400 Bad Request', sh(), buildSoapFault({ subcode: '', reason: 'Action not supported by the lab' }));
   };
 }
 

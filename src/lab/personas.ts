@@ -8,10 +8,12 @@ import type { Bytes, LabRequest, Responder } from './wire.js';
 
 export type { Bytes, LabRequest, Responder } from './wire.js';
 
-export type PortProtocol = 'http' | 'https' | 'rtsp' | 'tcp-banner' | 'tcp-open';
+export const PORT_PROTOCOLS = ['http', 'https', 'rtsp', 'tcp-banner', 'tcp-open'] as const;
+export type PortProtocol = (typeof PORT_PROTOCOLS)[number];
 
 /** Names of the lab's TLS identities (made at start-up by src/lab/x509.ts). */
-export type CertName = 'hikvision' | 'dahua' | 'axis' | 'bosch' | 'hp';
+export const CERT_NAMES = ['hikvision', 'dahua', 'axis', 'bosch', 'hp'] as const;
+export type CertName = (typeof CERT_NAMES)[number];
 
 export interface PortSpec {
   /** Standard port number the real device uses (mapped to an unprivileged one unless realPorts). */
@@ -134,6 +136,8 @@ function build(file: PersonaFile): Persona[] {
     ports: p.ports.map((port): PortSpec => {
       const rtsp = port.protocol === 'rtsp';
       const where = `${p.name} ${port.protocol}/${port.port}`;
+      if (!(PORT_PROTOCOLS as readonly string[]).includes(port.protocol)) throw new Error(`lab: ${where}: unknown protocol`);
+      if (port.cert !== undefined && !(CERT_NAMES as readonly string[]).includes(port.cert)) throw new Error(`lab: ${where}: unknown certificate ${port.cert}`);
       return {
         port: port.port, protocol: port.protocol, ...(port.cert ? { cert: port.cert } : {}), ...(port.source ? { source: port.source } : {}),
         ...(port.routes ? { routes: Object.fromEntries(Object.entries(port.routes).map(([k, r]) => [k, responder(r, p, templates, rtsp, `${where} ${k}`)])) } : {}),

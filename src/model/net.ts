@@ -1,7 +1,8 @@
 // The socket facades, as types: what src/net implements and what probes, discovery and the scan are
 // handed. Defined here, below both, so neither imports the other for them. Pure types.
 
-export type PortState = 'open' | 'closed' | 'filtered' | 'error';
+export const PORT_STATES = ['open', 'closed', 'filtered', 'error'] as const;
+export type PortState = (typeof PORT_STATES)[number];
 
 export interface ConnectResult { state: PortState; code?: string; ms: number }
 

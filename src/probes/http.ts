@@ -6,6 +6,7 @@ import { clean, cleanText } from '../util/sanitize.js';
 import type { PeerCert } from '../model/net.js';
 import { bodyText, extractTitle } from '../protocols/html.js';
 import { faviconMmh3, md5 } from '../protocols/hash.js';
+import { buildHttpRequest, hostHeader } from '../protocols/http-request.js';
 import { one, parseResponse, responseComplete, type ParsedResponse } from '../protocols/response.js';
 import { coded } from '../model/status.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
@@ -16,12 +17,11 @@ export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 80
 export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
 const BODY_KEEP = 16384;
 
-export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): string {
-  const hostHeader = host.includes(':') ? `[${host}]` : host;
-  const lines = [`${method} ${reqPath} HTTP/1.1`, `Host: ${hostHeader}${port === 80 || port === 443 ? '' : `:${port}`}`,
-    `User-Agent: ${ua}`, 'Accept: */*', 'Connection: close'];
-  if (body !== undefined) lines.push(`Content-Type: ${contentType ?? 'application/octet-stream'}`, `Content-Length: ${Buffer.byteLength(body)}`);
-  return lines.join('\r\n') + '\r\n\r\n' + (body ?? '');
+export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): Buffer {
+  return buildHttpRequest({
+    method, path: reqPath, body, contentType,
+    headers: [['Host', hostHeader(host, port, port === 80 || port === 443)], ['User-Agent', ua], ['Accept', '*/*'], ['Connection', 'close']],
+  });
 }
 
 /** Longest certificate subject / issuer stored (cleaned: no control or bidi character, one line). */

@@ -19,6 +19,7 @@ import { connectCheck, exchange, type ConnectResult, type ExchangeResult } from 
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
+import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
 import type { DeviceReport, DeviceSighting, HostError, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
 import { deviceId, identityKey } from '../model/identity.js';
@@ -28,8 +29,8 @@ import { classifyError, coded, isLocalError, type ModuleResult, type Status } fr
 import { LoopHealth } from '../util/loop.js';
 import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
 
-export type ProtocolName = DiscoveryName | 'tcp';
-export const ALL_PROTOCOLS: readonly ProtocolName[] = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'];
+export const ALL_PROTOCOLS = [...DISCOVERY_NAMES, 'tcp'] as const;
+export type ProtocolName = (typeof ALL_PROTOCOLS)[number];
 
 export interface ScanOptions {
   ports: number[];
