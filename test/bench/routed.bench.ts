@@ -1,4 +1,4 @@
-// Issue 13's benchmark (`npm run bench`, root, Linux; BENCH_LAYOUTS=routed for this one alone): on the
+// Issue 13's benchmark (`npm run bench -- --layouts routed-discovery`, root, Linux): on the
 // routed /20 of test/bench/layouts.ts (41 live hosts behind a router namespace, absent addresses
 // dropped), the default scan (discovery + TCP) beside the TCP-only sweep, alternating which goes
 // first. Prints wall times and the ratio default / (TCP-only + the listening window); asserts only
@@ -9,14 +9,15 @@ import type { ScanReport } from '../../src/model/types.js';
 import { labUnavailable, sweepStaleLabs } from '../lab/netns.js';
 import { CAMSWEEP, RUN_DEVICE } from '../lab/topology.js';
 import { buildRouted, SCANNER, type RoutedLab } from './layouts.js';
+import { median, sec } from './measure.js';
+import { configFromEnv } from './options.mjs';
 
-const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3) || 3);
-const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'sparse,dense,routed').split(',').map((s) => s.trim());
+const cfg = configFromEnv() as { layouts: string[]; rounds: number };
+const REPS = cfg.rounds;
+const LAYOUTS = cfg.layouts;
 const LISTEN_MS = 3000;
-const why = labUnavailable() ?? (fs.existsSync(RUN_DEVICE) ? undefined : `${RUN_DEVICE} is missing (npm run build)`) ?? (LAYOUTS.includes('routed') ? undefined : 'routed layout not selected');
+const why = labUnavailable() ?? (fs.existsSync(RUN_DEVICE) ? undefined : `${RUN_DEVICE} is missing (npm run build)`) ?? (LAYOUTS.includes('routed-discovery') ? undefined : 'layout routed-discovery not selected');
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
-const sec = (ms: number) => (ms / 1000).toFixed(2);
 
 describe.skipIf(why)('routed /20: default scan beside the TCP-only sweep (issue 13)', () => {
   let b: RoutedLab;

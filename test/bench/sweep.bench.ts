@@ -8,29 +8,33 @@
 // against the lab's /24 only (10.213.0.0/24, nothing routes out), and nmap always gets -n. The lab is
 // torn down in afterAll and, should the process die, by the harness's exit/signal hooks.
 //
-// Knobs: BENCH_REPS (default 5), BENCH_LAYOUTS (default "sparse,dense"), BENCH_FULL_REPS (default 3).
+// Layouts "sim" and "farm" of `npm run bench -- --layouts sim,farm [--rounds N]` (test/bench/options.mjs);
+// BENCH_FULL_REPS (default 3) full default scans per layout.
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/model/types.js';
 import { LAB_SUBNET, labUnavailable, sweepStaleLabs } from '../lab/netns.js';
 import { CAMSWEEP, RUN_DEVICE } from '../lab/topology.js';
 import { buildDense, buildSparse, SCANNER, type BenchLab } from './layouts.js';
+import { median, parseNmap, sec } from './measure.js';
+import { configFromEnv } from './options.mjs';
 
 const PORTS = [80, 443, 554, 8000, 8080];
 const PORT_ARG = PORTS.join(',');
-const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 5) || 5);
+const cfg = configFromEnv() as { layouts: string[]; rounds: number };
+const REPS = cfg.rounds;
 const FULL_REPS = Math.max(0, Number(process.env.BENCH_FULL_REPS ?? 3));
-// (The routed /20 of issue 13 has its own file, routed.bench.ts; this one knows sparse and dense.)
-const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'sparse,dense').split(',').map((s) => s.trim()).filter((n) => n === 'sparse' || n === 'dense');
+// (The issue-11 layouts are in compare.bench.ts, the routed /20 of issue 13 in routed.bench.ts.)
+const LAYOUTS = cfg.layouts.filter((n): n is 'sim' | 'farm' => n === 'sim' || n === 'farm');
 
 function hasNmap(): boolean {
   try { execFileSync('sh', ['-c', 'command -v nmap'], { stdio: 'ignore' }); return true; } catch { return false; }
 }
 const why = labUnavailable()
   ?? (fs.existsSync(RUN_DEVICE) ? undefined : `${RUN_DEVICE} is missing (npm run build)`)
-  ?? (hasNmap() ? undefined : 'nmap is not installed (run test/lab/setup.sh)');
+  ?? (hasNmap() ? undefined : 'nmap is not installed (run test/lab/setup.sh)')
+  ?? (LAYOUTS.length ? undefined : 'layouts sim and farm not selected');
 
 // The only target either tool is ever given.
 if (LAB_SUBNET !== '10.213.0.0/24') throw new Error(`unexpected lab subnet ${LAB_SUBNET}`);
@@ -57,23 +61,6 @@ function openFromReport(r: ScanReport): Set<string> {
   const s = new Set<string>();
   for (const d of r.devices) for (const p of d.open_ports ?? []) if (PORTS.includes(p)) s.add(`${d.ip}:${p}`);
   return s;
-}
-
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['host', 'port', 'address'].includes(name) });
-function parseNmap(out: string): { open: Set<string>; elapsedMs?: number } {
-  const doc = xml.parse(out) as { nmaprun?: { host?: Array<Record<string, unknown>>; runstats?: { finished?: Record<string, string> } } };
-  if (!doc.nmaprun) throw new Error(`nmap gave no XML report: ${out.slice(0, 500)}`);
-  const open = new Set<string>();
-  for (const h of doc.nmaprun.host ?? []) {
-    const addr = (h['address'] as Array<Record<string, string>> | undefined)?.find((a) => a['@addrtype'] === 'ipv4')?.['@addr'];
-    const ports = ((h['ports'] as Record<string, unknown> | undefined)?.['port'] as Array<Record<string, unknown>> | undefined) ?? [];
-    for (const p of ports) {
-      const state = (p['state'] as Record<string, string> | undefined)?.['@state'];
-      if (addr && p['@protocol'] === 'tcp' && state === 'open') open.add(`${addr}:${p['@portid']}`);
-    }
-  }
-  const el = Number(doc.nmaprun.runstats?.finished?.['@elapsed']);
-  return { open, elapsedMs: Number.isFinite(el) ? el * 1000 : undefined };
 }
 
 async function flushNeighbours(b: BenchLab): Promise<void> {
@@ -120,12 +107,6 @@ async function timeFloor(b: BenchLab, tool: Tool): Promise<number> {
   return performance.now() - t0;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const sec = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(2));
 const spread = (xs: number[]) => `${sec(median(xs))} (${sec(Math.min(...xs))}-${sec(Math.max(...xs))})`;
 
 function diff(a: Set<string>, b: Set<string>): { onlyA: string[]; onlyB: string[] } {
@@ -190,8 +171,7 @@ describe.skipIf(why)('sweep benchmark: camsweep beside nmap on the namespace LAN
       let b: BenchLab | undefined;
 
       beforeAll(async () => {
-        if (name !== 'sparse' && name !== 'dense') throw new Error(`unknown layout ${name} (sparse, dense)`);
-        b = name === 'sparse' ? await buildSparse(PORTS) : await buildDense(PORTS);
+        b = name === 'sim' ? await buildSparse(PORTS) : await buildDense(PORTS);
         console.log(`${name}: ${b.description}; lab ${b.lab.prefix} ready in ${b.setupSeconds.toFixed(2)} s; ${b.expectedOpen.size} open pairs expected`);
       });
 

@@ -7,7 +7,7 @@
 # afterwards; if it existed with other content we set it aside and put it back.
 set -euo pipefail
 
-PKGS=(iproute2 avahi-daemon avahi-utils dbus miniupnpd wsdd nmap iptables tcpdump procps util-linux)
+PKGS=(iproute2 avahi-daemon avahi-utils dbus miniupnpd wsdd nmap iptables tcpdump procps util-linux time openssl)
 
 if [ "$(id -u)" != 0 ]; then
   echo "test/lab/setup.sh: must run as root" >&2
