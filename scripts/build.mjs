@@ -40,6 +40,6 @@ try { tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('types
 if (args.has('--clean')) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) process.exit(r.status ?? 1);
-const { writeDataCache } = await import(new URL('../dist/data-cache.js', import.meta.url).href);
+const { writeDataCache } = await import(new URL('../dist/data/cache.js', import.meta.url).href);
 writeDataCache();
 if (!existsSync(path.join(root, 'dist', 'cli', 'main.js'))) { process.stderr.write('camsweep build: dist/cli/main.js missing after tsc\n'); process.exit(1); }

@@ -4,10 +4,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate, expectedVerdictFor, formatReport, parseCorpus, restrictedIds, type AssessFn, type CorpusCase } from '../tools/accuracy/accuracy.js';
-import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
-import { loadPolicy } from '../src/policy/policy.js';
+import { defaultKnowledgeBase, defaultMacLookup } from '../src/data/load.js';
+import { loadPolicy } from '../src/data/load.js';
 import { assess } from '../src/scan/scan.js';
-import type { Identification, Verdict, VerdictStatus } from '../src/types.js';
+import type { Identification, Verdict, VerdictStatus } from '../src/model/types.js';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'devices');
 const files = readdirSync(DIR).filter((f) => /\.jsonl?$/.test(f)).sort().map((f) => ({ file: f, text: readFileSync(path.join(DIR, f), 'utf8') }));
@@ -15,7 +15,7 @@ const kb = defaultKnowledgeBase();
 const { cases, problems } = parseCorpus(files, kb.vocab);
 const run = (policyName: string) => {
   const policy = loadPolicy(policyName, kb.vocab);
-  return evaluate(cases, (rec) => assess(rec, { kb, policy }), policy);
+  return evaluate(cases, (rec) => assess(rec, { kb, policy, macVendor: defaultMacLookup() }), policy);
 };
 
 describe('device corpus', () => {

@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { startLab, type Lab } from '../src/lab/index.js';
 import { runCli } from './helpers/cli.js';
 import { expectedOf } from './lab-sim/expected.js';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 
 const schema = JSON.parse(readFileSync(new URL('../schema/scan-report.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { CACHE_FILE, cacheKey, contentHash, readDataYaml, type CacheEntry } from '../src/data-cache.js';
+import { CACHE_FILE, cacheKey, contentHash, readDataYaml, type CacheEntry } from '../src/data/cache.js';
 import { DATA_DIR } from '../src/paths.js';
 
 describe('data cache', () => {

@@ -18,7 +18,7 @@ import { discoveryHardStopMs, executePlan, planScan, runDiscovery, type ScanOpti
 import { Scope } from '../src/util/deadline.js';
 import { LoopHealth } from '../src/util/loop.js';
 import type { DiscoveryModule, UdpApi } from '../src/discovery/types.js';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 import { runCli } from './helpers/cli.js';
 import { ctx, run } from './discovery/helpers.js';
 

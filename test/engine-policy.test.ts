@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { identify, collectEvidence, recorderChannels } from '../src/fingerprint/engine.js';
 import { extractFields, normaliseMac, isLocallyAdministered } from '../src/fingerprint/fields.js';
-import { compileRule, indexRules, loadVocabulary, type RawRule } from '../src/fingerprint/rules.js';
-import { judge, loadPolicy, parsePolicyFile, PolicyError, packNames } from '../src/policy/policy.js';
-import type { Identification, ObservationRecord } from '../src/types.js';
+import { compileRule, indexRules, type RawRule } from '../src/fingerprint/rules.js';
+import { loadVocabulary } from '../src/data/load.js';
+import { judge, PolicyError } from '../src/policy/policy.js';
+import { loadPolicy, parsePolicyFile, packNames } from '../src/data/load.js';
+import type { Identification, ObservationRecord } from '../src/model/types.js';
 
 const vocab = loadVocabulary();
 const rule = (r: Partial<RawRule> & Pick<RawRule, 'id' | 'field' | 'pattern' | 'extract'>, confidence = 0.9): RawRule => ({

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import path from 'node:path';
 import { csvFields, dhipFromScanRow, hashSplit, httpFromScanRow, normaliseKey, pastedResponses, readCorpus, splitOf, stripLogPrefix, toObservation, unpaste, validateRecord } from '../tools/field/corpus.js';
-import { parseDnText, renderDn } from '../src/wire/dn.js';
+import { parseDnText, renderDn } from '../src/protocols/dn.js';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'field');
 

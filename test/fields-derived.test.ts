@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { extractFields } from '../src/fingerprint/fields.js';
 import { identify } from '../src/fingerprint/engine.js';
-import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
-import { defaultMacLookup } from '../src/fingerprint/oui.js';
+import { defaultKnowledgeBase } from '../src/data/load.js';
+import { defaultMacLookup } from '../src/data/load.js';
 
 const CHALLENGE = 'Digest realm="4419b63f5e51", nonce="8b84a3b789283a8bea8da7fa7d41f08b", stale="FALSE"';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { PERSONAS } from '../src/lab/index.js';
 import { runCli } from './helpers/cli.js';
 import { expectedOf } from './lab-sim/expected.js';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/lab/observations.jsonl', import.meta.url));
 const records = readFileSync(FIXTURE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ip: string; x_persona: string });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInputFile, InputError, inputLines } from '../src/util/input.js';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 import { runCli } from './helpers/cli.js';
 
 const tmp = fs.mkdtempSync(path.join(tmpdir(), 'camsweep-inputs-'));

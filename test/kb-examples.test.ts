@@ -3,7 +3,8 @@
 // example says.
 import { describe, expect, it } from 'vitest';
 import { firstMatch } from '../src/fingerprint/engine.js';
-import { compileRule, indexRules, KnowledgeBaseError, loadKnowledgeBase, loadVocabulary, type RawRule } from '../src/fingerprint/rules.js';
+import { compileRule, indexRules, KnowledgeBaseError, type RawRule } from '../src/fingerprint/rules.js';
+import { loadKnowledgeBase, loadVocabulary } from '../src/data/load.js';
 
 const kb = loadKnowledgeBase();
 

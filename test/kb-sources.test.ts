@@ -20,7 +20,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadKnowledgeBase } from '../src/fingerprint/rules.js';
+import { loadKnowledgeBase } from '../src/data/load.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

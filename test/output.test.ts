@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanReport } from '../src/types.js';
+import type { ScanReport } from '../src/model/types.js';
 import { acceptableKey, cleanJson } from '../src/util/sanitize.js';
 import { runCli } from './helpers/cli.js';
 

@@ -2,6 +2,7 @@
 // and a primary source; verdict sentences in each instrument's own terms (a criterion is never said to
 // "name" anyone); the UK criterion applied from recorded facts to every maker that meets it; OEM
 // relations with a confidence; own-key lookups; user policy strings cleaned before any terminal.
+import { VERSION } from '../src/version.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,18 +11,16 @@ import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
-import { loadVocabulary } from '../src/fingerprint/rules.js';
-import {
-  judge, LIST_TYPES, listingPhrase, listingRefs, loadCatalogue, loadPolicy, OEM_CONFIDENCE, packNames, parsePolicyFile,
-  PolicyError, restrictsDevice, staleNotice,
-} from '../src/policy/policy.js';
+import { loadVocabulary, defaultMacLookup } from '../src/data/load.js';
+import { judge, LIST_TYPES, listingPhrase, listingRefs, OEM_CONFIDENCE, PolicyError, restrictsDevice, staleNotice } from '../src/policy/policy.js';
+import { loadCatalogue, loadPolicy, packNames, parsePolicyFile } from '../src/data/load.js';
 import { renderIds, renderVendors } from '../src/cli/vendors.js';
 import { evaluate, parseCorpus } from '../tools/accuracy/accuracy.js';
 import { corpusFiles } from '../tools/accuracy/main.js';
-import { defaultKnowledgeBase } from '../src/fingerprint/rules.js';
+import { defaultKnowledgeBase } from '../src/data/load.js';
 import { assess } from '../src/scan/scan.js';
 import { buildReport } from '../src/report/report.js';
-import type { Identification, ScanReport } from '../src/types.js';
+import type { Identification, ScanReport } from '../src/model/types.js';
 import { runCli } from './helpers/cli.js';
 
 const vocab = loadVocabulary();
@@ -275,7 +274,7 @@ describe('as_of: the date the policy data was checked', () => {
     expect(p.as_of).toBe(cat.as_of);
     expect(p.as_of).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const at = new Date(`${p.as_of}T12:00:00Z`);
-    const rep = buildReport({ command: 'identify', started: at, finished: at, targets: ['x'], policy: p, devices: [], hostsScanned: 0, warnings: [], options: {} });
+    const rep = buildReport({ version: VERSION, command: 'identify', started: at, finished: at, targets: ['x'], policy: p, devices: [], hostsScanned: 0, warnings: [], options: {} });
     expect(rep.policy.as_of).toBe(p.as_of);
     expect(rep.warnings).toEqual([]);
     const schema = JSON.parse(readFileSync(new URL('../schema/scan-report.schema.json', import.meta.url), 'utf8'));
@@ -294,7 +293,7 @@ describe('as_of: the date the policy data was checked', () => {
     expect(n).toMatch(new RegExp(`policy data is as of ${p.as_of}, more than a year old`));
     expect(n).not.toContain('\n');
     const later = new Date(base + 400 * 86_400_000);
-    const rep: ScanReport = buildReport({ command: 'identify', started: later, finished: later, targets: ['x'], policy: p, devices: [], hostsScanned: 0, warnings: [], options: {} });
+    const rep: ScanReport = buildReport({ version: VERSION, command: 'identify', started: later, finished: later, targets: ['x'], policy: p, devices: [], hostsScanned: 0, warnings: [], options: {} });
     expect(rep.warnings).toEqual([n]);
     expect(renderVendors(p, vocab, 'table', later)).toContain(`Notice: ${n}`);
     expect(JSON.parse(renderVendors(p, vocab, 'json', later)).notice).toBe(n);
@@ -387,7 +386,7 @@ describe('the device corpus under every pack', () => {
   const { cases } = parseCorpus(corpusFiles([path.join(import.meta.dirname, '..', 'fixtures', 'devices')]), kb.vocab);
   it.each(packNames())('%s: accuracy gates pass and every expectation given for it holds', (pack) => {
     const policy = loadPolicy(pack, kb.vocab);
-    const m = evaluate(cases, (rec) => assess(rec, { kb, policy }), policy);
+    const m = evaluate(cases, (rec) => assess(rec, { kb, policy, macVendor: defaultMacLookup() }), policy);
     expect(m.verdict_misses.map((r) => `${r.id}: expected ${r.expected_verdict}, got ${r.got.verdict}`)).toEqual([]);
     expect(m.restricted.missed).toEqual([]);
     expect(m.false_restricted).toEqual([]);

@@ -15,7 +15,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { check, type Diagnostics } from 'recheck';
 import { matchRule } from '../src/fingerprint/engine.js';
 import { MAX_BODY_CHARS, MAX_FIELD_CHARS } from '../src/fingerprint/fields.js';
-import { compileRule, loadKnowledgeBase, loadVocabulary, type Rule } from '../src/fingerprint/rules.js';
+import { compileRule, type Rule } from '../src/fingerprint/rules.js';
+import { loadKnowledgeBase, loadVocabulary } from '../src/data/load.js';
 import { adversarialValues, timeRegex } from './helpers/adversarial.js';
 
 const kb = loadKnowledgeBase();

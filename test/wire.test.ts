@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dechunk, parseResponse, responseComplete } from '../src/wire/response.js';
-import { extractTitle } from '../src/wire/html.js';
-import { base64Lines, faviconMmh3, murmur3_32 } from '../src/wire/hash.js';
+import { dechunk, parseResponse, responseComplete } from '../src/protocols/response.js';
+import { extractTitle } from '../src/protocols/html.js';
+import { base64Lines, faviconMmh3, murmur3_32 } from '../src/protocols/hash.js';
 import { clean, cleanJson, isTerminalSafe } from '../src/util/sanitize.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');

@@ -2,27 +2,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { KnowledgeBaseError, defaultKnowledgeBase, type KnowledgeBase } from '../fingerprint/rules.js';
-import { loadPolicy, packNames, parsePolicyFile, PolicyError, type Policy } from '../policy/policy.js';
-import { buildReport } from '../report/report.js';
-import { colorsFor, outputWidth, type Colors } from '../report/color.js';
-import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
-import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
-import { ALL_PROTOCOLS, assess, DEFAULT_PORTS, describePlan, executePlan, PlanError, planScan, type DiscoveryRuntime, type ProtocolName, type ScanOptions } from '../scan/scan.js';
-import type { Credential } from '../discovery/types.js';
 import YAML from 'yaml';
-import { localSubnets, parseTarget, resolveTargets, splitTargetText, TargetError, type TargetSpec } from '../targets/targets.js';
-import type { DeviceReport, ObservationRecord, ScanReport } from '../types.js';
+import { KnowledgeBaseError } from '../fingerprint/rules.js';
+import { defaultKnowledgeBase } from '../data/load.js';
+import type { Credential } from '../discovery/types.js';
+import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
+import { PolicyError } from '../policy/policy.js';
+import { colorsFor, outputWidth, type Colors } from '../report/color.js';
+import { renderExplain } from '../report/explain.js';
+import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
+import { buildReport } from '../report/report.js';
+import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
+import * as runner from '../runner/index.js';
+import { RunError, UsageError, type ScanRequest } from '../runner/index.js';
+import { ALL_PROTOCOLS, type ProtocolName } from '../scan/scan.js';
+import { splitTargetText, TargetError } from '../targets/targets.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
-import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
+import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
-import { renderExplain } from './explain.js';
 import { parseRecords, readRecordStream } from './records.js';
 
-export class UsageError extends Error {}
-export class RunError extends Error {}
+export { RunError, UsageError };
 export { parseRecords };
 
 export interface Io {
@@ -71,11 +73,6 @@ function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
   const bar = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
   for (const d of devices) if (FAIL_RANK[d.verdict.status] >= bar) return 1;
   return 0;
-}
-
-function loadKnowledge(policyName: string): { kb: KnowledgeBase; policy: Policy } {
-  const kb = defaultKnowledgeBase();
-  return { kb, policy: loadPolicy(policyName, kb.vocab) };
 }
 
 function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
@@ -142,11 +139,35 @@ function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
   else out(io, state, text);
 }
 
-function scanOptions(o: Opts, ports: number[]): ScanOptions {
+/** The parts of a request every command that scans shares, from the parsed options (defaults: the option table). */
+function requestOf(o: Opts, ports: number[], cmd: CommandName = 'scan'): Omit<ScanRequest, 'targets' | 'protocols' | 'passive' | 'listenMs' | 'ipv6' | 'maxHosts' | 'credentials' | 'failOn'> & { listenMs: number } {
+  const v = (key: string) => o[key] ?? optionDefault(key, cmd);
   return {
-    ports, timeoutMs: o.timeout as number, hostTimeoutMs: o.hostTimeout as number, concurrency: Math.max(1, o.concurrency as number),
-    rate: o.rate as number, maxBytes: Math.max(1024, o.maxBytes as number), userAgent: `camsweep/${VERSION}`, ping: o.ping !== false,
+    ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, rate: v('rate') as number,
+    maxBytes: v('maxBytes') as number, ping: o.ping !== false, allowPublic: Boolean(o.allowPublic), policy: String(o.policy), userAgent: `camsweep/${VERSION}`,
+    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number,
   };
+}
+
+function portsOf(o: Opts): number[] {
+  try { return parsePorts(String(o.ports ?? optionDefault('ports', 'scan'))); } catch (e) { throw new UsageError((e as Error).message); }
+}
+
+function noteFor(io: Io, o: Opts): (s: string) => void {
+  return (s) => { if (!o.quiet) io.stderr.write(s + '\n'); };
+}
+
+/** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, the output check, the interrupt. */
+function hooksFor(io: Io, o: Opts, state: RunState): runner.RunHooks {
+  return {
+    note: noteFor(io, o), log: (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }, ...progress(io, o),
+    ready: () => checkOutput(o), interrupted: () => state.interrupted,
+  };
+}
+
+let rtCache: Promise<runner.Runtime> | undefined;
+function runtime(): Promise<runner.Runtime> {
+  return (rtCache ??= runner.defaultRuntime());
 }
 
 function progress(io: Io, o: Opts) {
@@ -188,17 +209,6 @@ export function parseCredentials(text: string, file: string): Credential[] {
   });
 }
 
-async function discoveryRuntime(passive: boolean, log: (s: string) => void): Promise<DiscoveryRuntime> {
-  const [{ discoveryModules }, udp, http, neigh] = await Promise.all([
-    import('../discovery/index.js'), import('../net/udp.js'), import('../net/http-fetch.js'), import('../net/neighbours.js'),
-  ]);
-  const u = udp.createUdpApi();
-  return {
-    modules: discoveryModules, udp: passive ? udp.createPassiveUdpApi(u) : u, http: http.createHttpApi(), log,
-    neighbours: () => { try { return neigh.readNeighbours(); } catch { return new Map(); } },
-  };
-}
-
 /** Exit code after a scan: interrupted (130/143), then could not see (3), then --fail-on (1), else 0. */
 export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNotSee: boolean, devices: DeviceReport[], failOn: string): number {
   if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
@@ -207,14 +217,11 @@ export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNot
 }
 
 async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
-  // 1. Validate everything the user gave, before any packet and before any warning about the environment.
-  let ports: number[];
-  try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
+  // Parse: everything the user gave, before any packet and before any warning about the environment.
+  const ports = portsOf(o);
   const protocols = parseProtocols(o.protocols);
   const passive = Boolean(o.passive);
-  const words: string[] = [];
-  for (const a of args) words.push(a);
+  const words: string[] = [...args];
   if (typeof o.list === 'string') {
     const before = words.length;
     splitTargetText(readInputFile(o.list, 'target list', INPUT_CAPS.targets), words);
@@ -225,115 +232,26 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   }
   const credentials = typeof o.credentials === 'string' ? parseCredentials(readInputFile(o.credentials, 'credentials file', INPUT_CAPS.credentials), o.credentials) : [];
   const ifNames = o.interface ? String(o.interface).split(',').map((x) => x.trim()).filter(Boolean) : undefined;
-  const ifaces = await import('../net/interfaces.js');
-  let chosen;
-  try { chosen = ifaces.chooseInterfaces(ifNames); } catch (e) { throw new UsageError((e as Error).message); }
-  if (o.ipv6 === false) chosen = chosen.map(({ ipv6LinkLocal: _v6, scopeId: _z, ...rest }) => rest);
-  const explicit = words.length > 0;
-  const specs: TargetSpec[] = [];
-  for (const w of words) specs.push(parseTarget(w));
-  const { kb, policy } = loadKnowledge(String(o.policy));
-  checkOutput(o);
-  if (!explicit) {
-    // Test harnesses outside a lab namespace set this so a forgotten target can never sweep a real LAN.
-    if (io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1') throw new UsageError('no target given, and CAMSWEEP_FORBID_LOCAL_SUBNETS=1 forbids scanning the local subnets');
-    const subnets = localSubnets().filter((s) => !ifNames || ifNames.includes(s.iface));
-    if (subnets.length === 0 && !passive) throw new RunError('no target given and no local IPv4 subnet found on an up, non-virtual interface; name targets explicitly');
-    if (subnets.length) note(`No target given: the local subnets ${subnets.map((s) => `${s.cidr} (${s.iface})`).join(', ')}`);
-    for (const sub of subnets) specs.push(parseTarget(sub.cidr));
-  }
-  const resolved = await resolveTargets(specs, { allowPublic: Boolean(o.allowPublic), maxHosts: o.maxHosts as number });
-  const discovery = protocols.filter((p) => p !== 'tcp');
-  let plan;
-  try {
-    const { fdBudget } = await import('../net/fds.js');
-    plan = planScan({
-      hosts: resolved.hosts, names: resolved.names, explicitTargets: explicit, protocols, interfaces: chosen, allowPublic: Boolean(o.allowPublic),
-      interfaceNamed: Boolean(ifNames), passive, listenMs: o.listenTime as number, options: scanOptions(o, ports), credentials, fds: fdBudget(),
-    });
-  } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
-  if (passive && plan.interfaces.length === 0) {
-    // Listening with nothing to listen on would "pass" having heard nothing.
-    throw new RunError(`--passive needs an interface to listen on, and there is none${ifNames ? ` among ${ifNames.join(', ')} (up, with MULTICAST${explicit ? ', holding a target' : ''})` : ` (up, multicast-capable, not loopback or virtual${explicit ? ', holding a target' : ''}; name one with --interface)`}`);
-  }
-  // 2. The environment: a container whose network cannot carry multicast, when that matters here.
-  const warnings: string[] = [];
-  const loopbackOnly = resolved.hosts.within(0x7f000000, 0x7fffffff);
-  const container = ifaces.containerWarningApplies({ discovery: discovery.length > 0, interfaceNamed: Boolean(ifNames), loopbackOnly, passive }) ? ifaces.detectContainer() : undefined;
-  if (container) { warnings.push(container); note(`warning: ${container}`); }
-  note(`Scanning ${resolved.described.join(', ') || 'nothing (passive listening)'}; policy ${policy.name}`);
-  for (const line of describePlan(plan)) note(`  ${line}`);
-  // 3. The scan.
-  const started = new Date();
-  const rt = plan.protocols.some((p) => p !== 'tcp') ? await discoveryRuntime(passive, (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }) : undefined;
-  const r = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
-  warnings.push(...r.warnings);
-  const st = r.stats;
-  note(`Done in ${(st.duration_ms / 1000).toFixed(1)} s${st.tcp_ms !== undefined ? `; TCP sweep ${(st.tcp_ms / 1000).toFixed(1)} s` : ''}${st.discovery_ms ? `; discovery ${Object.entries(st.discovery_ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}` : ''}`);
-  for (const x of r.warnings) note(`warning: ${x}`);
-  const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
-  if (state.interrupted) warnings.push(`scan interrupted by ${state.interrupted}; results are partial`);
-  const report = buildReport({
-    command: 'scan', started, finished: new Date(), targets: specs.map((x) => x.text), policy, devices: r.devices,
-    hostsScanned: plan.protocols.includes('tcp') ? r.hostsSwept : plan.hosts.size, warnings,
-    options: { ports, protocols: plan.protocols, passive, listen_time_ms: plan.listenMs, interfaces: plan.interfaces.map((i) => i.name),
-      timeout_ms: o.timeout, host_timeout_ms: o.hostTimeout, concurrency: plan.options.concurrency, rate: o.rate, fail_on: o.failOn, credentials: credentials.length },
-    stats: st, complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,
-  });
-  emit(io, o, report, state);
-  if (couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)}; the report lists them (exit 3)\n`);
-  return scanExit(state, couldNotSee, r.devices, String(o.failOn));
+  const req: ScanRequest = {
+    ...requestOf(o, ports), targets: words, protocols, passive, listenMs: o.listenTime as number, ...(ifNames ? { interfaces: ifNames } : {}), ipv6: o.ipv6 !== false,
+    maxHosts: o.maxHosts as number, credentials, failOn: String(o.failOn), forbidLocalSubnets: io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1',
+  };
+  // Run.
+  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state), signal);
+  // Render, exit.
+  emit(io, o, r.report, state);
+  if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
+  return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
 async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const note = (s: string) => { if (!o.quiet) io.stderr.write(s + '\n'); };
-  const { kb, policy } = loadKnowledge(String(o.policy));
-  checkOutput(o);
-  const lab = await startLabSomewhere();
-  try {
-    note(`Started the simulated lab: ${lab.devices.length} devices on ${lab.targets[0]}–${lab.targets[lab.targets.length - 1]} (loopback only), ports ${lab.portList.join(',')}`);
-    note(`Scanning it as: camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}`);
-    const started = new Date();
-    // The lab's devices also answer the unicast forms of ONVIF, SSDP, mDNS, SADP and DHIP on loopback.
-    const { fdBudget } = await import('../net/fds.js');
-    let plan;
-    try {
-      plan = planScan({
-        hosts: lab.targets, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false,
-        passive: false, listenMs: 1500, options: scanOptions(o, lab.portList), fds: fdBudget(),
-      });
-    } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
-    const rt = await discoveryRuntime(false, () => {});
-    const r = await executePlan(plan, { kb, policy }, rt, progress(io, o), signal);
-    const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
-    const report = buildReport({
-      command: 'demo', started, finished: new Date(), targets: lab.targets, policy, devices: r.devices, hostsScanned: lab.targets.length, warnings: r.warnings,
-      options: { ports: lab.portList, protocols: plan.protocols, listen_time_ms: plan.listenMs, timeout_ms: o.timeout, concurrency: plan.options.concurrency },
-      complete: !state.interrupted && !couldNotSee, interrupted: state.interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed,
-    });
-    emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, report, state);
-    return scanExit(state, couldNotSee, r.devices, o.failOnGiven ? String(o.failOn) : 'never');
-  } finally {
-    await lab.stop();
-  }
-}
-
-/** Start the lab on 127.77.0.0/24, or on another loopback /24 if that one is busy (another demo, a test run). */
-async function startLabSomewhere() {
-  const { startLab } = await import('../lab/index.js');
-  const subnets = ['127.77.0.0/24', ...Array.from({ length: 4 }, () => `127.77.${100 + Math.floor(Math.random() * 150)}.0/24`)];
-  let last: Error | undefined;
-  for (const subnet of subnets) {
-    try { return await startLab({ subnet }); } catch (e) {
-      last = e as Error;
-      if (!/EADDRINUSE/.test(last.message)) break;
-    }
-  }
-  throw new RunError(`cannot start the simulated lab: ${last?.message ?? 'unknown error'}`);
+  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state), signal);
+  emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, r.report, state);
+  return scanExit(state, r.couldNotSee, r.report.devices, o.failOnGiven ? String(o.failOn) : 'never');
 }
 
 async function runLab(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const lab = await startLabSomewhere();
+  const lab = await runner.startLabSomewhere(await runtime());
   const lines = lab.devices.map((d) => `  ${d.ip.padEnd(15)} ${String(d.persona.label ?? d.persona.name).padEnd(40)} ports ${Object.values(d.ports).join(',')}`);
   out(io, state, `Simulated camera lab running on loopback (${lab.devices.length} devices):\n${lines.join('\n')}\n\n`
     + `Try:  camsweep scan ${lab.targets[0]}-${lab.targets[lab.targets.length - 1].split('.').pop()} -p ${lab.portList.join(',')}\n`
@@ -382,7 +300,7 @@ const TABLE_PART = 1000;
 
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
-  const k = loadKnowledge(String(o.policy));
+  const k = runner.loadKnowledge(String(o.policy));
   checkOutput(o);
   const source = !file || file === '-' ? 'stdin' : file;
   const fmt = pickFormat(o, io);
@@ -395,13 +313,13 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
     const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
-    const base = buildReport({ command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
+    const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
     if (fmt === 'json') await sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
     const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
-      const d = assess(rec, k);
+      const d = runner.judge(rec, k);
       counts.devices++;
       counts[d.verdict.status]++;
       if (FAIL_RANK[d.verdict.status] >= bar) failing++;
@@ -431,40 +349,27 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
 }
 
 async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const k = loadKnowledge(String(o.policy));
+  const k = runner.loadKnowledge(String(o.policy));
   checkOutput(o);
-  let records: ObservationRecord[];
-  if (what.trim().startsWith('{')) records = parseRecords(what, 'argument');
+  let devices: DeviceReport[];
+  if (what.trim().startsWith('{')) devices = parseRecords(what, 'argument').map((r) => runner.judge(r, k));
   else if (typeof o.input === 'string') {
-    records = [];
-    for await (const r of readRecordStream(o.input, io.stdin, signal)) if (r.ip === what || (r.addresses ?? []).includes(what)) records.push(r);
-    if (records.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input}`);
+    devices = [];
+    for await (const r of readRecordStream(o.input, io.stdin, signal)) if (r.ip === what || (r.addresses ?? []).includes(what)) devices.push(runner.judge(r, k));
+    if (devices.length === 0) throw new UsageError(`no record for ${clean(what, 60)} in ${o.input}`);
   } else {
     // No saved scan: look at the device now (TCP probes and unicast discovery to that one address).
-    const spec = parseTarget(what);
-    if (spec.kind !== 'ip') throw new UsageError('explain takes one address (or a JSON record, or an address with --input FILE)');
-    const resolved = await resolveTargets([spec], { allowPublic: Boolean(o.allowPublic), maxHosts: 1 });
-    let ports: number[];
-    try { ports = parsePorts(String(o.ports ?? DEFAULT_PORTS.join(','))); } catch (e) { throw new UsageError((e as Error).message); }
-    const { fdBudget } = await import('../net/fds.js');
-    let plan;
-    try {
-      plan = planScan({
-        hosts: resolved.hosts, explicitTargets: true, protocols: [...ALL_PROTOCOLS], interfaces: [], interfaceNamed: false, allowPublic: Boolean(o.allowPublic),
-        passive: false, listenMs: 2000, options: scanOptions({ ...o, hostTimeout: o.hostTimeout ?? 30000, concurrency: o.concurrency ?? 64, rate: o.rate ?? 0, maxBytes: o.maxBytes ?? 262144 }, ports), fds: fdBudget(),
-      });
-    } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
-    if (!o.quiet) io.stderr.write(`Probing ${what} (TCP ports ${ports.join(',')}, unicast ONVIF/SSDP/mDNS/SADP/DHIP)\n`);
-    const rt = await discoveryRuntime(false, () => {});
-    const r = await executePlan(plan, k, rt, {}, signal);
-    if (r.notScanned.length || r.localErrors.length) throw new RunError(`could not probe ${what}: ${r.notScanned[0]?.code ?? clean(r.localErrors[0], 200)} (a resource of this machine ran out)`);
+    const ports = portsOf(o);
+    const r = await runner.probe(what, { ...requestOf(o, ports, 'explain'), listenMs: optionDefault('listenTime', 'explain') as number }, await runtime(), { note: noteFor(io, o) }, signal, k);
     if (r.devices.length === 0) {
       out(io, state, `No answer from ${what}: no open port among ${ports.join(',')} and no discovery reply.\n`);
       return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
     }
-    records = r.devices.map((d) => d.observations);
+    // Explained as a saved record of it would be.
+    devices = r.devices.map((d) => runner.judge(d.observations, k));
   }
-  const text = records.map((r) => renderExplain(assess(r, k), k)).join('\n');
+  const now = new Date();
+  const text = devices.map((d) => renderExplain(d, k, now)).join('\n');
   if (typeof o.output === 'string') writeOutputFile(o.output, text);
   else out(io, state, text);
   return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
@@ -530,7 +435,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .action(async (o: Opts) => {
       checkOutput(o);
       const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as VendorsFormat;
-      const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
+      const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = runner.loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
       if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
     });
   program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });

@@ -1,18 +1,26 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
 
-export type CommandName = 'scan' | 'demo' | 'lab' | 'identify' | 'vendors' | 'explain';
+export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+export const OPTION_GROUPS = ['Targets', 'Scan', 'Discovery', 'Policy', 'Output'] as const;
+export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list'] as const;
 
 export interface OptionDef {
   flags: string;
   description: string;
-  group: 'Targets' | 'Scan' | 'Discovery' | 'Policy' | 'Output';
+  group: (typeof OPTION_GROUPS)[number];
   commands: CommandName[];
   default?: string | number | boolean | string[];
   choices?: string[];
-  kind?: 'int' | 'ports' | 'string' | 'bool' | 'list';
+  kind?: (typeof OPTION_KINDS)[number];
   /** Smallest value accepted (ints): a zero timeout or concurrency is refused, not obeyed. */
   min?: number;
+  /**
+   * The value a command uses when the option is not one of its flags (explain probes one address with
+   * fewer connections in flight); not shown in the reference, which lists the flags' defaults.
+   */
+  commandDefaults?: Partial<Record<CommandName, string | number | boolean>>;
 }
 
 export const FORMATS = ['table', 'json', 'jsonl'] as const;
@@ -37,11 +45,11 @@ export const OPTIONS: OptionDef[] = [
   { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response); connects start at 1 s at most and adapt to 10x the measured round trip, at least 250 ms', group: 'Scan', commands: [...SD, 'explain'], kind: 'int', default: 2000, min: 1 },
   { flags: '--host-timeout <ms>', description: 'deadline for everything done to one host', group: 'Scan', commands: SD, kind: 'int', default: 30000, min: 1 },
   { flags: '--no-ping', description: 'treat every host as up: sweep all ports even when the first two (host discovery) get no answer', group: 'Scan', commands: S, kind: 'bool' },
-  { flags: '-c, --concurrency <n>', description: 'connections in flight at most (lowered to fit the file descriptor limit, and halved while the system runs out of descriptors or buffers)', group: 'Scan', commands: SD, kind: 'int', default: 512, min: 1 },
+  { flags: '-c, --concurrency <n>', description: 'connections in flight at most (lowered to fit the file descriptor limit, and halved while the system runs out of descriptors or buffers)', group: 'Scan', commands: SD, kind: 'int', default: 512, min: 1, commandDefaults: { explain: 64 } },
   { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },
   { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144, min: 1024 },
   { flags: '--protocols <list>', description: 'what to run: onvif, ssdp, mdns, sadp, dhip (discovery) and tcp (port sweep and probes)', group: 'Discovery', commands: S, kind: 'list', default: 'onvif,ssdp,mdns,sadp,dhip,tcp' },
-  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000, min: 1 },
+  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000, min: 1, commandDefaults: { demo: 1500, explain: 2000 } },
   { flags: '-i, --interface <names>', description: 'interfaces for multicast discovery, comma-separated (default: up, non-virtual interfaces holding a target)', group: 'Discovery', commands: S, kind: 'list' },
   { flags: '--no-ipv6', description: 'IPv4 only: do not send to or join the IPv6 link-local groups (FF02::C, FF02::FB)', group: 'Discovery', commands: S, kind: 'bool' },
   { flags: '--passive', description: 'send nothing: listen for ONVIF Hello, SSDP NOTIFY, mDNS and vendor announcements for --listen-time', group: 'Discovery', commands: S, kind: 'bool', default: false },
@@ -68,6 +76,19 @@ export const EXIT_CODES = [
 export const EXIT_NOTES = [
   'When several apply: 130/143, then 3, then 1. A closed standard output (camsweep ... | head) ends the output quietly; the code stays what the run found.',
 ];
+
+/** The option's long name as commander keys it: "--host-timeout <ms>" -> "hostTimeout", "--no-ping" -> "ping". */
+export function optionKey(def: OptionDef): string {
+  const long = def.flags.split(',').pop()!.trim().split(' ')[0].replace(/^--(no-)?/, '');
+  return long.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** The value `cmd` uses for the option `key` when none is given: the command's own, else the option's default. */
+export function optionDefault(key: string, cmd: CommandName): string | number | boolean | string[] | undefined {
+  const def = OPTIONS.find((o) => optionKey(o) === key);
+  if (!def) throw new Error(`no option ${key}`);
+  return def.commandDefaults?.[cmd] ?? def.default;
+}
 
 export function optionsFor(cmd: CommandName): OptionDef[] {
   return OPTIONS.filter((o) => o.commands.includes(cmd));

@@ -3,7 +3,7 @@
 // record, or a saved scan report) is read whole up to INPUT_CAPS.document. Every record is cleaned and
 // its keys checked exactly (cleanJson), and its shape normalised, before anything judges it.
 import fs from 'node:fs';
-import type { ObservationRecord } from '../types.js';
+import type { ObservationRecord } from '../model/types.js';
 import { INPUT_CAPS, InputError, inputLines, openInput } from '../util/input.js';
 import { clean, cleanJson } from '../util/sanitize.js';
 

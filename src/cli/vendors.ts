@@ -2,7 +2,8 @@
 // file may use. Pure rendering; every string is cleaned again here (user policy files are cleaned when
 // parsed, this is the second line of defence before a terminal).
 import type { Vocabulary } from '../fingerprint/rules.js';
-import { listingRefs, policyIds, staleNotice, TYPE_WORDS, type Policy } from '../policy/policy.js';
+import { listingRefs, staleNotice, TYPE_WORDS, type Policy } from '../policy/policy.js';
+import { policyIds } from '../data/load.js';
 import { clean } from '../util/sanitize.js';
 
 export type VendorsFormat = 'table' | 'json' | 'jsonl';

@@ -3,7 +3,7 @@
 // codec always frames it); client.notifyDevInfo replies (and announcements in passive mode) parsed by
 // src/protocols/dhip.ts into flat deviceInfo fields (nested keys dotted: "IPv4Address.IPAddress").
 import { DHIP_MULTICAST_V4, DHIP_PORT, buildSearch, parseDhip, type DhipMessage } from '../protocols/dhip.js';
-import { normalizeMac } from '../net/neighbours.js';
+import { normaliseMac } from '../model/address.js';
 import { nowIso, runSession, safeEmit } from './engine.js';
 import type { DiscoveryModule, Sighting } from './types.js';
 
@@ -28,7 +28,7 @@ export const dhip: DiscoveryModule = {
         if (!msg || /DHDiscover\.search/i.test(msg.method)) return; // a search, not an answer
         if (Object.keys(msg.deviceInfo).length === 0) return;
         const info = msg.deviceInfo;
-        const mac = normalizeMac(msg.mac) || normalizeMac(info.MAC ?? info.Mac ?? '');
+        const mac = normaliseMac(msg.mac) ?? normaliseMac(info.MAC ?? info.Mac ?? '') ?? '';
         const serial = info.SerialNo ?? info.SerialNumber ?? '';
         const key = `${m.address}|${mac || serial}`;
         if (seen.has(key) || seen.size > 8192) return;

@@ -12,8 +12,10 @@
 //    reported it, and safeEmit() fills `mac` from an EUI-64 interface id (RFC 4291 app. A).
 // Modules give payload builders and a message handler; the engine owns the sockets and closes them.
 import { setMaxListeners } from 'node:events';
-import { macFromEui64 } from '../net/neighbours.js';
-import { isLocalError } from '../util/errors.js';
+import { isLinkLocal6, macFromEui64 } from '../model/address.js';
+
+export { isLinkLocal6 };
+import { isLocalError } from '../model/status.js';
 import { pause } from '../util/deadline.js';
 import type { DiscoveryContext, NetIface, UdpMessage, UdpSocket, Sighting } from './types.js';
 
@@ -59,11 +61,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 function jitter(): number {
   return 50 + Math.floor(Math.random() * 200);
-}
-
-/** True for an IPv6 link-local address (fe80::/10), with or without a zone. */
-export function isLinkLocal6(ip: string): boolean {
-  return /^fe[89ab][0-9a-f]:/i.test(ip);
 }
 
 /** `ip` with the zone `scope` appended when it is IPv6 link-local and carries none (rinfo may omit it). */

@@ -10,10 +10,10 @@ import { randomInt } from 'node:crypto';
 import {
   DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_MULTICAST_V6, MDNS_PORT, MDNS_SERVICE_TYPES, buildQuery, parseMdns, type MdnsService, type QueryType,
 } from '../protocols/mdns.js';
-import { normalizeMac } from '../net/neighbours.js';
+import { normaliseMac } from '../model/address.js';
 import { nowIso, runSession, safeEmit } from './engine.js';
 import type { DiscoveryModule, Sighting, UdpSocket } from './types.js';
-import type { MdnsObservation } from '../types.js';
+import type { MdnsObservation } from '../model/types.js';
 
 const MAX_SERVICES_PER_HOST = 64;
 const MAX_FOLLOWUP_NAMES = 16;
@@ -122,7 +122,7 @@ export const mdns: DiscoveryModule = {
         if (s.port !== undefined) o.port = s.port;
         if (Object.keys(s.txt).length) o.txt = s.txt;
         list.push(o);
-        mac ||= normalizeMac(s.txt.macaddress ?? s.txt.mac ?? '');
+        mac ||= normaliseMac(s.txt.macaddress ?? s.txt.mac ?? '') ?? '';
         hostname ||= s.host.replace(/\.$/, '');
       }
       const described = new Set(list.map((o) => lc(o.type ?? '')));

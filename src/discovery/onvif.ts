@@ -16,7 +16,8 @@ import {
   scopesToIdentity, toOnvifObservation, type DeviceInformation, type OnvifService, type ProbeTypes, type WsdMatch,
 } from '../protocols/wsdiscovery.js';
 import { HTTP_MAX, localName } from '../protocols/common.js';
-import { digestAuthorization, parseDigestChallenges } from './digest.js';
+import { digestAuthorization, parseDigestChallenges } from '../protocols/digest.js';
+import { normaliseMac } from '../model/address.js';
 import { Pending, isLinkLocal6, nowIso, runSession, safeEmit, urlHostIs } from './engine.js';
 import type { DiscoveryContext, DiscoveryModule, HttpFetchResult, Sighting } from './types.js';
 
@@ -25,7 +26,8 @@ export const ONVIF_PROBE_TYPES: readonly ProbeTypes[] = ['nvt', 'device', 'wsdp-
 const SOAP_CT = 'application/soap+xml; charset=utf-8';
 
 /** How GetDeviceInformation went: answered without credentials, refused, answered with a supplied credential, or failed. */
-export type DeviceInfoAccess = 'unauthenticated' | 'refused' | 'authenticated' | 'error';
+export const DEVICE_INFO_ACCESS = ['unauthenticated', 'refused', 'authenticated', 'error'] as const;
+export type DeviceInfoAccess = (typeof DEVICE_INFO_ACCESS)[number];
 
 export interface OnvifExtra {
   device_info: DeviceInfoAccess;
@@ -161,7 +163,8 @@ async function describe(ctx: DiscoveryContext, ip: string, m: WsdMatch, kind: st
   const s: Sighting = { protocol: 'onvif', ip, record: { onvif: toOnvifObservation(m, info ?? null, skew) }, at: nowIso() };
   if (extra) s.record.x_onvif = extra;
   if (m.endpoint) s.endpoint = m.endpoint;
-  if (id.mac && /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/.test(id.mac)) s.mac = id.mac;
+  const mac = normaliseMac(id.mac);
+  if (mac) s.mac = mac;
   const serial = info?.serial ?? id.serial;
   if (serial) s.serial = serial;
   return s;

@@ -4,10 +4,11 @@
 // first one that matches explains the value (recog's rule: a value is claimed by one rule). The same
 // rule firing on several ports counts once. Confidences of independent rules that agree on a maker are
 // combined as a noisy-OR: 1 - Π(1 - c). Disagreeing makers are kept as conflicts, never hidden.
-import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord, RecorderChannels } from '../types.js';
+import type { Claim, DeviceType, Evidence, Extraction, FieldValue, Identification, ObservationRecord, RecorderChannels } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { extractFields, fieldCap, MAX_FIELD_CHARS, type MacVendorLookup } from './fields.js';
 import type { KnowledgeBase, Rule } from './rules.js';
+import { describeField } from '../model/fields.js';
 
 /** Fill `{1}` / `{name}` placeholders from a match; drop keys whose group did not participate. */
 export function fillExtraction(tpl: Extraction, m: RegExpExecArray): Extraction {
@@ -179,25 +180,4 @@ export function recorderChannels(rec: ObservationRecord, deviceType?: DeviceType
   return undefined;
 }
 
-export function describeField(field: string): string {
-  const [proto, kind, sub] = field.split('.');
-  const map: Record<string, string> = {
-    'http.header': `HTTP ${sub} header`, 'http.title': 'HTTP page title', 'http.body': 'HTTP page content',
-    'http.favicon_md5': 'favicon hash', 'http.favicon_mmh3': 'favicon hash', 'http.status': 'HTTP status',
-    'tls.subject': 'TLS certificate subject', 'tls.issuer': 'TLS certificate issuer',
-    'rtsp.header': `RTSP ${sub} header`, 'rtsp.body': 'RTSP DESCRIBE answer (SDP)', 'onvif.scope': 'ONVIF scopes', 'onvif.manufacturer': 'ONVIF manufacturer',
-    'onvif.model': 'ONVIF model', 'onvif.firmware': 'ONVIF firmware', 'onvif.serial': 'ONVIF serial number',
-    'mac.vendor': 'MAC address OUI', 'mdns.type': 'mDNS service type', 'mdns.txt': 'mDNS TXT record',
-  };
-  const key = `${proto}.${kind}`;
-  if (map[key]) return map[key];
-  if (key === 'http.xml') return `HTTP XML element ${sub}`;
-  if (key === 'http.json') return `HTTP JSON value ${sub}`;
-  if (key === 'http.kv') return sub ? `HTTP key=value ${sub}` : 'HTTP key=value line';
-  if (key === 'http.xmlns') return 'XML namespace';
-  if (key === 'realm.mac_vendor') return 'MAC address in the auth realm';
-  if (proto === 'sadp') return kind ? `SADP ${kind}` : 'answers SADP';
-  if (proto === 'dhip') return kind ? `DHIP ${kind}` : 'answers DHIP';
-  if (proto === 'upnp') return `UPnP ${kind}`;
-  return field;
-}
+export { describeField };

@@ -1,125 +1,121 @@
 // Flatten an observation record into the named fields that fingerprint rules read. Pure.
-import type { FieldValue, Headers, ObservationRecord } from '../types.js';
+// Which fields exist, where each is read from and how, is the field registry (src/model/fields.ts);
+// this walks it. Fields the registry marks `derive` are computed here (DERIVE below, one function each).
+import { DERIVED_FIELDS, fieldCap, MAX_BODY_CHARS, MAX_FIELD_CHARS, SECTION_LIST, type DerivedField, type FieldDecl, type SectionDecl } from '../model/fields.js';
+import { isLocallyAdministered, normaliseMac } from '../model/address.js';
+import type { FieldValue, ObservationRecord } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 import { bodyFields } from './body-fields.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;
 
-/**
- * The most characters of one value a rule is ever matched against. A device controls these strings, so
- * no pattern runs on an unbounded one: page bodies keep their first 64 KiB (every marker the rules look
- * for sits in the first few KiB of a login page or API reply), every other field its first 1 KiB.
- */
-export const MAX_BODY_CHARS = 65536;
-export const MAX_FIELD_CHARS = 1024;
+export { fieldCap, MAX_BODY_CHARS, MAX_FIELD_CHARS, isLocallyAdministered, normaliseMac };
 
-export function fieldCap(field: string): number {
-  return field.endsWith('.body') ? MAX_BODY_CHARS : MAX_FIELD_CHARS;
-}
+type Push = (field: string, value: unknown, where: string, path?: string) => void;
 
-function headerValues(h: Headers | undefined): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  if (!h || typeof h !== 'object') return out;
-  for (const [k, v] of Object.entries(h)) {
-    const name = k.toLowerCase();
-    for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined && one !== null) out.push([name, clean(one, MAX_FIELD_CHARS)]);
-  }
+function challenges(item: unknown): string[] {
+  const h = (item as { headers?: Record<string, unknown> } | null)?.headers;
+  if (!h || typeof h !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === 'www-authenticate') for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) out.push(clean(x, MAX_FIELD_CHARS));
   return out;
 }
 
-/** Normalise a MAC to lower-case colon form, or undefined if it is not one. */
-export function normaliseMac(mac: unknown): string | undefined {
-  if (typeof mac !== 'string') return undefined;
-  const hex = mac.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length !== 12 || !/^[0-9a-f:.\- ]+$/i.test(mac.trim())) return undefined;
-  if (hex === '000000000000' || hex === 'ffffffffffff') return undefined;
-  return hex.match(/../g)!.join(':');
+/** The derived fields: what each computes from its section's value (one item). */
+const DERIVE = {
+  'mac-address': (mac, push, where) => {
+    const m = normaliseMac(mac);
+    if (m) push('mac.address', m, where);
+  },
+  'mac-vendor': (mac, push, _where, _p, lookup) => {
+    const m = normaliseMac(mac);
+    if (m && !isLocallyAdministered(m) && lookup) push('mac.vendor', lookup(m), `mac:${m.slice(0, 8)}`);
+  },
+  // A challenge whose realm is a MAC address (some firmware uses the device's own MAC) names the
+  // organisation that MAC is registered to, like the device's MAC itself would.
+  'realm-mac-vendor': (item, push, where, p, lookup) => {
+    for (const c of challenges(item)) {
+      const m = /\brealm="([0-9A-Fa-f]{12})"/.exec(c);
+      const mac = m ? normaliseMac(m[1]) : undefined;
+      if (mac && lookup && !isLocallyAdministered(mac)) push('realm.mac_vendor', lookup(mac), where, p);
+    }
+  },
+  'body-fields': (item, push, where, p) => {
+    const body = (item as { body?: unknown }).body;
+    if (typeof body === 'string' && body) for (const bf of bodyFields(cleanText(body, MAX_BODY_CHARS))) push(bf.field, bf.value, where, p);
+  },
+} satisfies Record<DerivedField, (value: unknown, push: Push, where: string, path: string | undefined, macVendor?: MacVendorLookup) => void>;
+void DERIVED_FIELDS;
+
+function safeDecode(s: string): string {
+  try { return decodeURIComponent(s); } catch { return s; }
 }
 
-/** Locally administered (randomised) addresses carry no maker: bit 0x02 of the first octet. */
-export function isLocallyAdministered(mac: string): boolean {
-  return (parseInt(mac.slice(0, 2), 16) & 0x02) !== 0;
+/** The values of one declared field in one item of its section. */
+function read(d: FieldDecl, item: unknown, push: Push, where: string, p: string | undefined, macVendor?: MacVendorLookup): void {
+  if (d.derive) { DERIVE[d.derive](item, push, where, p, macVendor); return; }
+  if (d.type === 'presence') { push(d.name, 'present', where, p); return; }
+  if (!d.from) return; // filled by another declaration (mdns.txt: the `pair` of mdns.txt.*)
+  const one = (name: string, v: unknown) => {
+    if (d.type === 'number') { if (typeof v === 'number') push(name, String(v), where, p); return; }
+    push(name, d.decode === 'uri' ? safeDecode(String(v)) : v, where, p);
+  };
+  if (d.from === '.') { one(d.name, item); return; }
+  if (!item || typeof item !== 'object') return;
+  const obj = item as Record<string, unknown>;
+  if (d.from === '*') {
+    // Every scalar property is its own field (upnp.modelName, sadp.DeviceType).
+    const prefix = d.name.slice(0, -1);
+    for (const [k, v] of Object.entries(obj)) {
+      if (v === undefined || v === null || typeof v === 'object') continue;
+      if (!d.coerce && typeof v !== 'string') continue;
+      push(prefix + k, String(v), where, p);
+    }
+    return;
+  }
+  const v = obj[d.from];
+  if (d.each === 'items') { for (const x of Array.isArray(v) ? v : []) one(d.name, x); return; }
+  if (d.each === 'join') { if (Array.isArray(v)) one(d.name, v.join(' ')); return; }
+  if (d.each === 'map') {
+    if (!v || typeof v !== 'object') return;
+    const prefix = d.name.slice(0, -1);
+    for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
+      const key = d.lower ? k.toLowerCase() : k;
+      for (const x of Array.isArray(raw) ? raw : [raw]) {
+        if (x === undefined || x === null) continue;
+        one(prefix + key, d.pair ? x : clean(x, MAX_FIELD_CHARS));
+        if (d.pair) push(d.pair, `${k}=${x}`, where, p);
+      }
+    }
+    return;
+  }
+  one(d.name, v);
+}
+
+function items(s: SectionDecl, v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (s.kind === 'list') return Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : [];
+  if (s.kind === 'object') return typeof v === 'object' && !Array.isArray(v) ? [v] : [];
+  return [v];
 }
 
 export function extractFields(rec: ObservationRecord, macVendor?: MacVendorLookup): FieldValue[] {
   const out: FieldValue[] = [];
-  const push = (field: string, value: unknown, where: string, p?: string) => {
+  const push: Push = (field, value, where, p) => {
     if (value === undefined || value === null || value === '') return;
-    const v = field.endsWith('.body') ? cleanText(value, MAX_BODY_CHARS) : clean(value, MAX_FIELD_CHARS);
+    const v = fieldCap(field) === MAX_BODY_CHARS ? cleanText(value, MAX_BODY_CHARS) : clean(value, MAX_FIELD_CHARS);
     if (v) out.push({ field, value: v, where, ...(p !== undefined ? { path: p } : {}) });
   };
-  // A challenge whose realm is a MAC address (some firmware uses the device's own MAC) names the
-  // organisation that MAC is registered to, like the device's MAC itself would.
-  const realmMac = (challenge: string, where: string, p?: string) => {
-    const m = /\brealm="([0-9A-Fa-f]{12})"/.exec(challenge);
-    const mac = m ? normaliseMac(m[1]) : undefined;
-    if (mac && macVendor && !isLocallyAdministered(mac)) push('realm.mac_vendor', macVendor(mac), where, p);
-  };
-  for (const h of Array.isArray(rec.http) ? rec.http : []) {
-    if (!h || typeof h !== 'object') continue;
-    const p = typeof h.path === 'string' ? h.path : '/';
-    const where = `${h.tls ? 'https' : 'http'}:${h.port}${p}`;
-    for (const [k, v] of headerValues(h.headers)) {
-      push(`http.header.${k}`, v, where, p);
-      if (k === 'www-authenticate') realmMac(v, where, p);
-    }
-    push('http.title', h.title, where, p);
-    push('http.body', h.body, where, p);
-    if (typeof h.body === 'string' && h.body) for (const bf of bodyFields(cleanText(h.body, 65536))) push(bf.field, bf.value, where, p);
-    push('http.favicon_md5', h.favicon_md5, where, p);
-    if (typeof h.favicon_mmh3 === 'number') push('http.favicon_mmh3', String(h.favicon_mmh3), where, p);
-    if (typeof h.status === 'number') push('http.status', String(h.status), where, p);
-  }
-  for (const t of Array.isArray(rec.tls) ? rec.tls : []) {
-    if (!t || typeof t !== 'object') continue;
-    push('tls.subject', t.subject, `tls:${t.port}`);
-    push('tls.issuer', t.issuer, `tls:${t.port}`);
-  }
-  for (const r of Array.isArray(rec.rtsp) ? rec.rtsp : []) {
-    if (!r || typeof r !== 'object') continue;
-    for (const [k, v] of headerValues(r.headers)) {
-      push(`rtsp.header.${k}`, v, `rtsp:${r.port}`);
-      if (k === 'www-authenticate') realmMac(v, `rtsp:${r.port}`);
-    }
-    if (typeof r.status === 'number') push('rtsp.status', String(r.status), `rtsp:${r.port}`);
-    push('rtsp.body', r.body, `rtsp:${r.port}`);
-  }
-  const o = rec.onvif;
-  if (o && typeof o === 'object') {
-    for (const k of ['manufacturer', 'model', 'firmware', 'serial', 'hardware'] as const) push(`onvif.${k}`, o[k], 'onvif');
-    for (const s of Array.isArray(o.scopes) ? o.scopes : []) push('onvif.scope', safeDecode(String(s)), 'onvif');
-    for (const x of Array.isArray(o.xaddrs) ? o.xaddrs : []) push('onvif.xaddr', x, 'onvif');
-    if (Array.isArray(o.types)) push('onvif.types', o.types.join(' '), 'onvif');
-  }
-  const u = rec.upnp;
-  if (u && typeof u === 'object') for (const [k, v] of Object.entries(u)) if (typeof v === 'string') push(`upnp.${k}`, v, 'upnp');
-  for (const m of Array.isArray(rec.mdns) ? rec.mdns : []) {
-    if (!m || typeof m !== 'object') continue;
-    push('mdns.type', m.type, 'mdns');
-    push('mdns.instance', m.instance, 'mdns');
-    push('mdns.host', m.host, 'mdns');
-    if (m.txt && typeof m.txt === 'object') {
-      for (const [k, v] of Object.entries(m.txt)) {
-        push(`mdns.txt.${k.toLowerCase()}`, v, 'mdns');
-        push('mdns.txt', `${k}=${v}`, 'mdns');
-      }
+  const r = rec as unknown as Record<string, unknown>;
+  // The MAC's fields come after the protocols' (evidence order within one rule keeps the first occurrence).
+  const order = [...SECTION_LIST.filter((s) => s.key !== 'mac' && s.key !== 'hostname'), ...SECTION_LIST.filter((s) => s.key === 'mac' || s.key === 'hostname')];
+  for (const s of order) {
+    if (!s.fields.length) continue;
+    for (const item of items(s, r[s.key])) {
+      const where = s.where ? (s.where as (x: unknown) => string)(item) : s.key;
+      const p = s.path ? (s.path as (x: unknown) => string)(item) : undefined;
+      for (const d of s.fields) read(d, item, push, where, p, macVendor);
     }
   }
-  for (const proto of ['sadp', 'dhip'] as const) {
-    const d = rec[proto];
-    if (!d || typeof d !== 'object') continue;
-    push(proto, 'present', proto);
-    for (const [k, v] of Object.entries(d)) if (v !== undefined && v !== null && typeof v !== 'object') push(`${proto}.${k}`, String(v), proto);
-  }
-  const mac = normaliseMac(rec.mac);
-  if (mac) {
-    push('mac.address', mac, 'mac');
-    if (!isLocallyAdministered(mac) && macVendor) push('mac.vendor', macVendor(mac), `mac:${mac.slice(0, 8)}`);
-  }
-  push('hostname', rec.hostname, 'hostname');
   return out;
-}
-
-function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
 }

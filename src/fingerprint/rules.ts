@@ -1,27 +1,12 @@
 // Loading and validating the fingerprint knowledge base. Rules are data (src/data/fingerprints/*.yaml);
 // this module turns them into compiled, validated objects. No network, no global state.
-import { readDataYaml } from '../data-cache.js';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_DIR } from '../paths.js';
-import type { DeviceType, Extraction } from '../types.js';
+import { DEVICE_TYPES } from '../model/report.js';
+import { isRuleField } from '../model/fields.js';
+import type { Extraction } from '../model/types.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 
-export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control',
-  'camera-or-recorder', 'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'];
-
-/** Fields a rule may read. `*` = any sub-key (header name, UPnP key, TXT key, SADP/DHIP key). */
-export const FIELD_PATTERNS: readonly RegExp[] = [
-  /^http\.header\.[a-z0-9-]+$/, /^http\.(title|body|favicon_md5|favicon_mmh3|status)$/,
-  /^http\.(xml|json|kv)\.[A-Za-z0-9_]+$/, /^http\.(xmlns|kv)$/,
-  /^tls\.(subject|issuer)$/,
-  /^rtsp\.header\.[a-z0-9-]+$/, /^rtsp\.(status|body)$/,
-  /^onvif\.(manufacturer|model|firmware|serial|hardware|scope|xaddr|types)$/,
-  /^upnp\.[A-Za-z]+$/,
-  /^mdns\.(type|instance|host|txt)$/, /^mdns\.txt\.[a-z0-9_-]+$/,
-  /^(sadp|dhip)\.[A-Za-z0-9_]+$/, /^(sadp|dhip)$/,
-  /^mac\.(vendor|address)$/, /^realm\.mac_vendor$/,
-  /^hostname$/,
-];
+export { DEVICE_TYPES } from '../model/report.js';
 
 export interface RuleExample {
   value: string;
@@ -59,22 +44,16 @@ export interface KnowledgeBase {
   vocab: Vocabulary;
 }
 
-export interface VocabEntry { name: string; kind: 'maker' | 'brand' | 'software' | 'platform'; legal?: string }
-export type Vocabulary = Record<string, VocabEntry>;
+export type { VocabEntry, Vocabulary } from '../model/vocabulary.js';
 
 export class KnowledgeBaseError extends Error {}
 
 const ALLOWED_FLAGS = /^[imsu]*$/;
 const EXTRACT_KEYS = new Set(['maker', 'brand', 'model', 'firmware', 'serial', 'device_type', 'product', 'platform']);
 
+/** Fields a rule may read: those the field registry declares (src/model/fields.ts). */
 function fieldAllowed(field: string): boolean {
-  return FIELD_PATTERNS.some((p) => p.test(field));
-}
-
-export function loadVocabulary(file = path.join(DATA_DIR, 'vendors.yaml')): Vocabulary {
-  const doc = readDataYaml(file) as { vendors?: Record<string, VocabEntry> };
-  if (!doc?.vendors || typeof doc.vendors !== 'object') throw new KnowledgeBaseError(`${file}: missing "vendors" map`);
-  return doc.vendors;
+  return isRuleField(field);
 }
 
 /** Validate and compile one rule; throws KnowledgeBaseError with the rule id and the problem. */
@@ -99,7 +78,7 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
     const v = raw.extract[k];
     if (v && !v.includes('{') && !vocab[v]) fail(`extract.${k} "${v}" is not in vendors.yaml`);
   }
-  if (raw.extract.device_type && !DEVICE_TYPES.includes(raw.extract.device_type)) fail(`bad device_type "${raw.extract.device_type}"`);
+  if (raw.extract.device_type && !(DEVICE_TYPES as readonly string[]).includes(raw.extract.device_type)) fail(`bad device_type "${raw.extract.device_type}"`);
   if (!Array.isArray(raw.examples) || raw.examples.length === 0) fail('every rule needs at least one real example');
   if (raw.examples.length > 20) fail('at most 20 examples');
   let regex: RegExp;
@@ -112,19 +91,21 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
   return { ...raw, regex, pathRegex, file: path.basename(file), order };
 }
 
-export function loadKnowledgeBase(dir = path.join(DATA_DIR, 'fingerprints'), vocab = loadVocabulary()): KnowledgeBase {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+/** The parsed rule files of src/data/fingerprints/ (read by src/data/load.ts), in file-name order. */
+export interface RuleFile { file: string; doc: unknown }
+
+/** Compile the knowledge base from its parsed files. Pure. */
+export function buildKnowledgeBase(files: readonly RuleFile[], vocab: Vocabulary): KnowledgeBase {
   const rules: Rule[] = [];
   const ids = new Set<string>();
   let order = 0;
-  for (const f of files) {
-    const full = path.join(dir, f);
-    let doc: { field?: string; rules?: RawRule[] };
-    try { doc = readDataYaml(full) as typeof doc; } catch (e) { throw new KnowledgeBaseError(`${f}: ${(e as Error).message}`); }
+  for (const { file, doc: raw } of files) {
+    const f = path.basename(file);
+    const doc = raw as { field?: string; rules?: RawRule[] };
     if (!doc || !Array.isArray(doc.rules)) throw new KnowledgeBaseError(`${f}: expected a "rules" list`);
     for (const r of doc.rules) {
-      const raw = { ...r, field: r?.field ?? doc.field } as RawRule;
-      const rule = compileRule(raw, full, order++, vocab);
+      const rr = { ...r, field: r?.field ?? doc.field } as RawRule;
+      const rule = compileRule(rr, file, order++, vocab);
       if (ids.has(rule.id)) throw new KnowledgeBaseError(`${f}: duplicate rule id ${rule.id}`);
       ids.add(rule.id);
       rules.push(rule);
@@ -143,10 +124,4 @@ export function indexRules(rules: Rule[], vocab: Vocabulary): KnowledgeBase {
     }
   }
   return { rules, byField, vocab };
-}
-
-let cached: KnowledgeBase | undefined;
-export function defaultKnowledgeBase(): KnowledgeBase {
-  cached ??= loadKnowledgeBase();
-  return cached;
 }

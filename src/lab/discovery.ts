@@ -8,11 +8,11 @@
 // FF02::FB on that interface and answer IPv6 askers by unicast, as real devices do (SADP/DHIP are IPv4).
 // Behaviour follows real daemons (lab.md §3): WS-Discovery Types filtering by QName, replies in the
 // probe's namespace version, legacy-unicast mDNS answers to queries from ports other than 5353.
-import dgram from 'node:dgram';
+import { udpSocket, type RemoteInfo, type UdpServerSocket } from '../net/serve.js';
 import { randomUUID } from 'node:crypto';
-import type { LabDevice } from './server.js';
+import type { LabDevice } from './devices.js';
 import type { Persona } from './personas.js';
-import { mapPort } from './server.js';
+import { mapPort } from './devices.js';
 import {
   NS, WSD_MULTICAST_V4, WSD_MULTICAST_V6, WSD_PORT, buildHello, buildProbeMatches, parseWsdMessage, type WsdEndpoint,
 } from '../protocols/wsdiscovery.js';
@@ -68,15 +68,15 @@ function scopesMatch(want: string[], have: string[]): boolean {
   return want.every((w) => have.some((s) => s === w || s.startsWith(w.endsWith('/') ? w : w + '/')));
 }
 
-function send(sock: dgram.Socket, data: Buffer, port: number, address: string): Promise<void> {
+function send(sock: UdpServerSocket, data: Buffer, port: number, address: string): Promise<void> {
   return new Promise((resolve) => {
     try { sock.send(data, port, address, () => resolve()); } catch { resolve(); }
   });
 }
 
-function bindUdp(address: string, port: number): Promise<dgram.Socket> {
+function bindUdp(address: string, port: number): Promise<UdpServerSocket> {
   return new Promise((resolve, reject) => {
-    const s = address.includes(':') ? dgram.createSocket({ type: 'udp6', reuseAddr: true, ipv6Only: true }) : dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const s = udpSocket(address.includes(':') ? 'udp6' : 'udp4');
     const onError = (e: Error) => { try { s.close(); } catch { /* */ } reject(e); };
     s.once('error', onError);
     s.bind({ address, port }, () => {
@@ -93,10 +93,10 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
   const d = persona.discovery ?? {};
   if (opts.ipv6Iface && !opts.multicastIface) throw new Error('lab: ipv6Iface needs multicastIface (namespace lab only)');
   if (opts.ipv6Iface && !/^[\w.-]{1,15}$/.test(opts.ipv6Iface)) throw new Error(`lab: bad interface name ${opts.ipv6Iface}`);
-  const sockets: dgram.Socket[] = [];
+  const sockets: UdpServerSocket[] = [];
   const httpPort = ports[80] ?? ports[Number(Object.keys(ports)[0])] ?? mapPort(80);
   const base = `http://${ip}${httpPort === 80 ? '' : `:${httpPort}`}`;
-  const senders = new Map<number, dgram.Socket>();
+  const senders = new Map<number, UdpServerSocket>();
 
   /**
    * Unicast socket on ip:port (+ a group listener with multicastIface); IPv4 replies always leave from
@@ -104,11 +104,11 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
    * that interface; IPv6 askers are answered from it. `mgroup` is the group to use for multicast replies
    * on the socket that received the query.
    */
-  const listen = async (port: number, group: string, group6: string | undefined, handler: (msg: Buffer, from: dgram.RemoteInfo, reply: dgram.Socket, mgroup: string) => void) => {
+  const listen = async (port: number, group: string, group6: string | undefined, handler: (msg: Buffer, from: RemoteInfo, reply: UdpServerSocket, mgroup: string) => void) => {
     const uni = await bindUdp(ip, port);
     sockets.push(uni);
     senders.set(port, uni);
-    const wrapFor = (sock: dgram.Socket, mgroup: string) => (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+    const wrapFor = (sock: UdpServerSocket, mgroup: string) => (msg: Buffer, rinfo: RemoteInfo) => {
       if (msg.length > 65507) return;
       try { handler(msg, rinfo, sock, mgroup); } catch { /* hostile input never crashes the lab */ }
     };
@@ -116,7 +116,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
     uni.on('message', wrap);
     if (opts.multicastIface) {
       try { uni.setMulticastInterface(opts.multicastIface); } catch { /* */ }
-      let g: dgram.Socket;
+      let g: UdpServerSocket;
       try { g = await bindUdp(group, port); } catch { g = await bindUdp('0.0.0.0', port); }
       sockets.push(g);
       g.addMembership(group, opts.multicastIface);

@@ -1,18 +1,14 @@
 // The simulated camera lab: every persona bound on its own loopback address (127.x.y.z), speaking raw
 // HTTP / HTTPS / RTSP / TCP so replies are byte-exact and vendor-quirky. Loopback only, unprivileged.
-import net from 'node:net';
-import tls from 'node:tls';
+import { tcpServer, tlsServer, type TcpServer, type TcpSocket } from '../net/serve.js';
+import { mapPort, type LabDevice } from './devices.js';
 import { PERSONAS, type CertName, type Persona, type PortSpec, type Responder } from './personas.js';
 import { httpResponse, type LabRequest } from './wire.js';
 import { startDiscoveryResponders, upnpDescriptionFor, type DiscoveryResponders } from './discovery.js';
 import { labCertificate, prepareLabKeys } from './x509.js';
 
-export interface LabDevice {
-  persona: Persona;
-  ip: string;
-  /** standard port → port actually bound. */
-  ports: Record<number, number>;
-}
+export type { LabDevice };
+export { mapPort };
 
 export interface Lab {
   devices: LabDevice[];
@@ -41,12 +37,6 @@ export const DEFAULT_SUBNET = '127.77.0.0/24';
 const MAX_HEADER = 16 * 1024;
 const MAX_BODY = 64 * 1024;
 const IDLE_MS = 10_000;
-
-/** Deterministic unprivileged mapping: 80→8080, 443→8443, 554→8554, any other p<1024 → 8000+p. */
-export function mapPort(port: number, realPorts = false): number {
-  if (realPorts || port >= 1024) return port;
-  return 8000 + port;
-}
 
 /** Parse "127.a.b.0/24" (or "127.a.b.c") into its first three octets; reject anything outside loopback. */
 export function parseLabSubnet(subnet: string): [number, number, number] {
@@ -104,9 +94,9 @@ function parseHead(buf: Buffer): ParsedHead | undefined | null {
   return { method: m[1]!.toUpperCase(), target: m[2]!, version: m[3]!, headers, headerEnd };
 }
 
-interface Ctx { ip: string; spec: PortSpec; boundPort: number; tls: boolean; sockets: Set<net.Socket> }
+interface Ctx { ip: string; spec: PortSpec; boundPort: number; tls: boolean; sockets: Set<TcpSocket> }
 
-function track(sock: net.Socket, ctx: Ctx): void {
+function track(sock: TcpSocket, ctx: Ctx): void {
   ctx.sockets.add(sock);
   sock.on('close', () => ctx.sockets.delete(sock));
   sock.on('error', () => { /* client went away; nothing to do */ });
@@ -140,7 +130,7 @@ function stripHttpBody(b: Buffer): Buffer {
 }
 
 /** HTTP/1.x over a raw socket: one request per connection, then close (keep-alive off). */
-function handleHttp(sock: net.Socket, ctx: Ctx): void {
+function handleHttp(sock: TcpSocket, ctx: Ctx): void {
   track(sock, ctx);
   let buf = Buffer.alloc(0);
   let head: ParsedHead | undefined;
@@ -183,7 +173,7 @@ function handleHttp(sock: net.Socket, ctx: Ctx): void {
 }
 
 /** RTSP/1.0: many requests per connection (clients send OPTIONS then DESCRIBE on one socket); CSeq echoed by the persona. */
-function handleRtsp(sock: net.Socket, ctx: Ctx): void {
+function handleRtsp(sock: TcpSocket, ctx: Ctx): void {
   track(sock, ctx);
   let buf = Buffer.alloc(0);
   sock.on('data', (chunk: Buffer) => {
@@ -215,7 +205,7 @@ function handleRtsp(sock: net.Socket, ctx: Ctx): void {
   });
 }
 
-function handleBanner(sock: net.Socket, ctx: Ctx): void {
+function handleBanner(sock: TcpSocket, ctx: Ctx): void {
   track(sock, ctx);
   const { banner, reply } = ctx.spec;
   if (banner !== undefined) {
@@ -226,30 +216,30 @@ function handleBanner(sock: net.Socket, ctx: Ctx): void {
   sock.once('data', () => sock.end(reply));
 }
 
-function handleOpen(sock: net.Socket, ctx: Ctx): void {
+function handleOpen(sock: TcpSocket, ctx: Ctx): void {
   track(sock, ctx);
   sock.end();
 }
 
-function makeServer(ctx: Ctx): net.Server {
+function makeServer(ctx: Ctx): TcpServer {
   const { spec } = ctx;
   switch (spec.protocol) {
-    case 'http': return net.createServer((s) => handleHttp(s, ctx));
+    case 'http': return tcpServer((s) => handleHttp(s, ctx));
     case 'https': {
       const { cert, key } = loadCert(spec.cert ?? 'hikvision');
-      const srv = tls.createServer({ cert, key, minVersion: 'TLSv1.2' }, (s) => handleHttp(s, ctx));
+      const srv = tlsServer({ cert, key, minVersion: 'TLSv1.2' }, (s) => handleHttp(s, ctx));
       // Count raw TCP sockets too, so stop() can destroy half-open handshakes.
-      srv.on('connection', (raw: net.Socket) => { ctx.sockets.add(raw); raw.on('close', () => ctx.sockets.delete(raw)); raw.on('error', () => {}); });
+      srv.on('connection', (raw: TcpSocket) => { ctx.sockets.add(raw); raw.on('close', () => ctx.sockets.delete(raw)); raw.on('error', () => {}); });
       srv.on('tlsClientError', () => { /* scanners abort handshakes; ignore */ });
       return srv;
     }
-    case 'rtsp': return net.createServer((s) => handleRtsp(s, ctx));
-    case 'tcp-banner': return net.createServer((s) => handleBanner(s, ctx));
-    case 'tcp-open': return net.createServer((s) => handleOpen(s, ctx));
+    case 'rtsp': return tcpServer((s) => handleRtsp(s, ctx));
+    case 'tcp-banner': return tcpServer((s) => handleBanner(s, ctx));
+    case 'tcp-open': return tcpServer((s) => handleOpen(s, ctx));
   }
 }
 
-function listen(srv: net.Server, ip: string, port: number, what: string): Promise<void> {
+function listen(srv: TcpServer, ip: string, port: number, what: string): Promise<void> {
   return new Promise((resolveP, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       srv.off('listening', onListening);
@@ -265,7 +255,7 @@ function listen(srv: net.Server, ip: string, port: number, what: string): Promis
   });
 }
 
-function closeServer(srv: net.Server): Promise<void> {
+function closeServer(srv: TcpServer): Promise<void> {
   return new Promise((r) => {
     if (!srv.listening) return r();
     srv.close(() => r());
@@ -282,7 +272,7 @@ function withUpnpDescription(persona: Persona, spec: PortSpec): PortSpec {
 
 /** Start the lab. Rejects with a message naming the address on any bind error (and releases what it bound). */
 /** Bind every TCP service of one persona on `ip`; returns standard port → bound port. */
-async function bindPersona(persona: Persona, ip: string, realPorts: boolean, servers: net.Server[], sockets: Set<net.Socket>): Promise<Record<number, number>> {
+async function bindPersona(persona: Persona, ip: string, realPorts: boolean, servers: TcpServer[], sockets: Set<TcpSocket>): Promise<Record<number, number>> {
   const ports: Record<number, number> = {};
   const seen = new Set<number>();
   for (const rawSpec of persona.ports) {
@@ -301,13 +291,13 @@ async function bindPersona(persona: Persona, ip: string, realPorts: boolean, ser
 
 /**
  * One persona's TCP services on an address of the caller's choosing — for the namespace LAN only
- * (src/lab/run-device.ts, which refuses to run outside a lab namespace). Discovery responders are
+ * (test/lab/run-device.ts, which refuses to run outside a lab namespace). Discovery responders are
  * started separately by the caller on that address. The loopback lab (startLab) never uses this.
  */
 export async function startDevice(persona: Persona, ip: string, opts: { realPorts?: boolean } = {}): Promise<Lab> {
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) throw new Error(`lab: "${ip}" is not an IPv4 address`);
-  const servers: net.Server[] = [];
-  const sockets = new Set<net.Socket>();
+  const servers: TcpServer[] = [];
+  const sockets = new Set<TcpSocket>();
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -331,9 +321,9 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   }
   if (PERSONAS.length + 10 > 254) throw new Error('lab: too many personas for one /24');
 
-  const servers: net.Server[] = [];
+  const servers: TcpServer[] = [];
   const responders: DiscoveryResponders[] = [];
-  const sockets = new Set<net.Socket>();
+  const sockets = new Set<TcpSocket>();
   const devices: LabDevice[] = [];
   let stopped = false;
 

@@ -1,6 +1,6 @@
 // Throwaway X.509 certificates for the simulated lab, made at start-up with node:crypto, so that no
 // private key is committed or shipped. Each certificate copies the PUBLIC subject / issuer strings a
-// vendor's factory certificate is known to carry (sources in src/lab/personas.ts); the keys are fresh
+// vendor's factory certificate is known to carry (sources in src/data/lab/personas.yaml); the keys are fresh
 // RSA-2048 keys that live only in memory for the life of the lab. They protect nothing and are
 // trusted by nobody: the lab only ever listens on loopback or inside a test's network namespace.
 import { createHash, generateKeyPair, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';

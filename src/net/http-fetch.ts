@@ -4,8 +4,9 @@
 // spoofed LOCATION/XAddr can never make the scanner talk to a third host. Never throws, never redirects.
 import net from 'node:net';
 import { exchange as tcpExchange, type ExchangeOptions, type ExchangeResult } from './tcp.js';
-import { parseResponse, responseComplete } from '../wire/response.js';
-import type { HttpApi, HttpFetchResult } from '../discovery/types.js';
+import { buildHttpRequest, hostHeader } from '../protocols/http-request.js';
+import { parseResponse, responseComplete } from '../protocols/response.js';
+import type { HttpApi, HttpFetchResult } from '../model/net.js';
 
 /** Hard ceilings whatever the caller asks for. */
 const MAX_BYTES_CEILING = 4 * 1024 * 1024;
@@ -49,20 +50,16 @@ export function createHttpApi(opts: HttpApiOptions = {}): HttpApi {
         const c = checkUrl(url, o.allowHost);
         if ('error' in c) return c;
         const method = o.method ?? (o.body !== undefined ? 'POST' : 'GET');
-        const hostHeader = (c.host.includes(':') ? `[${c.host}]` : c.host) + ((c.tls && c.port === 443) || (!c.tls && c.port === 80) ? '' : `:${c.port}`);
-        const headers: Array<[string, string]> = [['Host', hostHeader], ['User-Agent', ua], ['Accept', '*/*'], ['Connection', 'close']];
+        const headers: Array<[string, string]> = [['Host', hostHeader(c.host, c.port, (c.tls && c.port === 443) || (!c.tls && c.port === 80))], ['User-Agent', ua], ['Accept', '*/*'], ['Connection', 'close']];
         for (const [k, v] of Object.entries(o.headers ?? {})) {
           if (!HEADER_NAME.test(k) || !HEADER_VALUE.test(v)) return { error: `bad header ${k.slice(0, 32)}` };
-          const i = headers.findIndex(([n]) => n.toLowerCase() === k.toLowerCase());
-          if (i >= 0) headers[i] = [k, v]; else headers.push([k, v]);
+          headers.push([k, v]);
         }
-        const body = o.body !== undefined ? Buffer.from(o.body, 'utf8') : undefined;
-        if (body) headers.push(['Content-Type', o.contentType ?? 'application/octet-stream'], ['Content-Length', String(body.length)]);
-        const head = `${method} ${c.path} HTTP/1.1\r\n` + headers.map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\n\r\n';
+        const request = buildHttpRequest({ method, path: c.path, headers, body: o.body, contentType: o.contentType });
         const maxBytes = Math.max(1024, Math.min(o.maxBytes, MAX_BYTES_CEILING));
         const r = await ex({
           host: c.host, port: c.port, tls: c.tls,
-          request: body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head,
+          request,
           timeoutMs: Math.max(1, Math.min(o.timeoutMs, MAX_TIMEOUT_MS)), maxBytes, signal: o.signal,
           isComplete: (b) => responseComplete(b),
         });

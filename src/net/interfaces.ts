@@ -3,7 +3,7 @@
 // multicast to the LAN (node-libs.md §2.3 "Docker and WSL2").
 import os from 'node:os';
 import fs from 'node:fs';
-import type { NetIface } from '../discovery/types.js';
+import type { NetIface } from '../model/net.js';
 
 const IFF_UP = 0x1;
 const IFF_MULTICAST = 0x1000;
@@ -86,6 +86,11 @@ export function listInterfaces(opts: ListOptions = {}): NetIface[] {
     }
   }
   return out;
+}
+
+/** This machine's interfaces as Node reports them (for localSubnets). */
+export function systemInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> {
+  return os.networkInterfaces();
 }
 
 /** Why an interface is skipped by default, or undefined when it is a LAN candidate. */

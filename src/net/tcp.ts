@@ -2,11 +2,11 @@
 // AbortSignal, never uses a proxy, and never throws: failures come back as data.
 import net from 'node:net';
 import tls from 'node:tls';
-import { renderDn } from '../wire/dn.js';
+import { renderDn } from '../protocols/dn.js';
+import type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState } from '../model/net.js';
 
-export type PortState = 'open' | 'closed' | 'filtered' | 'error';
+export type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState } from '../model/net.js';
 
-export interface ConnectResult { state: PortState; code?: string; ms: number }
 
 /**
  * TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error.
@@ -48,31 +48,6 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
   });
 }
 
-export interface PeerCert { subject?: string; issuer?: string; not_before?: string; not_after?: string; fingerprint256?: string }
-
-export interface ExchangeResult {
-  data: Buffer;
-  /** Why reading stopped: complete, closed (peer closed), cap (maxBytes), timeout, error. */
-  end: 'complete' | 'closed' | 'cap' | 'timeout' | 'error' | 'aborted';
-  code?: string;
-  cert?: PeerCert;
-  tlsVersion?: string;
-  ms: number;
-}
-
-export interface ExchangeOptions {
-  host: string;
-  port: number;
-  tls?: boolean;
-  servername?: string;
-  request: Buffer | string;
-  timeoutMs: number;
-  maxBytes: number;
-  signal?: AbortSignal;
-  isComplete?: (data: Buffer) => boolean;
-}
-
-
 /** Send one request and read one bounded response, over TCP or TLS (any version, any certificate). */
 export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
   const t0 = performance.now();
@@ -83,6 +58,7 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
     let done = false;
     let cert: PeerCert | undefined;
     let tlsVersion: string | undefined;
+    let connected = false;
     const sock: net.Socket = o.tls
       ? tls.connect({
         host: o.host, port: o.port, rejectUnauthorized: false, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0',
@@ -97,13 +73,13 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
       sock.removeAllListeners();
       sock.on('error', () => {});
       sock.destroy();
-      resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, ms: Math.round(performance.now() - t0) });
+      resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, connected, ms: Math.round(performance.now() - t0) });
     };
     const onAbort = () => finish('aborted', 'ABORTED');
     // As in connectCheck: data already in the poll queue when the timer fires is still read.
     const timer = setTimeout(() => setImmediate(() => finish('timeout', 'ETIMEDOUT')), o.timeoutMs);
     o.signal?.addEventListener('abort', onAbort, { once: true });
-    const send = () => { sock.write(o.request); };
+    const send = () => { connected = true; sock.write(o.request); };
     if (o.tls) {
       (sock as tls.TLSSocket).once('secureConnect', () => {
         try {

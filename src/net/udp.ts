@@ -2,7 +2,7 @@
 // Every failure comes back as a rejection (open/send) or is swallowed (late socket errors, a throwing
 // message handler): nothing here can raise an uncaught exception. Sockets close when the signal aborts.
 import dgram from 'node:dgram';
-import type { UdpApi, UdpMessage, UdpSocket, UdpSocketOptions } from '../discovery/types.js';
+import type { UdpApi, UdpMessage, UdpSocket, UdpSocketOptions } from '../model/net.js';
 
 /** Largest IPv4 UDP payload; also the default datagram cap. */
 export const MAX_DATAGRAM = 65507;

@@ -2,16 +2,15 @@
 // function. Every sentence a verdict carries says what the instrument is (a prohibition, an export
 // control, a procurement criterion, a contracting ban, information) in the instrument's own terms, and
 // never says a list names a company it does not name.
-import { INPUT_CAPS, readInputFile } from '../util/input.js';
-import { readDataYaml } from '../data-cache.js';
 import path from 'node:path';
 import YAML from 'yaml';
-import { DATA_DIR } from '../paths.js';
-import type { Identification, ListingRef, Verdict, VerdictStatus } from '../types.js';
-import type { Vocabulary } from '../fingerprint/rules.js';
+import type { Identification, ListingRef, Verdict, VerdictStatus } from '../model/types.js';
+import type { Vocabulary } from '../model/vocabulary.js';
 import { clean } from '../util/sanitize.js';
 
-export const LIST_TYPES = ['prohibition', 'export-control', 'procurement-criterion', 'contracting-ban', 'information'] as const;
+import { LIST_TYPES } from '../model/report.js';
+
+export { LIST_TYPES };
 export type ListType = typeof LIST_TYPES[number];
 export const OEM_CONFIDENCE = ['documented', 'reported', 'weak'] as const;
 export type OemConfidence = typeof OEM_CONFIDENCE[number];
@@ -92,37 +91,33 @@ const DATE = /^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$/;
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const MAX_STR = 2000;
 
-interface Catalogue { as_of: string; lists: Record<string, ListDef>; packs: Record<string, PackDef>; entities: Entity[]; makers: Record<string, MakerFact> }
+export interface Catalogue { as_of: string; lists: Record<string, ListDef>; packs: Record<string, PackDef>; entities: Entity[]; makers: Record<string, MakerFact> }
 
-let catalogue: Catalogue | undefined;
-export function loadCatalogue(dir = path.join(DATA_DIR, 'policy')): Catalogue {
-  const builtIn = dir === path.join(DATA_DIR, 'policy');
-  if (catalogue && builtIn) return catalogue;
-  const l = readDataYaml(path.join(dir, 'lists.yaml')) as { as_of?: unknown; lists: unknown; packs: unknown };
+/** The parsed documents of src/data/policy/ (read by src/data/load.ts). */
+export interface CatalogueDocs { lists: unknown; makers: unknown; entities: unknown }
+
+/** Validate the built-in policy data into a catalogue. Pure: the documents are given. */
+export function buildCatalogue(docs: CatalogueDocs): Catalogue {
+  const l = docs.lists as { as_of?: unknown; lists: unknown; packs: unknown };
   const file = 'lists.yaml';
-  const lists = validateLists(l.lists, file, false);
+  const lists = validateLists(l?.lists, file, false);
   if (typeof l.as_of !== 'string' || !ISO_DATE.test(l.as_of)) throw new PolicyError(`${file}: needs "as_of: YYYY-MM-DD"`);
   const packs = validatePacks(l.packs, file, lists);
-  const m = readDataYaml(path.join(dir, 'makers.yaml')) as { makers?: unknown };
-  const makers = validateMakers(m.makers, 'makers.yaml');
-  const e = readDataYaml(path.join(dir, 'entities.yaml')) as { entities: unknown };
-  const named = validateEntities(e.entities, 'entities.yaml', lists);
+  const makers = validateMakers((docs.makers as { makers?: unknown })?.makers, 'makers.yaml');
+  const named = validateEntities((docs.entities as { entities: unknown })?.entities, 'entities.yaml', lists);
   for (const x of named) for (const li of x.listings) {
     if (lists[li.list].criterion) throw new PolicyError(`entities.yaml: entity "${x.id}": "${li.list}" is a criterion list; it is applied from makers.yaml, not listed by hand`);
   }
   const entities = applyCriteria(named, lists, makers);
-  const c = { as_of: l.as_of, lists, packs, entities, makers };
-  if (builtIn) catalogue = c;
-  return c;
+  return { as_of: l.as_of, lists, packs, entities, makers };
 }
 
-export function packNames(): string[] {
-  return Object.keys(loadCatalogue().packs);
+export function packNamesOf(cat: Catalogue): string[] {
+  return Object.keys(cat.packs);
 }
 
 /** The ids a user policy file may use: vendor vocabulary ids, list ids and pack names. */
-export function policyIds(vocab: Vocabulary): { vendors: Array<{ id: string; kind: string; name: string }>; lists: Array<{ id: string; type: ListType; name: string }>; packs: string[] } {
-  const cat = loadCatalogue();
+export function policyIds(vocab: Vocabulary, cat: Catalogue): { vendors: Array<{ id: string; kind: string; name: string }>; lists: Array<{ id: string; type: ListType; name: string }>; packs: string[] } {
   return {
     vendors: Object.entries(vocab).map(([id, v]) => ({ id, kind: v.kind, name: v.name })),
     lists: Object.entries(cat.lists).map(([id, l]) => ({ id, type: l.type, name: l.name })),
@@ -331,17 +326,16 @@ function applyCriteria(entities: Entity[], lists: Record<string, ListDef>, maker
 // ---------------------------------------------------------------------------------------------------
 // Loading a policy: a built-in pack by name, or a user file.
 
-/** A built-in pack by name (own keys only), or a user YAML file (a path, or anything with . / \). */
-export function loadPolicy(nameOrFile: string, vocab?: Vocabulary): Policy {
-  const cat = loadCatalogue();
-  if (own(cat.packs, nameOrFile)) {
-    const pack = cat.packs[nameOrFile];
-    return makePolicy(nameOrFile, pack.description, pack.lists, cat.entities, cat.lists, cat.as_of);
-  }
-  if (!/[./\\]/.test(nameOrFile)) throw new PolicyError(`unknown policy "${clean(nameOrFile, 60)}" (packs: ${Object.keys(cat.packs).join(', ')}; or give a YAML file)`);
-  let text: string;
-  try { text = readInputFile(nameOrFile, 'policy file', INPUT_CAPS.policy); } catch (e) { throw new PolicyError((e as Error).message); }
-  return parsePolicyFile(text, nameOrFile, vocab);
+/** A built-in pack by name (own keys only), or undefined. */
+export function packPolicy(name: string, cat: Catalogue): Policy | undefined {
+  if (!own(cat.packs, name)) return undefined;
+  const pack = cat.packs[name];
+  return makePolicy(name, pack.description, pack.lists, cat.entities, cat.lists, cat.as_of);
+}
+
+/** Is this a pack name, or else something that names a file (a path, or anything with . / \)? Throws for neither. */
+export function checkPolicyName(nameOrFile: string, cat: Catalogue): void {
+  if (!own(cat.packs, nameOrFile) && !/[./\\]/.test(nameOrFile)) throw new PolicyError(`unknown policy "${clean(nameOrFile, 60)}" (packs: ${Object.keys(cat.packs).join(', ')}; or give a YAML file)`);
 }
 
 /**
@@ -353,8 +347,7 @@ export function loadPolicy(nameOrFile: string, vocab?: Vocabulary): Policy {
  *   use_lists: [id, ...]     # optional: which lists count (default: the pack's plus your own)
  *   entities: [...]          # optional extra entities, same shape as src/data/policy/entities.yaml
  */
-export function parsePolicyFile(text: string, file: string, vocab?: Vocabulary): Policy {
-  const cat = loadCatalogue();
+export function parsePolicyText(text: string, file: string, cat: Catalogue, vocab?: Vocabulary): Policy {
   const base = clean(path.basename(file), 120);
   let doc: unknown;
   try { doc = YAML.parse(text, { maxAliasCount: 50 }); } catch (e) {

@@ -1,35 +1,27 @@
 // HTTP(S) probe: index page (following up to two same-host redirects), favicon, and the safe vendor
 // paths listed in src/data/http-paths.yaml. Records status, every header (duplicates kept), title,
 // bounded body, favicon hashes and the TLS certificate. Never sends credentials.
-import { readDataYaml } from '../data-cache.js';
-import path from 'node:path';
-import { DATA_DIR } from '../paths.js';
-import type { HostError, HttpObservation, TlsObservation } from '../types.js';
+import type { HostError, HttpObservation, TlsObservation } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
-import type { PeerCert } from '../net/tcp.js';
-import { bodyText, extractTitle } from '../wire/html.js';
-import { faviconMmh3, md5 } from '../wire/hash.js';
-import { one, parseResponse, responseComplete, type ParsedResponse } from '../wire/response.js';
+import type { PeerCert } from '../model/net.js';
+import { bodyText, extractTitle } from '../protocols/html.js';
+import { faviconMmh3, md5 } from '../protocols/hash.js';
+import { buildHttpRequest, hostHeader } from '../protocols/http-request.js';
+import { one, parseResponse, responseComplete, type ParsedResponse } from '../protocols/response.js';
+import { coded } from '../model/status.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
-export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }
+export type { HttpPathDef } from '../model/types.js';
 
 export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
 export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
 const BODY_KEEP = 16384;
 
-let pathDefs: HttpPathDef[] | undefined;
-export function vendorPaths(): HttpPathDef[] {
-  pathDefs ??= (readDataYaml(path.join(DATA_DIR, 'http-paths.yaml')) as { paths: HttpPathDef[] }).paths;
-  return pathDefs;
-}
-
-export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): string {
-  const hostHeader = host.includes(':') ? `[${host}]` : host;
-  const lines = [`${method} ${reqPath} HTTP/1.1`, `Host: ${hostHeader}${port === 80 || port === 443 ? '' : `:${port}`}`,
-    `User-Agent: ${ua}`, 'Accept: */*', 'Connection: close'];
-  if (body !== undefined) lines.push(`Content-Type: ${contentType ?? 'application/octet-stream'}`, `Content-Length: ${Buffer.byteLength(body)}`);
-  return lines.join('\r\n') + '\r\n\r\n' + (body ?? '');
+export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): Buffer {
+  return buildHttpRequest({
+    method, path: reqPath, body, contentType,
+    headers: [['Host', hostHeader(host, port, port === 80 || port === 443)], ['User-Agent', ua], ['Accept', '*/*'], ['Connection', 'close']],
+  });
 }
 
 /** Longest certificate subject / issuer stored (cleaned: no control or bidi character, one line). */
@@ -62,13 +54,13 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, met
     const looksTls = r.data.length > 0 && (r.data[0] === 0x15 || r.data[0] === 0x16);
     return {
       tls: tlsObs, looksTls,
-      error: { stage: 'http', port: t.port, code: r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
+      error: { stage: 'http', port: t.port, ...coded(r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), r.connected), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
     };
   }
   const obs = httpObservation(parsed, t.port, useTls, reqPath);
   // A response cut by the deadline or the byte cap is still evidence, but say so.
   const warn: HostError | undefined = parsed.truncated && (r.end === 'timeout' || r.end === 'cap')
-    ? { stage: 'http', port: t.port, code: r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT', message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
+    ? { stage: 'http', port: t.port, ...coded(r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT'), message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
     : undefined;
   return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs, ...(warn ? { warn } : {}) };
 }
@@ -129,7 +121,7 @@ export const httpProbe: Probe = {
       if (f.warn) errors.push(f.warn);
       loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
     }
-    for (const def of vendorPaths()) {
+    for (const def of ctx.httpPaths ?? []) {
       if (ctx.signal.aborted) break;
       const f = await fetchOnce(t, ctx, useTls, def.method, def.path, def.body, def.content_type);
       if (!f.obs) continue;

@@ -1,7 +1,8 @@
 // RTSP probe: OPTIONS then DESCRIBE (no credentials). The Server header and the WWW-Authenticate
 // realm of the 401 are strong maker clues (e.g. "Dahua Rtsp Server", realm "IP Camera(C2183)").
-import type { HostError, RtspObservation } from '../types.js';
-import { parseResponse, responseComplete } from '../wire/response.js';
+import type { HostError, RtspObservation } from '../model/types.js';
+import { parseResponse, responseComplete } from '../protocols/response.js';
+import { coded } from '../model/status.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
 export const RTSP_PORTS = [554, 8554, 10554] as const;
@@ -20,7 +21,7 @@ async function one(t: ProbeTarget, ctx: ProbeContext, method: 'OPTIONS' | 'DESCR
   });
   const p = parseResponse(r.data);
   if (!p || !p.protocol.startsWith('RTSP')) {
-    return { stage: 'rtsp', port: t.port, code: r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), message: `${method}: ${r.data.length ? 'not an RTSP response' : `no response (${r.end})`}` };
+    return { stage: 'rtsp', port: t.port, ...coded(r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), r.connected), message: `${method}: ${r.data.length ? 'not an RTSP response' : `no response (${r.end})`}` };
   }
   return { port: t.port, method, status: p.status, headers: p.headers };
 }

@@ -1,10 +1,10 @@
 // The probe interface: one module per protocol, behind one small interface; the scan core knows none
 // of them by name beyond the registry in ./index.ts. A probe runs against one open port of one host and
 // returns a fragment of the host's observation record. It never throws.
-import type { HostError, ObservationRecord } from '../types.js';
-import type { connectCheck, exchange } from '../net/tcp.js';
+import type { HostError, HttpPathDef, ObservationRecord } from '../model/types.js';
+import type { NetApi } from '../model/net.js';
 
-export interface NetApi { exchange: typeof exchange; connectCheck: typeof connectCheck }
+export type { NetApi } from '../model/net.js';
 
 export interface ProbeContext {
   /** Per-connection deadline. */
@@ -15,6 +15,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   net: NetApi;
   userAgent: string;
+  /** The safe vendor paths the HTTP probe requests (src/data/http-paths.yaml, read by src/data/load.ts). */
+  httpPaths?: readonly HttpPathDef[];
 }
 
 export interface ProbeTarget { ip: string; port: number; hostname?: string }

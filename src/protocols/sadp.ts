@@ -9,6 +9,7 @@
 // Devices also send unsolicited ProbeMatch/Hello-style announcements; every root is accepted.
 // The legacy layer-2 SADP (EtherType 0x8033) needs raw sockets and is out of scope.
 
+import { normaliseMac } from '../model/address.js';
 import { clean } from '../util/sanitize.js';
 import { UDP_MAX, type Input, type XmlNode, parseXml, rawText, safeKey, toText, xmlEscape } from './common.js';
 
@@ -73,13 +74,7 @@ export function parseSadp(buf: Input): Record<string, string> | null {
   return parseSadpMessage(buf)?.fields ?? null;
 }
 
-/** "44-19-b6-00-00-01" -> "44:19:B6:00:00:01"; '' when not a MAC. */
-export function sadpMac(s: string | undefined): string {
-  const hex = (s ?? '').replace(/[:\-.\s]/g, '');
-  return /^[0-9a-fA-F]{12}$/.test(hex) ? hex.toUpperCase().match(/../g)!.join(':') : '';
-}
-
-/** The identity-bearing fields of a SADP reply, normalised (MAC upper-case colon form, booleans). */
+/** The identity-bearing fields of a SADP reply, normalised (MAC lower-case colon form, booleans). */
 export function sadpSummary(f: Record<string, string>): {
   model?: string; serial?: string; firmware?: string; mac?: string; ipv4?: string; httpPort?: number; commandPort?: number;
   activated?: boolean; oem?: string;
@@ -89,7 +84,7 @@ export function sadpSummary(f: Record<string, string>): {
   if (g('DeviceDescription')) out.model = g('DeviceDescription');
   if (g('DeviceSN')) out.serial = g('DeviceSN');
   if (g('SoftwareVersion')) out.firmware = g('SoftwareVersion');
-  const mac = sadpMac(g('MAC'));
+  const mac = normaliseMac(g('MAC'));
   if (mac) out.mac = mac;
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(g('IPv4Address')) && g('IPv4Address') !== '0.0.0.0') out.ipv4 = g('IPv4Address');
   const port = (k: string): number | undefined => (/^\d{1,5}$/.test(g(k)) && Number(g(k)) <= 65535 ? Number(g(k)) : undefined);

@@ -8,7 +8,7 @@
 
 import { clean } from '../util/sanitize.js';
 import { HTTP_MAX, UDP_MAX, type Input, child, childCi, children, parseXml, safeKey, text, toText, xmlEscape } from './common.js';
-import type { UpnpObservation } from '../types.js';
+import type { UpnpObservation } from '../model/types.js';
 
 export const SSDP_PORT = 1900;
 export const SSDP_MULTICAST_V4 = '239.255.255.250';

@@ -14,8 +14,9 @@
 //  - OASIS WSS UsernameToken Profile 1.0: PasswordDigest = Base64(SHA-1(nonce + created + password)).
 
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { normaliseMac } from '../model/address.js';
 import { clean } from '../util/sanitize.js';
-import type { OnvifObservation } from '../types.js';
+import type { OnvifObservation } from '../model/types.js';
 import {
   HTTP_MAX, UDP_MAX, type Input, type XmlNode, child, children, httpUrl, localName, parseXml, path, rawText, safeKey,
   splitList, text, toText, xmlEscape,
@@ -242,13 +243,6 @@ function pctDecode(s: string): string {
   }
 }
 
-/** "00:12:43:aa:bb:cc", "001243AABBCC", "00-12-43-aa-bb-cc" -> "00:12:43:AA:BB:CC"; other text unchanged. */
-export function normalizeMac(s: string): string {
-  const hex = s.replace(/[:\-.\s]/g, '');
-  if (/^[0-9a-fA-F]{12}$/.test(hex)) return hex.toUpperCase().match(/../g)!.join(':');
-  return s;
-}
-
 /**
  * Decode ONVIF scopes (ONVIF Core "Scopes": onvif://www.onvif.org/{name,hardware,location,Profile,type,...}/…)
  * into an identity. Values are percent-decoded and cleaned. MAC scopes vary in the wild (`mac/`, `MAC/`,
@@ -269,7 +263,7 @@ export function scopesToIdentity(scopes: readonly string[]): ScopeIdentity {
     const rest = segs.slice(1).join('/');
     const macIdx = segs.findIndex((x) => /^(mac|macaddress|mac_address|hwaddress)$/i.test(x));
     if (macIdx >= 0 && segs[macIdx + 1] !== undefined) {
-      out.mac ??= normalizeMac(segs.slice(macIdx + 1).join('/'));
+      out.mac ??= normaliseMac(segs.slice(macIdx + 1).join('/'));
       continue;
     }
     if (!rest) continue;

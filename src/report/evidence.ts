@@ -2,7 +2,8 @@
 // A phrase is built from WHAT was seen (the evidence's field) and WHO it points to (the maker or brand
 // the rule extracted), never from the raw value the device sent: "Hikvision Digest realm",
 // "answers SADP", "Dahua RTSP server", "UPnP manufacturer".
-import type { DeviceReport, Evidence } from '../types.js';
+import type { DeviceReport, Evidence } from '../model/types.js';
+import { lookupField } from '../model/fields.js';
 import { clean } from '../util/sanitize.js';
 
 /** "DeviceDescription" -> "device description", "modelName" -> "model name", "SerialNo" -> "serial no". */
@@ -24,64 +25,47 @@ function scopeKind(value: string): string | undefined {
 }
 
 /**
- * The phrase for one piece of evidence. `who` is the maker's (or brand's) display name the evidence
- * points to, or undefined; it is put in front of what belongs to a maker (a realm, a server, a page),
- * and left out where the field itself declares the maker (UPnP manufacturer, ONVIF name).
+ * The phrase for one piece of evidence, from the field registry's phrase for its field
+ * (src/model/fields.ts). `who` is the maker's (or brand's) display name the evidence points to, or
+ * undefined; it is put in front of what belongs to a maker (a realm, a server, a page), and left out
+ * where the field itself declares the maker (UPnP manufacturer, ONVIF name).
  */
 export function evidencePhrase(e: Pick<Evidence, 'field' | 'value' | 'where'>, who?: string): string {
-  const [proto, kind, sub] = e.field.split('.');
-  const of = (what: string) => (who ? `${who} ${what}` : what);
-  switch (`${proto}.${kind ?? ''}`) {
-    case 'sadp.': return 'answers SADP';
-    case 'dhip.': return 'answers DHIP';
-    case 'http.header':
-      if (sub === 'www-authenticate') return of(`${authScheme(e.value)} realm`);
-      if (sub === 'server') return of('web server');
-      return of(`HTTP ${clean(sub, 30)} header`);
-    case 'rtsp.header':
-      if (sub === 'www-authenticate') return of(`RTSP ${authScheme(e.value)} realm`);
-      if (sub === 'server') return of('RTSP server');
-      return of(`RTSP ${clean(sub, 30)} header`);
-    case 'rtsp.status': return 'RTSP status';
-    case 'http.title': return of('page title');
-    case 'http.body': {
-      const path = /^https?:\d+(\/.*)?$/.exec(e.where)?.[1] ?? '/';
-      return of(path === '/' ? 'web page' : 'API reply');
+  const ref = lookupField(e.field);
+  const tpl = ref ? (ref.sub !== undefined ? ref.decl.phrases?.[ref.sub] : undefined) ?? ref.decl.phrase : undefined;
+  if (!tpl) return words(e.field.replace(/\./g, ' '));
+  const sub = ref?.sub ?? '';
+  return tpl.replace(/\{(who|sub|sub:words|scheme|scope|page)\} ?/g, (m, k: string) => {
+    const sp = m.endsWith(' ') ? ' ' : '';
+    switch (k) {
+      case 'who': return who ? `${who}${sp}` : '';
+      case 'sub': return clean(sub, 30) + sp;
+      case 'sub:words': return words(sub) + sp;
+      case 'scheme': return authScheme(e.value) + sp;
+      case 'scope': {
+        const kind = scopeKind(e.value);
+        return (kind === 'mfr' || kind === 'manufacturer' ? 'ONVIF manufacturer scope' : kind ? `ONVIF ${kind} scope` : 'ONVIF scope') + sp;
+      }
+      default: {
+        const path = /^https?:\d+(\/.*)?$/.exec(e.where)?.[1] ?? '/';
+        return (path === '/' ? 'web page' : 'API reply') + sp;
+      }
     }
-    case 'http.favicon_md5': case 'http.favicon_mmh3': return of('favicon');
-    case 'http.status': return 'HTTP status';
-    case 'tls.subject': return of('TLS certificate');
-    case 'tls.issuer': return of('certificate issuer');
-    case 'onvif.scope': {
-      const k = scopeKind(e.value);
-      return k === 'mfr' || k === 'manufacturer' ? 'ONVIF manufacturer scope' : k ? `ONVIF ${k} scope` : 'ONVIF scope';
-    }
-    case 'onvif.types': return 'ONVIF device type';
-    case 'onvif.xaddr': return 'ONVIF service address';
-    case 'upnp.server': return of('UPnP server');
-    case 'mdns.type': return of('mDNS service');
-    case 'mdns.instance': return 'mDNS name';
-    case 'mdns.host': return 'mDNS host name';
-    case 'mdns.txt': return sub ? `mDNS TXT ${words(sub)}` : 'mDNS TXT record';
-    case 'mac.vendor': return of('MAC prefix');
-    case 'mac.address': return 'MAC address';
-    case 'hostname.': return 'host name';
-    default:
-      if (proto === 'onvif' || proto === 'upnp') return `${proto === 'onvif' ? 'ONVIF' : 'UPnP'} ${words(kind ?? '')}`;
-      if (proto === 'sadp' || proto === 'dhip') return `${proto.toUpperCase()} ${words(kind ?? '')}`;
-      return words(e.field.replace(/\./g, ' '));
-  }
+  }).trim();
 }
 
 /** Evidence whose field states what the box is labelled (not a banner, realm or MAC prefix). */
 function isLabelField(e: Evidence): boolean {
-  const [proto, kind] = e.field.split('.');
   if (e.field === 'onvif.scope') { const k = scopeKind(e.value); return k === 'name' || k === 'mfr' || k === 'manufacturer'; }
-  return (proto === 'onvif' && kind === 'manufacturer') || (proto === 'upnp' && (kind === 'manufacturer' || kind === 'friendlyName'))
-    || (proto === 'dhip' && kind === 'Vendor') || e.field === 'mdns.instance';
+  const ref = lookupField(e.field);
+  return !!ref && (ref.decl.brand === true || (ref.sub !== undefined && (ref.decl.brandKeys ?? []).includes(ref.sub)));
 }
 
-const BANNER_FIELDS = new Set(['http.header.server', 'rtsp.header.server', 'upnp.server']);
+/** A software banner (web, RTSP or UPnP server string): never a brand. */
+function isBanner(e: Evidence): boolean {
+  const ref = lookupField(e.field);
+  return !!ref && (ref.decl.banner === true || (ref.sub !== undefined && (ref.decl.bannerKeys ?? []).includes(ref.sub)));
+}
 
 /**
  * The label on the box, only from label evidence: a rule that names a brand (a vendor field, an OEM
@@ -92,7 +76,7 @@ const BANNER_FIELDS = new Set(['http.header.server', 'rtsp.header.server', 'upnp
 export function labelBrand(d: DeviceReport): string | undefined {
   const id = d.identification;
   if (!id.brand) return undefined;
-  const ev = id.evidence.filter((e) => !BANNER_FIELDS.has(e.field));
+  const ev = id.evidence.filter((e) => !isBanner(e));
   const named = ev.some((e) => e.extracted.brand === id.brand) || ev.some((e) => isLabelField(e) && e.extracted.maker === id.brand);
   return named ? clean(id.brand_name ?? id.brand, 60) : undefined;
 }

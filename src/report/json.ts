@@ -1,6 +1,6 @@
 // Machine-readable reports: JSON (the whole report, or in pieces for reports too long to hold) and
 // JSON Lines. Pure. Output is terminal-safe: C1 and bidi characters left in strings are escaped.
-import type { DeviceReport, ScanReport } from '../types.js';
+import type { DeviceReport, ScanReport } from '../model/types.js';
 import { jsonTerminalSafe } from '../util/sanitize.js';
 
 export function renderJson(r: ScanReport): string {

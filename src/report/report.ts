@@ -1,8 +1,7 @@
 // Building the single result model every renderer takes. Pure.
-import type { DeviceReport, ScanReport, VerdictStatus } from '../types.js';
-import { SCHEMA_VERSION } from '../types.js';
+import type { DeviceReport, ScanReport, VerdictStatus } from '../model/types.js';
+import { SCHEMA_VERSION } from '../model/types.js';
 import { staleNotice, type Policy } from '../policy/policy.js';
-import { VERSION } from '../version.js';
 
 export function summarise(devices: DeviceReport[], hostsScanned: number): ScanReport['summary'] {
   const count = (s: VerdictStatus) => devices.filter((d) => d.verdict.status === s).length;
@@ -10,13 +9,15 @@ export function summarise(devices: DeviceReport[], hostsScanned: number): ScanRe
 }
 
 export function buildReport(a: {
-  command: string; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
+  /** camsweep's version (the caller reads it: src/version.ts). */
+  version: string;
+  command: ScanReport['command']; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
   devices: DeviceReport[]; hostsScanned: number; warnings: string[]; stats?: ScanReport['stats'];
-  complete?: boolean; interrupted?: string; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed'];
+  complete?: boolean; interrupted?: ScanReport['interrupted']; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed']; results?: ScanReport['results'];
 }): ScanReport {
   return {
     schema_version: SCHEMA_VERSION,
-    tool: { name: 'camsweep', version: VERSION },
+    tool: { name: 'camsweep', version: a.version },
     command: a.command,
     started_at: a.started.toISOString(),
     finished_at: a.finished.toISOString(),
@@ -30,6 +31,7 @@ export function buildReport(a: {
     ...(a.interrupted ? { interrupted: a.interrupted } : {}),
     ...(a.notScanned?.length ? { not_scanned: a.notScanned } : {}),
     ...(a.seenNotProbed?.length ? { seen_not_probed: a.seenNotProbed } : {}),
+    ...(a.results?.length ? { results: a.results } : {}),
     ...(a.stats ? { stats: a.stats } : {}),
   };
 }

@@ -6,7 +6,7 @@
 // word boundary where possible). Colour is applied to the laid-out cells, after every width is
 // decided, so an escape sequence is never measured, cut or wrapped. Every string from the network is
 // cleaned of control characters and escape sequences before layout.
-import type { DeviceReport, ScanReport, VerdictStatus } from '../types.js';
+import type { DeviceReport, ScanReport, VerdictStatus } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { paint, type Style } from './color.js';
 import { evidencePhrases, labelBrand } from './evidence.js';

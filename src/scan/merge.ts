@@ -1,36 +1,65 @@
 // Merging observation fragments into one record per device. Pure.
-import type { ObservationRecord } from '../types.js';
+import { compareIp as cmpIp, ipKey, normaliseMac } from '../model/address.js';
+import { SECTION_LIST } from '../model/fields.js';
+import type { ObservationRecord } from '../model/types.js';
 
-const ARRAYS = ['http', 'tls', 'rtsp', 'mdns'] as const;
-const OBJECTS = ['onvif', 'upnp', 'sadp', 'dhip'] as const;
+/** A record fragment carries a key the field registry (src/model/fields.ts) does not declare: a module bug, never dropped silently. */
+export class UnknownFieldError extends Error {}
 
+const SECTION_BY_KEY = new Map(SECTION_LIST.map((s) => [s.key, s]));
+
+/**
+ * Merge a fragment into a record, key by key as the field registry says (append, fill, first, union,
+ * union-sorted). `x_…` annotations: the first one wins. A key the registry does not declare throws.
+ */
 export function mergeRecord(into: ObservationRecord, add: Partial<ObservationRecord>): ObservationRecord {
-  for (const k of ARRAYS) {
-    const v = add[k];
-    if (Array.isArray(v) && v.length) (into as unknown as Record<string, unknown[]>)[k] = [...((into[k] as unknown[] | undefined) ?? []), ...v];
+  const to = into as unknown as Record<string, unknown>;
+  const from = add as unknown as Record<string, unknown>;
+  for (const k of Object.keys(from)) {
+    if (!k.startsWith('x_') && !SECTION_BY_KEY.has(k)) throw new UnknownFieldError(`observation key "${k.slice(0, 40)}" is not declared in src/model/fields.ts`);
   }
-  for (const k of OBJECTS) {
-    const v = add[k];
-    if (v && typeof v === 'object') {
-      const cur = (into[k] ?? {}) as Record<string, unknown>;
-      const merged: Record<string, unknown> = { ...cur };
-      for (const [kk, vv] of Object.entries(v)) {
-        if (vv === undefined) continue;
-        if (Array.isArray(vv) && Array.isArray(cur[kk])) merged[kk] = [...new Set([...(cur[kk] as unknown[]), ...vv])];
-        else if (merged[kk] === undefined) merged[kk] = vv;
+  for (const s of SECTION_LIST) {
+    const v = from[s.key];
+    if (v === undefined) continue;
+    const cur = to[s.key];
+    switch (s.merge) {
+      case 'append':
+        if (Array.isArray(v) && v.length) to[s.key] = [...((cur as unknown[] | undefined) ?? []), ...v];
+        break;
+      case 'fill': {
+        if (!v || typeof v !== 'object') break;
+        const merged: Record<string, unknown> = { ...((cur ?? {}) as Record<string, unknown>) };
+        for (const [kk, vv] of Object.entries(v)) {
+          if (vv === undefined) continue;
+          if (Array.isArray(vv) && Array.isArray(merged[kk])) merged[kk] = [...new Set([...(merged[kk] as unknown[]), ...vv])];
+          else if (merged[kk] === undefined) merged[kk] = vv;
+        }
+        to[s.key] = merged;
+        break;
       }
-      (into as unknown as Record<string, unknown>)[k] = merged;
+      case 'first':
+        if (v && !cur) {
+          to[s.key] = v;
+          for (const t of s.takes ?? []) if (from[t]) to[t] = from[t];
+        }
+        break;
+      case 'union':
+        if (Array.isArray(v) && v.length) to[s.key] = [...new Set([...((cur as unknown[] | undefined) ?? []), ...v])];
+        break;
+      case 'union-sorted':
+        if (Array.isArray(v) && v.length) {
+          const all = [...new Set([...((cur as unknown[] | undefined) ?? []), ...v])];
+          to[s.key] = all.every((x) => typeof x === 'number') ? (all as number[]).sort((a, b) => a - b) : (all as string[]).sort();
+        }
+        break;
+      case 'follows': case 'identity':
+        break;
     }
   }
-  for (const [k, v] of Object.entries(add)) {
+  for (const [k, v] of Object.entries(from)) {
     // Protocol-specific extras (x_onvif: what the ONVIF follow-up calls got) are kept, first one wins.
-    if (k.startsWith('x_') && v !== undefined && (into as unknown as Record<string, unknown>)[k] === undefined) (into as unknown as Record<string, unknown>)[k] = v;
+    if (k.startsWith('x_') && v !== undefined && to[k] === undefined) to[k] = v;
   }
-  if (add.mac && !into.mac) { into.mac = add.mac; if (add.mac_from) into.mac_from = add.mac_from; }
-  if (add.hostname && !into.hostname) into.hostname = add.hostname;
-  if (add.open_ports?.length) into.open_ports = [...new Set([...(into.open_ports ?? []), ...add.open_ports])].sort((a, b) => a - b);
-  if (add.seen_by?.length) into.seen_by = [...new Set([...(into.seen_by ?? []), ...add.seen_by])].sort();
-  if (add.addresses?.length) into.addresses = [...new Set([...(into.addresses ?? []), ...add.addresses])];
   return into;
 }
 
@@ -41,18 +70,22 @@ export interface Seen {
   mac?: string;
   /** Where `mac` came from when not the protocol's own payload (e.g. "eui64"). */
   macFrom?: string;
+  /**
+   * The MAC the kernel's neighbour table gives for `ip` (link layer, not the payload): it never joins
+   * sightings, but two groups whose MACs differ this way are never joined by a shared serial or endpoint.
+   */
+  linkMac?: string;
   serial?: string;
   endpoint?: string;
   /** Other addresses the device says are its own (e.g. mDNS A/AAAA of its host name): they join like `ip`. */
   aliases?: string[];
+  /** ISO time it was seen. */
+  at?: string;
   record: Partial<ObservationRecord>;
 }
 
 function normMac(m?: string): string | undefined {
-  if (!m) return undefined;
-  const hex = m.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length !== 12 || /^0+$/.test(hex) || /^f+$/.test(hex)) return undefined;
-  return hex.match(/../g)!.join(':');
+  return normaliseMac(m);
 }
 
 function normSerial(s?: string): string | undefined {
@@ -60,48 +93,104 @@ function normSerial(s?: string): string | undefined {
   return t && t.length >= 6 && !/^0+$/.test(t) ? t : undefined;
 }
 
-/** Key of an address for joining: lower case, IPv6 zone dropped (fe80::1%eth0 and fe80::1 are one address). */
-export function ipKey(ip: string): string {
-  return ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-}
+/** Two groups that share a serial or an endpoint but whose MACs differ: kept apart, and said so. */
+export interface SharedIdentifier { a: number; b: number; kind: 'serial' | 'endpoint'; value: string }
 
 /**
  * The grouping behind mergeSightings: for each sighting, the index of the first sighting of its physical
- * device. Sightings sharing a MAC, else a serial, else an endpoint reference, else an IP (or an alias
- * of an IP) are the same device (transitively).
+ * device. Sightings sharing a MAC are one device; then sightings sharing a serial or an endpoint
+ * reference (ONVIF endpoint, UPnP UDN), unless their groups' known MACs differ (cheap firmware and
+ * wsdd ship one UUID on many hosts: `shared` lists those pairs); then an IP (or an alias of an IP),
+ * unless the two carry different payload MACs (a NAT, a recorder answering for its cameras).
  */
-export function groupSightings(seen: readonly Seen[]): number[] {
+export function groupSightingsShared(seen: readonly Seen[]): { roots: number[]; shared: SharedIdentifier[] } {
   const parent = seen.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  const union = (a: number, b: number) => { const ra = find(a); const rb = find(b); if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb); };
-  const keyed = new Map<string, number>();
-  const link = (key: string | undefined, i: number) => {
-    if (!key) return;
-    const j = keyed.get(key);
-    if (j === undefined) keyed.set(key, i); else union(i, j);
+  // The MAC known for each group: a payload MAC, else a neighbour-table one.
+  const macOf = new Map<number, string>();
+  const linkOf = new Map<number, string>();
+  const known = (r: number) => macOf.get(r) ?? linkOf.get(r);
+  const union = (a: number, b: number) => {
+    const ra = find(a); const rb = find(b);
+    if (ra === rb) return;
+    const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[drop] = keep;
+    if (!macOf.has(keep) && macOf.has(drop)) macOf.set(keep, macOf.get(drop)!);
+    if (!linkOf.has(keep) && linkOf.has(drop)) linkOf.set(keep, linkOf.get(drop)!);
   };
   seen.forEach((s, i) => {
-    link(normMac(s.mac ?? s.record.mac) && `mac:${normMac(s.mac ?? s.record.mac)}`, i);
-    link(normSerial(s.serial) && `serial:${normSerial(s.serial)}`, i);
-    link(s.endpoint && `ep:${s.endpoint.toLowerCase()}`, i);
+    const m = normMac(s.mac ?? s.record.mac);
+    if (m) macOf.set(i, m);
+    const l = normMac(s.linkMac);
+    if (l) linkOf.set(i, l);
   });
-  // IP joins only sightings that have no conflicting MAC (two MACs behind one IP are two devices, e.g. a NAT or a recorder proxy).
-  const macOfGroup = new Map<number, string>();
-  seen.forEach((s, i) => { const m = normMac(s.mac ?? s.record.mac); if (m) macOfGroup.set(find(i), m); });
+  // 1. The same MAC is the same device.
+  const byMac = new Map<string, number>();
+  seen.forEach((s, i) => {
+    const m = normMac(s.mac ?? s.record.mac);
+    if (!m) return;
+    const j = byMac.get(m);
+    if (j === undefined) byMac.set(m, i); else union(i, j);
+  });
+  // 2. A shared serial or endpoint joins groups whose MACs do not contradict it.
+  const shared: SharedIdentifier[] = [];
+  const sharedSeen = new Set<string>();
+  const buckets = new Map<string, number[]>();
+  seen.forEach((s, i) => {
+    const serial = normSerial(s.serial);
+    if (serial) buckets.set(`serial:${serial}`, [...(buckets.get(`serial:${serial}`) ?? []), i]);
+    if (s.endpoint) buckets.set(`endpoint:${s.endpoint.toLowerCase()}`, [...(buckets.get(`endpoint:${s.endpoint.toLowerCase()}`) ?? []), i]);
+  });
+  const conflicts: Array<{ i: number; j: number; kind: 'serial' | 'endpoint'; value: string }> = [];
+  for (const [key, list] of buckets) {
+    const kind = key.startsWith('serial:') ? 'serial' : 'endpoint';
+    const value = key.slice(kind.length + 1);
+    // Each sighting joins every earlier group of the bucket its MAC agrees with (bounded: 64 groups a bucket).
+    const groups: number[] = [];
+    for (const i of list) {
+      for (const g of groups) {
+        const ri = find(i); const rg = find(g);
+        if (ri === rg) continue;
+        const ma = known(ri); const mb = known(rg);
+        if (ma && mb && ma !== mb) { conflicts.push({ i, j: g, kind, value: kind === 'endpoint' ? seen[i].endpoint! : seen[i].serial!.trim() }); continue; }
+        union(i, g);
+      }
+      if (!groups.some((g) => find(g) === find(i)) && groups.length < 64) groups.push(i);
+    }
+  }
+  // 3. IP joins only sightings that have no conflicting payload MAC (two MACs behind one IP are two devices).
   const byIp = new Map<string, number>();
   seen.forEach((s, i) => {
     for (const ip of new Set([s.ip, ...(s.aliases ?? [])].map(ipKey))) {
       const j = byIp.get(ip);
       if (j === undefined) { byIp.set(ip, i); continue; }
-      const ma = macOfGroup.get(find(i));
-      const mb = macOfGroup.get(find(j));
+      const ma = macOf.get(find(i));
+      const mb = macOf.get(find(j));
       if (ma && mb && ma !== mb) continue;
       union(i, j);
-      const m = ma ?? mb;
-      if (m) macOfGroup.set(find(i), m);
     }
   });
-  return seen.map((_, i) => find(i));
+  for (const c of conflicts) {
+    const a = find(c.i); const b = find(c.j);
+    if (a === b) continue;
+    const k = `${Math.min(a, b)}|${Math.max(a, b)}|${c.kind}|${c.value}`;
+    if (sharedSeen.has(k)) continue;
+    sharedSeen.add(k);
+    shared.push({ a, b, kind: c.kind, value: c.value });
+  }
+  return { roots: seen.map((_, i) => find(i)), shared };
+}
+
+export function groupSightings(seen: readonly Seen[]): number[] {
+  return groupSightingsShared(seen).roots;
+}
+
+/** One physical device: its merged record, the sightings that formed it, and the identifiers it shares with other devices. */
+export interface MergedDevice {
+  record: ObservationRecord;
+  seen: Seen[];
+  /** Identifiers (serial, endpoint) this device shares with another device whose MAC differs: `other` indexes the result. */
+  shared: Array<{ kind: 'serial' | 'endpoint'; value: string; other: number }>;
 }
 
 /**
@@ -109,13 +198,12 @@ export function groupSightings(seen: readonly Seen[]): number[] {
  * lists which protocols saw it. Pure; the record's `ip` is its lowest IPv4 address (IPv6 ones after),
  * and output order is by that IP.
  */
-export function mergeSightings(seen: Seen[]): ObservationRecord[] {
-  const root = groupSightings(seen);
-  const find = (i: number) => root[i];
+export function mergeDevices(seen: Seen[]): MergedDevice[] {
+  const { roots, shared } = groupSightingsShared(seen);
   const groups = new Map<number, Seen[]>();
-  seen.forEach((s, i) => { const r = find(i); groups.set(r, [...(groups.get(r) ?? []), s]); });
-  const out: ObservationRecord[] = [];
-  for (const g of groups.values()) {
+  seen.forEach((s, i) => { const r = roots[i]; groups.set(r, [...(groups.get(r) ?? []), s]); });
+  const out: Array<MergedDevice & { root: number }> = [];
+  for (const [root, g] of groups) {
     const ips = [...new Set(g.map((s) => s.ip))].sort(cmpIp);
     const rec: ObservationRecord = { ip: ips[0] };
     for (const s of g) {
@@ -125,53 +213,31 @@ export function mergeSightings(seen: Seen[]): ObservationRecord[] {
     }
     if (ips.length > 1) rec.addresses = ips;
     else delete rec.addresses;
-    out.push(rec);
+    out.push({ root, record: rec, seen: g, shared: [] });
   }
-  return out.sort((a, b) => cmpIp(a.ip, b.ip));
-}
-
-function v4Octets(ip: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  return m ? m.slice(1).map(Number) : undefined;
-}
-
-/** The 8 groups of an IPv6 address (zone and brackets ignored; an embedded IPv4 tail allowed), or undefined. */
-export function ip6Groups(ip: string): number[] | undefined {
-  let s = ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (!s.includes(':') || s.length > 45) return undefined;
-  const tail = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
-  if (tail) {
-    const o = v4Octets(tail[1]);
-    if (!o || o.some((x) => x > 255)) return undefined;
-    s = s.slice(0, -tail[1].length) + `${((o[0] << 8) | o[1]).toString(16)}:${((o[2] << 8) | o[3]).toString(16)}`;
+  out.sort((a, b) => cmpIp(a.record.ip, b.record.ip));
+  const at = new Map(out.map((d, i) => [d.root, i]));
+  for (const x of shared) {
+    const a = at.get(x.a); const b = at.get(x.b);
+    if (a === undefined || b === undefined) continue;
+    out[a].shared.push({ kind: x.kind, value: x.value, other: b });
+    out[b].shared.push({ kind: x.kind, value: x.value, other: a });
   }
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const rest = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const fill = 8 - head.length - rest.length;
-  if (halves.length === 1 ? head.length !== 8 : fill < 1) return undefined;
-  const groups = [...head, ...Array(halves.length === 2 ? fill : 0).fill('0'), ...rest];
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
-  return groups.map((g) => Number.parseInt(g, 16));
+  return out.map(({ root: _r, ...d }) => d);
 }
 
-/**
- * Total order on address strings that never throws: IPv4 (numerically) first, then IPv6 (numerically,
- * then by zone), then anything else as text.
- */
-export function compareIp(a: string, b: string): number {
-  const rank = (ip: string): [number, number[] | undefined] => {
-    const v4 = v4Octets(ip);
-    if (v4) return [0, v4];
-    const v6 = ip6Groups(ip);
-    return v6 ? [1, v6] : [2, undefined];
-  };
-  const [ra, pa] = rank(a);
-  const [rb, pb] = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (pa && pb) for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return a < b ? -1 : a > b ? 1 : 0;
+export function mergeSightings(seen: Seen[]): ObservationRecord[] {
+  return mergeDevices(seen).map((d) => d.record);
 }
 
-const cmpIp = compareIp;
+/** The strongest identifier one sighting carries: its MAC, else its serial, else its endpoint, else its address. */
+export function sightingIdentifier(s: Seen): string {
+  const m = normMac(s.mac ?? s.record.mac);
+  if (m) return `mac:${m}`;
+  const serial = normSerial(s.serial);
+  if (serial) return `serial:${serial}`;
+  if (s.endpoint) return `endpoint:${s.endpoint.toLowerCase()}`;
+  return `ip:${ipKey(s.ip)}`;
+}
+
+export { compareIp, ip6Groups, ipKey } from '../model/address.js';

@@ -12,24 +12,25 @@
 //    follow-ups), sized from the descriptor limit and halved on EMFILE/ENOBUFS; a host that still
 //    could not be scanned is reported as local-error, and the CLI exits 3.
 import { ipToInt, isPublic, HostSet } from '../targets/targets.js';
-import { defaultMacLookup } from '../fingerprint/oui.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
+import type { MacVendorLookup } from '../fingerprint/fields.js';
 import { connectCheck, exchange, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
+import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
-import type { DeviceReport, HostError, NotScanned, ObservationRecord, SeenNotProbed } from '../types.js';
+import type { DeviceReport, DeviceSighting, HostError, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
+import { deviceId, identityKey } from '../model/identity.js';
 import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limit.js';
 import { pause, Scope } from '../util/deadline.js';
-import { isLocalError } from '../util/errors.js';
+import { classifyError, coded, isLocalError, type ModuleResult, type Status } from '../model/status.js';
 import { LoopHealth } from '../util/loop.js';
-import { compareIp as compareAddresses, groupSightings, ipKey, mergeRecord, mergeSightings, type Seen } from './merge.js';
+import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
 
-export const DEFAULT_PORTS = [80, 443, 554, 8000, 8080, 8443, 8554, 37777] as const;
-export type ProtocolName = DiscoveryName | 'tcp';
-export const ALL_PROTOCOLS: readonly ProtocolName[] = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'];
+export const ALL_PROTOCOLS = [...DISCOVERY_NAMES, 'tcp'] as const;
+export type ProtocolName = (typeof ALL_PROTOCOLS)[number];
 
 export interface ScanOptions {
   ports: number[];
@@ -47,6 +48,8 @@ export interface ScanOptions {
   ping?: boolean;
   probes?: Probe[];
   net?: NetApi;
+  /** The HTTP probe's vendor paths (none when not given). */
+  httpPaths?: readonly HttpPathDef[];
 }
 
 export interface ScanHooks {
@@ -54,7 +57,8 @@ export interface ScanHooks {
   onDevice?(d: DeviceReport): void;
 }
 
-export interface Knowledge { kb: KnowledgeBase; policy: Policy }
+/** What judging needs, read by the caller (src/data/load.ts): the rules, the policy, the OUI table. */
+export interface Knowledge { kb: KnowledgeBase; policy: Policy; macVendor?: MacVendorLookup }
 
 /** The plan cannot be carried out on this machine (too few file descriptors): the CLI exits 3. */
 export class PlanError extends Error {}
@@ -159,15 +163,25 @@ export function inCidr(ip: string, cidr: string): boolean {
   return a !== undefined && r !== undefined && a >= r[0] && a <= r[1];
 }
 
-/** Judge a finished observation record: pure apart from reading the (cached) OUI table. */
-export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[] = []): DeviceReport {
-  const identification = identify(rec, k.kb, defaultMacLookup());
+/** Judge a finished observation record. Pure. */
+export function assess(rec: ObservationRecord, k: Knowledge, errors: HostError[] = [], results?: ModuleResult[], formed?: { sightings?: DeviceSighting[]; notes?: string[] }): DeviceReport {
+  const identification = identify(rec, k.kb, k.macVendor);
   const verdict = judge(identification, k.policy, k.kb.vocab);
   return {
+    device_id: deviceId(identityKey(rec, identification)),
     ip: rec.ip, ...(rec.addresses?.length ? { addresses: rec.addresses } : {}), ...(rec.mac ? { mac: rec.mac } : {}),
     ...(rec.hostname ? { hostname: rec.hostname } : {}),
-    open_ports: rec.open_ports ?? [], seen_by: rec.seen_by ?? [], observations: rec, identification, verdict, errors,
+    open_ports: rec.open_ports ?? [], seen_by: rec.seen_by ?? [],
+    ...(formed?.sightings ? { sightings: formed.sightings } : {}), ...(formed?.notes?.length ? { notes: formed.notes } : {}),
+    observations: rec, identification, verdict, errors,
+    ...(results ? { results } : {}),
   };
+}
+
+/** The device with `notes` after its sightings (the report's key order). */
+function withNotes(d: DeviceReport, notes: string[]): DeviceReport {
+  const { observations, identification, verdict, errors, results, ...head } = d;
+  return { ...head, notes, observations, identification, verdict, errors, ...(results ? { results } : {}) };
 }
 
 /** IPv4 numerically, then IPv6 (link-local with zone included), then anything else; never throws. */
@@ -175,7 +189,7 @@ export function compareIp(a: string, b: string): number {
   return compareAddresses(a, b);
 }
 
-export interface HostResult { record: ObservationRecord; errors: HostError[] }
+export interface HostResult { record: ObservationRecord; errors: HostError[]; results: ModuleResult[]; /** When the host was scanned (ISO). */ at: string }
 
 /** What the sweep gives back: records of hosts with an open port, and hosts a local error kept from being scanned. */
 export interface SweepResult { hosts: HostResult[]; notScanned: NotScanned[]; recovered: number; /** Hosts taken through the sweep (fewer than planned when interrupted). */ swept: number }
@@ -224,7 +238,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   const total = 'size' in hosts ? hosts.size : hosts.length;
   const workers = Math.max(1, Math.min(total || 1, Math.ceil(budget.max / perHost) + 4));
   const livenessPorts = ping ? pickLivenessPorts(o.ports) : [];
-  const results: HostResult[] = [];
+  const hostResults: HostResult[] = [];
   const notScanned: NotScanned[] = [];
   let recovered = 0;
   let done = 0;
@@ -232,7 +246,9 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
 
   const scanOne = async (ip: string): Promise<void> => {
     const host = root.child(o.hostTimeoutMs);
+    const at = new Date().toISOString();
     const errors: HostError[] = [];
+    const results: ModuleResult[] = [];
     let local: string | undefined;
     const guard = async <R>(attempt: () => Promise<R>, codeOf: (r: R) => string | undefined): Promise<R> => {
       const g = await pastLocalErrors(attempt, codeOf, budget, () => host.aborted, () => { recovered++; });
@@ -258,43 +274,49 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
         states = [...states, ...(await check(o.ports.filter((p) => !livenessPorts.includes(p))))];
       }
       const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
-      for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, code: s.r.code ?? 'ERROR', message: `connect failed (${s.r.code})` });
+      for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, ...coded(s.r.code ?? 'ERROR'), message: `connect failed (${s.r.code})` });
       if (open.length === 0) return;
+      for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
       const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
       // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
       const probeNet: NetApi = {
         connectCheck: (h, p, t) => guard(() => host.run((c) => net.connectCheck(h, p, t, c.signal)), (x: ConnectResult) => x.code),
         exchange: (x) => guard(() => host.run((c) => net.exchange({ ...x, signal: c.signal })), exchangeCode),
       };
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent };
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
       const jobs: Array<Promise<void>> = [];
       for (const port of open) {
         for (const p of probeList) {
           if (!p.ports.includes(port)) continue;
           jobs.push(budget(async () => {
             await take();
+            const t0 = performance.now();
             try {
               const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
               mergeRecord(rec, r.record);
               if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
               errors.push(...r.errors);
+              results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
             } catch (e) {
-              errors.push({ stage: p.name, port, code: 'INTERNAL', message: String((e as Error)?.message ?? e).slice(0, 200) });
+              const message = String((e as Error)?.message ?? e).slice(0, 200);
+              errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
+              results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
             }
           }));
         }
       }
       await Promise.all(jobs);
-      if (host.timedOut) errors.push({ stage: 'host', code: 'HOST_TIMEOUT', message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
+      if (host.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
       rec.http?.sort((a, b) => a.port - b.port);
       rec.rtsp?.sort((a, b) => a.port - b.port);
-      results.push({ record: rec, errors });
+      results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
+      hostResults.push({ record: rec, errors, results, at });
     } finally {
       host.dispose();
       if (local) {
         notScanned.push({ ip, status: 'local-error', code: local });
-        const r = results.find((x) => x.record.ip === ip);
-        r?.errors.push({ stage: 'host', code: local, message: `not fully scanned: ${local} (a resource of this machine ran out)` });
+        const r = hostResults.find((x) => x.record.ip === ip);
+        r?.errors.push({ stage: 'host', ...coded(local), message: `not fully scanned: ${local} (a resource of this machine ran out)` });
       }
     }
   };
@@ -306,7 +328,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       const next = iterator.next();
       if (next.done) return;
       await scanOne(next.value);
-      hooks.onHostDone?.(++done, total, results.length);
+      hooks.onHostDone?.(++done, total, hostResults.length);
     }
   };
   try {
@@ -314,7 +336,29 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   } finally {
     root.dispose();
   }
-  return { hosts: results, notScanned, recovered, swept: done };
+  return { hosts: hostResults, notScanned, recovered, swept: done };
+}
+
+/** The result of one connect check: open is success, closed refused, filtered a timeout (or unreachable). */
+export function connectResult(port: number, r: ConnectResult): ModuleResult {
+  const status: Status = r.state === 'open' ? 'success' : r.state === 'closed' ? 'refused' : classifyError(r.code ?? 'ETIMEDOUT');
+  return { module: 'tcp', port, status, duration_ms: r.ms, ...(status !== 'success' && r.code ? { code: r.code } : {}) };
+}
+
+/**
+ * The result of one probe on one port: success when it recorded something (truncated when a response
+ * it kept was cut), otherwise the status of its first error.
+ */
+export function probeResult(module: string, port: number, record: Partial<ObservationRecord>, errors: HostError[], ms: number): ModuleResult {
+  const mine = errors.filter((e) => e.port === undefined || e.port === port);
+  const got = Object.keys(record).length > 0 && !(Object.keys(record).length === 1 && record.tls && !record.http);
+  const first = mine[0];
+  const statusOf = (e: HostError) => e.status ?? classifyError(e.code);
+  let status: Status;
+  if (got) status = mine.some((e) => statusOf(e) === 'truncated') ? 'truncated' : 'success';
+  else status = first ? statusOf(first) : 'protocol-error';
+  const err = status === 'success' ? undefined : mine.find((e) => statusOf(e) === status) ?? first;
+  return { module, port, status, duration_ms: ms, ...(err ? { code: err.code, error: err.message } : {}) };
 }
 
 /** Ports tried first on every host to tell whether it is there at all. */
@@ -377,12 +421,15 @@ export function discoveryHardStopMs(plan: Pick<ScanPlan, 'listenMs' | 'options'>
  * module has its own scope (one signal per module, its follow-up requests under children of it), and
  * the whole run ends at the hard stop whatever arrives.
  */
-export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?: AbortSignal | Scope, budget?: AdaptiveLimiter): Promise<{ sightings: Sighting[]; errors: string[]; localErrors: string[]; ms: Record<string, number> }> {
+export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?: AbortSignal | Scope, budget?: AdaptiveLimiter): Promise<{ sightings: Sighting[]; errors: string[]; localErrors: string[]; ms: Record<string, number>; results: ModuleResult[] }> {
   const names = plan.protocols.filter((p): p is DiscoveryName => p !== 'tcp');
   const sightings: Sighting[] = [];
   const errors: string[] = [];
   const localErrors: string[] = [];
   const ms: Record<string, number> = {};
+  // Each module's outcome: what went wrong for it (first problem wins), keyed by module name.
+  const trouble = new Map<string, { status: Status; code?: string; error: string }>();
+  const note = (n: string, status: Status, error: string, code?: string) => { if (!trouble.has(n)) trouble.set(n, { status, error: error.slice(0, 200), ...(code ? { code } : {}) }); };
   const scope = parent instanceof Scope ? parent.child() : Scope.linked(parent);
   const limit = budget ?? adaptiveLimiter(Math.max(1, plan.options.concurrency));
   const rate = rateLimiter(plan.options.rate);
@@ -395,14 +442,14 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?
   try {
     const all = Promise.all(names.map(async (n) => {
       const m = rt.modules[n];
-      if (!m) { errors.push(`${n}: no such discovery module`); finished.add(n); return; }
+      if (!m) { errors.push(`${n}: no such discovery module`); note(n, 'internal-error', 'no such discovery module'); finished.add(n); return; }
       const mine = scope.child();
       const http: HttpApi = {
         // Every follow-up request takes a slot of the scan's connection budget and gets its own signal.
         fetch: (url, o) => limit(async () => {
           const g = await pastLocalErrors(() => mine.run((c) => rt.http.fetch(url, { ...o, signal: c.signal })),
             (r: HttpFetchResult | HttpFetchError) => ('error' in r ? r.code : undefined), limit, () => mine.aborted, () => {});
-          if (g.local) localErrors.push(`${n}: request to ${url.slice(0, 80)}: ${g.local}`);
+          if (g.local) { localErrors.push(`${n}: request to ${url.slice(0, 80)}: ${g.local}`); note(n, 'local-error', `request to ${url.slice(0, 80)}: ${g.local}`, g.local); }
           return g.r;
         }),
       };
@@ -410,19 +457,19 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?
         signal: mine.signal, listenMs: plan.listenMs, interfaces: plan.interfaces, unicastTargets: plan.unicastTargets, passive: plan.passive,
         inScope, udp: rt.udp, http, rate, timeoutMs: plan.options.timeoutMs, maxBytes: plan.options.maxBytes,
         userAgent: plan.options.userAgent, credentials: plan.credentials, log: rt.log ?? (() => {}),
-        onLocalError: (what, code) => localErrors.push(`${what}: ${code}`),
+        onLocalError: (what, code) => { localErrors.push(`${what}: ${code}`); note(n, 'local-error', what, code); },
       };
       const t0 = performance.now();
       try {
         await m.run(ctx, (s) => { if (open) sightings.push(s); });
-      } catch (e) { errors.push(`${n}: ${String((e as Error)?.message ?? e).slice(0, 200)}`); }
+      } catch (e) { const msg = String((e as Error)?.message ?? e).slice(0, 200); errors.push(`${n}: ${msg}`); note(n, 'internal-error', msg, 'INTERNAL'); }
       finally { mine.dispose(); }
       ms[n] = Math.round(performance.now() - t0);
       finished.add(n);
     }));
     const late = new Promise<void>((r) => { graceTimer = setTimeout(r, hardMs + HARD_STOP_GRACE_MS); });
     await Promise.race([all, late]);
-    for (const n of names) if (!finished.has(n)) { errors.push(`${n}: did not stop at the hard stop (${hardMs} ms); left behind`); ms[n] = hardMs; }
+    for (const n of names) if (!finished.has(n)) { errors.push(`${n}: did not stop at the hard stop (${hardMs} ms); left behind`); ms[n] = hardMs; note(n, 'timeout', `did not stop at the hard stop (${hardMs} ms); left behind`, 'HOST_TIMEOUT'); }
   } finally {
     open = false;
     clearTimeout(hard);
@@ -430,7 +477,12 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?
     scope.abort(new Error('discovery over'));
     scope.dispose();
   }
-  return { sightings, errors, localErrors, ms };
+  const aborted = parent instanceof Scope ? parent.aborted : parent?.aborted ?? false;
+  const results: ModuleResult[] = names.map((n) => {
+    const t = trouble.get(n);
+    return { module: n, status: t?.status ?? (aborted ? 'aborted' : 'success'), duration_ms: ms[n] ?? 0, ...(t?.code ? { code: t.code } : {}), ...(t ? { error: t.error } : {}) };
+  });
+  return { sightings, errors, localErrors, ms, results };
 }
 
 /**
@@ -438,7 +490,8 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?
  * table gives to exactly one IPv4 address also carries that address as an alias, so the two join.
  */
 export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
-  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, ...(s.macFrom ? { macFrom: s.macFrom } : {}), serial: s.serial, endpoint: s.endpoint, record: s.record };
+  const link = neigh?.get(s.ip);
+  const seen: Seen = { ip: s.ip, protocol: s.protocol, mac: s.mac, ...(s.macFrom ? { macFrom: s.macFrom } : {}), ...(link ? { linkMac: link } : {}), serial: s.serial, endpoint: s.endpoint, at: s.at, record: s.record };
   const aliases = [...(s.aliases ?? [])];
   if (neigh && s.mac && s.ip.includes(':')) {
     const mac = s.mac.toUpperCase();
@@ -464,6 +517,8 @@ export interface ScanOutcome {
   localErrors: string[];
   /** Hosts the TCP sweep went through (all of plan.hosts unless interrupted). */
   hostsSwept: number;
+  /** How each module of the run went (the TCP sweep and each discovery module). */
+  results: ModuleResult[];
 }
 
 export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
@@ -485,12 +540,18 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     loop.stop();
     root.dispose();
   }
-  const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined };
+  const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
   const neigh = rt?.neighbours?.();
   const errorsByIp = new Map<string, HostError[]>();
+  const resultsByIp = new Map<string, ModuleResult[]>();
   const tcpSeen: Seen[] = [];
-  for (const r of t.hosts) { tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record }); errorsByIp.set(r.record.ip, r.errors); }
+  for (const r of t.hosts) {
+    const link = neigh?.get(r.record.ip);
+    tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record, at: r.at, ...(link ? { linkMac: link } : {}) });
+    errorsByIp.set(r.record.ip, r.errors);
+    resultsByIp.set(r.record.ip, r.results);
+  }
   let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
   let outside: Seen[] = [];
   if (plan.restrictToTargets) {
@@ -514,19 +575,42 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   });
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const seen: Seen[] = [...tcpSeen, ...discSeen];
-  const records = mergeSightings(seen);
-  const devices = records.map((rec) => {
+  const merged = mergeDevices(seen);
+  const now = new Date().toISOString();
+  const formed = merged.map((m) => {
+    const rec = m.record;
+    const sightings: DeviceSighting[] = m.seen.map((s) => ({ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }));
     if (!rec.mac && neigh) {
-      for (const ip of rec.addresses ?? [rec.ip]) { const m = neigh.get(ip); if (m) { rec.mac = m; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort(); break; } }
+      for (const ip of rec.addresses ?? [rec.ip]) {
+        const mac = neigh.get(ip);
+        if (!mac) continue;
+        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
+        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: now });
+        break;
+      }
     }
+    return { rec, sightings };
+  });
+  const assessed = formed.map(({ rec, sightings }) => {
     const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
-    const dev = assess(rec, k, errs);
-    hooks.onDevice?.(dev);
-    return dev;
+    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => resultsByIp.get(ip) ?? []);
+    return assess(rec, k, errs, res, { sightings });
+  });
+  // What the merge did not join: an identifier shared with another device whose MAC differs.
+  const devices = assessed.map((dev, i) => {
+    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
+    const out = notes.length ? withNotes(dev, notes) : dev;
+    hooks.onDevice?.(out);
+    return out;
   });
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
   for (const e of d.localErrors) warnings.push(`discovery could not look: ${e}`);
   const stats: ScanStats = { duration_ms: Math.round(performance.now() - t0), ...(tcpMs !== undefined ? { tcp_ms: tcpMs } : {}), ...(d.ms ? { discovery_ms: d.ms } : {}), sightings: d.sightings.length };
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept };
+  const results: ModuleResult[] = [...d.results];
+  if (plan.protocols.includes('tcp')) {
+    const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
+    results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
+  }
+  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results };
 }

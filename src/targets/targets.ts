@@ -1,8 +1,9 @@
 // Target parsing, expansion and the safety checks. Parsing and classification are pure; only
 // resolveTargets() touches DNS.
-import dns from 'node:dns/promises';
-import net from 'node:net';
-import os from 'node:os';
+
+import { intToIp, ipToInt, isIPv6 } from '../model/address.js';
+
+export { intToIp, ipToInt };
 
 export class TargetError extends Error {}
 
@@ -11,20 +12,6 @@ export type TargetSpec =
   | { kind: 'cidr'; text: string; first: number; last: number; prefix: number }
   | { kind: 'range'; text: string; first: number; last: number }
   | { kind: 'hostname'; text: string; name: string };
-
-const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-const IPV4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
-
-/** Strict dotted-quad (no octal, no short forms) → uint32, or undefined. */
-export function ipToInt(s: string): number | undefined {
-  const m = IPV4.exec(s);
-  if (!m) return undefined;
-  return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
-}
-
-export function intToIp(n: number): string {
-  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
 
 /** The numeric forms inet_aton() and getaddrinfo() accept: hex, octal or decimal parts, one to four of them. */
 const NUMERIC_ADDRESS = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?$/i;
@@ -62,7 +49,7 @@ export function parseTarget(raw: string): TargetSpec {
   }
   const n = ipToInt(text);
   if (n !== undefined) return { kind: 'ip', text, first: n, last: n };
-  if (net.isIP(text) === 6) throw new TargetError(`IPv6 target "${text}" is not supported yet (IPv4 addresses, CIDR blocks, ranges and hostnames are)`);
+  if (isIPv6(text)) throw new TargetError(`IPv6 target "${text}" is not supported yet (IPv4 addresses, CIDR blocks, ranges and hostnames are)`);
   if (/^[\d.]+$/.test(text)) throw new TargetError(`malformed IPv4 address "${text}"`);
   // inet_aton() would read these as addresses (0xe0000001 = 224.0.0.1, 3232235777, 0x7f.1): never a hostname.
   if (NUMERIC_ADDRESS.test(text)) throw new TargetError(`malformed IPv4 address "${text}" (only dotted-quad decimal is accepted)`);
@@ -212,12 +199,12 @@ export interface ResolvedTargets {
 export interface ResolveOptions {
   allowPublic: boolean;
   maxHosts: number;
+  /** Resolves a hostname target (src/net/resolve.ts lookupIPv4 at the edge). */
   lookup?: (name: string) => Promise<string[]>;
 }
 
-async function defaultLookup(name: string): Promise<string[]> {
-  const r = await dns.lookup(name, { all: true, family: 4 });
-  return r.map((x) => x.address);
+async function noLookup(name: string): Promise<string[]> {
+  throw new TargetError(`cannot resolve "${name}": no resolver given`);
 }
 
 /** At most this many targets are named one by one in the plan line; the rest are counted. */
@@ -239,7 +226,7 @@ export async function resolveTargets(specs: readonly TargetSpec[], o: ResolveOpt
   for (const s of specs) {
     if (s.kind === 'hostname') {
       let addrs: string[];
-      try { addrs = await (o.lookup ?? defaultLookup)(s.name); } catch (e) {
+      try { addrs = await (o.lookup ?? noLookup)(s.name); } catch (e) {
         throw new TargetError(`cannot resolve "${s.name}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       if (addrs.length === 0) throw new TargetError(`"${s.name}" has no IPv4 address`);
@@ -288,7 +275,7 @@ const VIRTUAL_IF = /^(lo|docker\d*|br-|veth|virbr|vnet|tun|tap|wg|utun|zt|tailsc
 export interface LocalSubnet { iface: string; cidr: string; address: string }
 
 /** IPv4 subnets of the up, non-internal, non-virtual interfaces. */
-export function localSubnets(ifaces = os.networkInterfaces(), includeVirtual = false): LocalSubnet[] {
+export function localSubnets(ifaces: NodeJS.Dict<Array<{ address: string; family: string | number; internal: boolean; cidr: string | null }>>, includeVirtual = false): LocalSubnet[] {
   const out: LocalSubnet[] = [];
   for (const [name, addrs] of Object.entries(ifaces)) {
     if (!addrs || (!includeVirtual && VIRTUAL_IF.test(name))) continue;

@@ -27,8 +27,8 @@ if (need.length) {
   process.stderr.write(`bench: missing ${need.join(', ')}: run \`bash test/lab/setup.sh\` (as root) first; nothing was run\n`);
   process.exit(2);
 }
-if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')) || !existsSync(path.join(REPO, 'dist', 'lab', 'run-device.js'))) {
-  process.stderr.write('bench: dist/ is not built (npm run build); nothing was run\n');
+if (!existsSync(path.join(REPO, 'dist', 'cli', 'main.js')) || !existsSync(path.join(REPO, 'build', 'test', 'lab', 'run-device.js'))) {
+  process.stderr.write('bench: dist/ or build/test/lab/run-device.js is not built (npm run build, then tsc -p tsconfig.tools.json; npm run bench does both); nothing was run\n');
   process.exit(2);
 }
 process.stderr.write(`bench: ${JSON.stringify(config)}\n`);

@@ -16,7 +16,7 @@
 // (a link route, as with a second subnet on one VLAN) and the routed blocks through the router.
 //
 // The older sweep benchmark (sweep.bench.ts, layouts "sim" and "farm"):
-//   sim:    the scanner (.2) and 12 simulated cameras (dist/lab/run-device.js), one namespace each,
+//   sim:    the scanner (.2) and 12 simulated cameras (build/test/lab/run-device.js), one namespace each,
 //           real services on their real ports; the other 241 addresses are absent (no ARP answer).
 //   farm:   the scanner (.2) and ONE namespace holding 200 addresses (.3-.202) behind one MAC. Plain listeners on 80 at 20 of them and on 554 at 10 of
 //           those; every other address/port answers RST; 5 addresses (.198-.202) DROP everything

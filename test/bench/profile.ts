@@ -52,7 +52,7 @@ const CATEGORY_RULES: Array<{ name: string; test: (mod: string, fn: string) => b
   { name: 'fingerprinting and policy', test: (m) => /\/(fingerprint|policy)\//.test(m) },
   { name: 'discovery (discovery/, protocols/, net/udp, net/http-fetch)', test: (m) => /\/(discovery|protocols)\//.test(m) || /net\/(udp|http-fetch|interfaces|neighbours)/.test(m) },
   { name: 'report and output (report/, cli/)', test: (m) => /\/(report|cli)\//.test(m) },
-  { name: 'start-up (data cache, targets, paths)', test: (m) => /(data-cache|targets|paths|version)/.test(m) },
+  { name: 'start-up (data cache, targets, paths)', test: (m) => /(data-cache|data\/cache|data\/load|targets|paths|version)/.test(m) },
 ];
 
 export function summariseProfile(p: CpuProfile, opts: { repo: string; functions?: FunctionIndex; top?: number }): ProfileSummary {

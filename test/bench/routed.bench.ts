@@ -5,7 +5,7 @@
 // that both find the same open host:port pairs (no timed assertions).
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanReport } from '../../src/types.js';
+import type { ScanReport } from '../../src/model/types.js';
 import { labUnavailable, sweepStaleLabs } from '../lab/netns.js';
 import { CAMSWEEP, RUN_DEVICE } from '../lab/topology.js';
 import { buildRouted, SCANNER, type RoutedLab } from './layouts.js';

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanReport } from '../../src/types.js';
+import type { ScanReport } from '../../src/model/types.js';
 import { LAB_SUBNET, labUnavailable, sweepStaleLabs } from '../lab/netns.js';
 import { CAMSWEEP, RUN_DEVICE } from '../lab/topology.js';
 import { buildDense, buildSparse, SCANNER, type BenchLab } from './layouts.js';

@@ -18,10 +18,10 @@ import { buildSsdpResponse, parseSsdp } from '../../src/protocols/ssdp.js';
 import { buildResponse, parseQuery } from '../../src/protocols/mdns.js';
 import { compareIp as mergeCompare, groupSightings, ip6Groups, mergeSightings, type Seen } from '../../src/scan/merge.js';
 import { compareIp, executePlan, planScan, toSeen, type ScanOptions } from '../../src/scan/scan.js';
-import { defaultKnowledgeBase } from '../../src/fingerprint/rules.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import { defaultKnowledgeBase } from '../../src/data/load.js';
+import { loadPolicy } from '../../src/data/load.js';
 
-const HIK_MAC = '44:19:B6:12:34:56';
+const HIK_MAC = '44:19:b6:12:34:56';
 const HIK_LL = 'fe80::4619:b6ff:fe12:3456';
 
 describe('EUI-64 and address helpers', () => {
@@ -30,9 +30,9 @@ describe('EUI-64 and address helpers', () => {
     // U/L bit flipped back: 02:… in the interface id is a universal 00:… MAC.
     expect(macFromEui64('fe80::211:22ff:fe33:4455%eth0')).toBe('00:11:22:33:44:55');
     // Not EUI-64 (privacy / stable-privacy ids, no ff:fe in the middle), and not IPv6 at all.
-    expect(macFromEui64('fe80::1c2b:3a4d:5e6f:7081%eth0')).toBe('');
-    expect(macFromEui64('10.0.0.5')).toBe('');
-    expect(macFromEui64('fe80::4619:b6ff:fe12:3456:1:2:3')).toBe('');
+    expect(macFromEui64('fe80::1c2b:3a4d:5e6f:7081%eth0')).toBeUndefined();
+    expect(macFromEui64('10.0.0.5')).toBeUndefined();
+    expect(macFromEui64('fe80::4619:b6ff:fe12:3456:1:2:3')).toBeUndefined();
   });
   it('knows link-local addresses and adds a missing zone only to them', () => {
     expect(isLinkLocal6(HIK_LL)).toBe(true);
@@ -49,10 +49,10 @@ describe('EUI-64 and address helpers', () => {
     const out: Sighting[] = [];
     const c = { log: () => {} } as unknown as DiscoveryContext;
     safeEmit(c, (s) => out.push(s), { protocol: 'onvif', ip: `${HIK_LL}%eth0`, record: {}, at: '' });
-    safeEmit(c, (s) => out.push(s), { protocol: 'onvif', ip: `${HIK_LL}%eth0`, mac: 'AA:BB:CC:DD:EE:FF', record: {}, at: '' });
+    safeEmit(c, (s) => out.push(s), { protocol: 'onvif', ip: `${HIK_LL}%eth0`, mac: 'aa:bb:cc:dd:ee:ff', record: {}, at: '' });
     safeEmit(c, (s) => out.push(s), { protocol: 'onvif', ip: 'fe80::1%eth0', record: {}, at: '' });
     safeEmit(c, (s) => out.push(s), { protocol: 'onvif', ip: '10.0.0.5', record: {}, at: '' });
-    expect(out.map((s) => s.mac)).toEqual([HIK_MAC, 'AA:BB:CC:DD:EE:FF', undefined, undefined]);
+    expect(out.map((s) => s.mac)).toEqual([HIK_MAC, 'aa:bb:cc:dd:ee:ff', undefined, undefined]);
   });
   it('a udp6 socket is chosen by family or by an IPv6 bind address', () => {
     expect(socketFamily({})).toBe('udp4');
@@ -142,7 +142,7 @@ describe('merging IPv6 and IPv4 sightings of one device', () => {
   });
   it('toSeen links an IPv6 sighting to the one IPv4 address the neighbour table gives its MAC', () => {
     const s: Sighting = { protocol: 'onvif', ip: `${HIK_LL}%eth0`, mac: HIK_MAC, record: {}, at: '' };
-    expect(toSeen(s, new Map([['10.0.0.5', HIK_MAC], ['10.0.0.6', 'AA:BB:CC:DD:EE:FF']])).aliases).toEqual(['10.0.0.5']);
+    expect(toSeen(s, new Map([['10.0.0.5', HIK_MAC], ['10.0.0.6', 'aa:bb:cc:dd:ee:ff']])).aliases).toEqual(['10.0.0.5']);
     // Two IPv4 addresses behind one MAC (proxy ARP, a router): no link.
     expect(toSeen(s, new Map([['10.0.0.5', HIK_MAC], ['10.0.0.7', HIK_MAC]])).aliases).toBeUndefined();
     expect(toSeen({ ...s, ip: '10.0.0.9' }, new Map([['10.0.0.5', HIK_MAC]])).aliases).toBeUndefined();

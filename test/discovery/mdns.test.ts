@@ -21,7 +21,7 @@ describe('mdns module (unicast, lab)', () => {
     const video = list.find((m) => m.type === '_axis-video._tcp.local')!;
     expect(video).toMatchObject({ instance: 'AXIS M1065-L - ACCC8E012345', host: 'axis-camera.local', port: dev('axis-camera').ports[80], txt: { macaddress: 'ACCC8E012345' } });
     expect(list.find((m) => m.type === '_rtsp._tcp.local')!.port).toBe(dev('axis-camera').ports[554]);
-    expect(axis.mac).toBe('AC:CC:8E:01:23:45');
+    expect(axis.mac).toBe('ac:cc:8e:01:23:45');
     expect(axis.record.hostname).toBe('axis-camera.local');
   });
 

@@ -77,18 +77,18 @@ describe('neighbours', () => {
       + '192.168.1.77     0x1         0x0         00:00:00:00:00:00     *        eth0\n'
       + '192.168.1.64     0x1         0x2         44:19:b6:12:34:56     *        eth0\n'
       + 'garbage\n';
-    expect([...readNeighbours(t)]).toEqual([['192.168.1.1', 'A0:B1:C2:D3:E4:F5'], ['192.168.1.64', '44:19:B6:12:34:56']]);
+    expect([...readNeighbours(t)]).toEqual([['192.168.1.1', 'a0:b1:c2:d3:e4:f5'], ['192.168.1.64', '44:19:b6:12:34:56']]);
     expect(readNeighbours('')).toEqual(new Map());
   });
   it('extracts the MAC from an EUI-64 link-local address', () => {
-    expect(macFromEui64('fe80::3eef:8cff:fe41:6cce')).toBe('3C:EF:8C:41:6C:CE');
-    expect(macFromEui64('fe80::3eef:8cff:fe41:6cce/64')).toBe('3C:EF:8C:41:6C:CE');
-    expect(macFromEui64('[fe80::4619:b6ff:fe12:3456%eth0]')).toBe('44:19:B6:12:34:56');
-    expect(macFromEui64('fe80:0:0:0:200:5eff:fe00:5301')).toBe('00:00:5E:00:53:01');
-    expect(macFromEui64('fe80::1')).toBe('');
-    expect(macFromEui64('fe80::a1b2:c3d4:e5f6:1234')).toBe(''); // privacy address
-    expect(macFromEui64('192.168.1.1')).toBe('');
-    expect(macFromEui64('1:2:3:4:5:6:7:8:9')).toBe('');
+    expect(macFromEui64('fe80::3eef:8cff:fe41:6cce')).toBe('3c:ef:8c:41:6c:ce');
+    expect(macFromEui64('fe80::3eef:8cff:fe41:6cce/64')).toBe('3c:ef:8c:41:6c:ce');
+    expect(macFromEui64('[fe80::4619:b6ff:fe12:3456%eth0]')).toBe('44:19:b6:12:34:56');
+    expect(macFromEui64('fe80:0:0:0:200:5eff:fe00:5301')).toBe('00:00:5e:00:53:01');
+    expect(macFromEui64('fe80::1')).toBeUndefined();
+    expect(macFromEui64('fe80::a1b2:c3d4:e5f6:1234')).toBeUndefined(); // privacy address
+    expect(macFromEui64('192.168.1.1')).toBeUndefined();
+    expect(macFromEui64('1:2:3:4:5:6:7:8:9')).toBeUndefined();
   });
 });
 

@@ -57,7 +57,7 @@ describe('onvif module (unicast, lab)', () => {
       expect(Date.parse(s.at)).toBeGreaterThan(0);
     }
     const hik = byIp(out, ip('hikvision-camera'));
-    expect(hik.mac).toBe('44:19:B6:12:34:56'); // from the MAC scope
+    expect(hik.mac).toBe('44:19:b6:12:34:56'); // from the MAC scope
   });
 
   it('measures clock skew, reads GetServices, and records GetDeviceInformation refused without credentials', async () => {

@@ -22,7 +22,7 @@ describe('sadp module (unicast, lab)', () => {
       MAC: '44-19-b6-12-34-56', IPv4Address: dev('hikvision-camera').ip, Activated: 'true', CommandPort: '8000', HttpPort: String(dev('hikvision-camera').ports[80]),
     });
     expect(hik.record.sadp!.Uuid).toMatch(/^[0-9A-F-]{36}$/);
-    expect(hik.mac).toBe('44:19:B6:12:34:56');
+    expect(hik.mac).toBe('44:19:b6:12:34:56');
     expect(hik.serial).toBe('DS-2CD2143G0-I20190923AAWRD12345678');
     expect(byIp(out, dev('lts-camera').ip).record.sadp).toMatchObject({ OEMInfo: 'LTS' });
     expect(byIp(out, dev('hikvision-nvr').ip).record.sadp).toMatchObject({ DigitalChannelNum: '8' });
@@ -38,7 +38,7 @@ describe('dhip module (unicast, lab)', () => {
       DeviceClass: 'IPC', DeviceType: 'IPC-HFW2431S-S-S2', SerialNo: '4X7C5A1ZAG21L3F', Vendor: 'General', Version: '2.800.0000016.0.R',
       'IPv4Address.IPAddress': dev('dahua-camera').ip, 'IPv6Address.IPAddress': 'fe80::3eef:8cff:fe41:6cce/64', mac: '3c:ef:8c:41:6c:ce',
     });
-    expect(d.mac).toBe('3C:EF:8C:41:6C:CE');
+    expect(d.mac).toBe('3c:ef:8c:41:6c:ce');
     expect(d.serial).toBe('4X7C5A1ZAG21L3F');
     expect(byIp(out, dev('amcrest-camera').ip).record.dhip).toMatchObject({ Vendor: 'Amcrest', DeviceType: 'IP4M-1041B' });
   });

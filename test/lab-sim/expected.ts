@@ -1,6 +1,6 @@
 // What camsweep must say about each lab persona: the test oracle for the simulated lab (kept with the
 // tests, not in src/, so it is never shipped). Vocabulary ids from src/data/vendors.yaml.
-import type { DeviceType, VerdictStatus } from '../../src/types.js';
+import type { DeviceType, VerdictStatus } from '../../src/model/types.js';
 
 export interface Expected {
   /** Vocabulary id of the label on the box, when identifiable. */

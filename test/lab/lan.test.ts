@@ -1,10 +1,10 @@
 // camsweep on a real LAN made of network namespaces (issue 3, "A real test network"): simulated
-// cameras (dist/lab/run-device.js) and real peer daemons (avahi-daemon, miniupnpd, wsdd), scanned
+// cameras (build/test/lab/run-device.js) and real peer daemons (avahi-daemon, miniupnpd, wsdd), scanned
 // from the scanner namespace. Root only; skipped otherwise. The lab is torn down even when a test
 // fails (afterAll + exit hooks in netns.ts).
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceReport, ScanReport } from '../../src/types.js';
+import type { DeviceReport, ScanReport } from '../../src/model/types.js';
 import { macFromEui64 } from '../../src/net/neighbours.js';
 import { startAvahi, startMiniupnpd, startWsdd } from './daemons.js';
 import { hostNetSnapshot, labUnavailable, listNamespaces, sweepStaleLabs, txPackets, type LabProcess, type NetnsLab } from './netns.js';

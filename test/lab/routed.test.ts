@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScanReport } from '../../src/types.js';
+import type { ScanReport } from '../../src/model/types.js';
 import { buildRouted, SCANNER, type RoutedLab } from '../bench/layouts.js';
 import { labUnavailable, sweepStaleLabs } from './netns.js';
 import { CAMSWEEP, REPO, RUN_DEVICE } from './topology.js';

@@ -5,7 +5,8 @@ import { startAvahi, startMiniupnpd, startWsdd } from './daemons.js';
 import { LAB_NET, NetnsLab, type HostSpec, type LabProcess } from './netns.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const RUN_DEVICE = path.join(REPO, 'dist', 'lab', 'run-device.js');
+/** The namespace lab's device runner (test tooling: test/lab/run-device.ts, compiled into build/ by npm run test:lab). */
+export const RUN_DEVICE = path.join(REPO, 'build', 'test', 'lab', 'run-device.js');
 export const CAMSWEEP = path.join(REPO, 'bin', 'camsweep.js');
 
 export interface SimCamera {
@@ -25,7 +26,7 @@ export interface SimCamera {
   mac?: string;
 }
 
-/** Simulated cameras (src/lab personas run by dist/lab/run-device.js). */
+/** Simulated cameras (src/lab personas run by test/lab/run-device.ts, built to build/test/lab/run-device.js). */
 export const CAMERAS: SimCamera[] = [
   { host: 'hik', octet: 11, persona: 'hikvision-camera', restricted: true, evidence: ['sadp'], protocols: ['onvif', 'sadp', 'tcp'], mac: '44:19:b6:12:34:56' },
   { host: 'dahua', octet: 12, persona: 'dahua-camera', restricted: true, evidence: ['dhip'], protocols: ['onvif', 'dhip', 'tcp'], mac: '3c:ef:8c:41:6c:ce' },

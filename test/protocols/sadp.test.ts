@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { buildInquiry, parseSadp, parseSadpMessage, buildSadpReply, sadpSummary, sadpMac } from '../../src/protocols/sadp.js';
+import { buildInquiry, parseSadp, parseSadpMessage, buildSadpReply, sadpSummary } from '../../src/protocols/sadp.js';
+import { normaliseMac } from '../../src/model/address.js';
 import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './helpers.js';
 
 // Fixtures from the SADP XML format documented in peers.md §3.1 (julienblitte/UniversalScanner
@@ -50,7 +51,7 @@ describe('parseSadp (table)', () => {
     });
     expect(parseSadpMessage(HIK_REPLY)!.kind).toBe('probematch');
     expect(sadpSummary(f)).toEqual({
-      model: 'DS-2CD2143G0-I', serial: 'DS-2CD2143G0-I20200101AACH123456789', firmware: 'V5.5.0build 170725', mac: '44:19:B6:00:00:01',
+      model: 'DS-2CD2143G0-I', serial: 'DS-2CD2143G0-I20200101AACH123456789', firmware: 'V5.5.0build 170725', mac: '44:19:b6:00:00:01',
       ipv4: '192.0.0.64', httpPort: 80, commandPort: 8000, activated: false, oem: 'Hikvision',
     });
   });
@@ -61,7 +62,7 @@ describe('parseSadp (table)', () => {
       Uuid: '6F1D5C2A-0B3E-4A7F-9C1D-2E3F4A5B6C7D', Types: 'inquiry', DeviceDescription: 'CMIP3042W-28M',
       DeviceSN: 'CMIP3042W-28M20190615AAWRD12345678', MAC: 'c0-56-e3-12-34-56', SoftwareVersion: 'V5.4.5build 170124', Activated: 'true',
     });
-    expect(sadpSummary(f)).toEqual({ model: 'CMIP3042W-28M', serial: 'CMIP3042W-28M20190615AAWRD12345678', firmware: 'V5.4.5build 170124', mac: 'C0:56:E3:12:34:56', activated: true });
+    expect(sadpSummary(f)).toEqual({ model: 'CMIP3042W-28M', serial: 'CMIP3042W-28M20190615AAWRD12345678', firmware: 'V5.4.5build 170124', mac: 'c0:56:e3:12:34:56', activated: true });
   });
 
   it('nested elements flatten with dots; repeated tags first-wins', () => {
@@ -113,11 +114,11 @@ describe('parseSadp (table)', () => {
     expect(Object.keys(parseSadp(many)!).length).toBeLessThanOrEqual(128);
   });
 
-  it('sadpMac', () => {
-    expect(sadpMac('44-19-b6-00-00-01')).toBe('44:19:B6:00:00:01');
-    expect(sadpMac('4419b6000001')).toBe('44:19:B6:00:00:01');
-    expect(sadpMac('nope')).toBe('');
-    expect(sadpMac(undefined)).toBe('');
+  it('MACs in SADP form are read by the one MAC helper', () => {
+    expect(normaliseMac('44-19-b6-00-00-01')).toBe('44:19:b6:00:00:01');
+    expect(normaliseMac('4419b6000001')).toBe('44:19:b6:00:00:01');
+    expect(normaliseMac('nope')).toBeUndefined();
+    expect(normaliseMac(undefined)).toBeUndefined();
   });
 });
 

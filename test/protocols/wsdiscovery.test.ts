@@ -335,7 +335,7 @@ describe('scopesToIdentity', () => {
   it.each([
     // TP-Link/VIGI non-standard MAC scope (python-ws-discovery#56)
     [['onvif://www.onvif.org/hardware/IPC-model', 'onvif://www.onvif.org/name/NVT', 'onvif://www.onvif.org/A1C2B3/mac/00:12:43:aa:bb:cc'],
-      { hardware: 'IPC-model', name: 'NVT', mac: '00:12:43:AA:BB:CC' }],
+      { hardware: 'IPC-model', name: 'NVT', mac: '00:12:43:aa:bb:cc' }],
     // FLIR (vicmaeg/onvif-discovery#17): two manufacturer scopes, first wins
     [['onvif://www.onvif.org/hardware/CM-6204-11-I', 'onvif://www.onvif.org/name/FLIR%20CM-6204-11-I%20K816600858',
       'onvif://www.onvif.org/manufacturer/FLIR%20Systems', 'onvif://www.onvif.org/manufacturer/DVTel'],
@@ -349,7 +349,7 @@ describe('scopesToIdentity', () => {
     { mac: '00:11:22:33:44:55', serial: 'SN/123', location: 'country/us, city/austin' }],
     // HeroSpeed puts the maker in a scope (ZoneMinder#1645)
     [['onvif://www.onvif.org/manufacturer/HeroSpeed', 'onvif://www.onvif.org/MAC/AA-BB-CC-DD-EE-FF', 'onvif://www.onvif.org/name/%ZZbad'],
-      { manufacturer: 'HeroSpeed', mac: 'AA:BB:CC:DD:EE:FF', name: '%ZZbad' }],
+      { manufacturer: 'HeroSpeed', mac: 'aa:bb:cc:dd:ee:ff', name: '%ZZbad' }],
   ])('%j', (scopes, want) => {
     expect(scopesToIdentity(scopes)).toEqual({ profiles: [], types: [], ...want });
   });

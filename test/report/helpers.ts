@@ -1,11 +1,12 @@
 // Checks every rendered table must pass, whatever the data and the width.
+import { VERSION } from '../../src/version.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defaultKnowledgeBase } from '../../src/fingerprint/rules.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import { defaultKnowledgeBase, defaultMacLookup } from '../../src/data/load.js';
+import { loadPolicy } from '../../src/data/load.js';
 import { buildReport } from '../../src/report/report.js';
 import { assess } from '../../src/scan/scan.js';
-import type { ObservationRecord, ScanReport } from '../../src/types.js';
+import type { ObservationRecord, ScanReport } from '../../src/model/types.js';
 
 export const LAB_OBSERVATIONS = fileURLToPath(new URL('../../fixtures/lab/observations.jsonl', import.meta.url));
 export const FIXED_REPORT = fileURLToPath(new URL('../../fixtures/report/scan-report.json', import.meta.url));
@@ -16,9 +17,9 @@ export function identifyLab(extra: ObservationRecord[] = [], policyName = 'ndaa'
   const kb = defaultKnowledgeBase();
   const policy = loadPolicy(policyName, kb.vocab);
   const all = [...records, ...extra];
-  const devices = all.map((r) => assess(r, { kb, policy }));
+  const devices = all.map((r) => assess(r, { kb, policy, macVendor: defaultMacLookup() }));
   const at = new Date('2025-06-01T12:00:00Z');
-  return buildReport({ command: 'identify', started: at, finished: at, targets: ['fixtures/lab/observations.jsonl'], policy, devices, hostsScanned: all.length, warnings: [], options: {} });
+  return buildReport({ version: VERSION, command: 'identify', started: at, finished: at, targets: ['fixtures/lab/observations.jsonl'], policy, devices, hostsScanned: all.length, warnings: [], options: {} });
 }
 
 // Independent of src/report/layout.ts on purpose: SGR stripping and, for text that is ASCII or

@@ -8,7 +8,7 @@
 //   x_sources:  [ "citation", ... ]   public facts the record is built from
 //   x_note:     what the case tests
 //   x_id:       optional stable id (default: file name, or file:line for JSONL)
-import type { Evidence, Identification, ObservationRecord, Verdict, VerdictStatus } from '../../src/types.js';
+import type { Evidence, Identification, ObservationRecord, Verdict, VerdictStatus } from '../../src/model/types.js';
 import { restrictsDevice, type Policy } from '../../src/policy/policy.js';
 
 export const VERDICTS: readonly VerdictStatus[] = ['restricted', 'suspect', 'clear', 'unknown'];

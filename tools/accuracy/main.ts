@@ -9,8 +9,8 @@
 //   node build/tools/accuracy/main.js [--policy NAME|FILE] [--json] [--misses] [--field-only|--devices-only]
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { defaultKnowledgeBase } from '../../src/fingerprint/rules.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import { defaultKnowledgeBase, defaultMacLookup } from '../../src/data/load.js';
+import { loadPolicy } from '../../src/data/load.js';
 import { assess } from '../../src/scan/scan.js';
 import { ROOT } from '../../src/paths.js';
 import { evaluate, formatReport, MIN_RESTRICTED_RECALL, parseCorpus } from './accuracy.js';
@@ -60,7 +60,7 @@ export function main(argv: string[]): number {
   if (paths.length === 0) paths.push(path.join(ROOT, 'fixtures', 'devices'));
   const kb = defaultKnowledgeBase();
   const policy = loadPolicy(policyName, kb.vocab);
-  const judge = (rec: Parameters<typeof assess>[0]) => assess(rec, { kb, policy });
+  const judge = (rec: Parameters<typeof assess>[0]) => assess(rec, { kb, policy, macVendor: defaultMacLookup() });
   let pass = true;
   const out: Record<string, unknown> = {};
   if (field) {

@@ -13,9 +13,9 @@ import { parseDeviceInformation, parseGetServices, parseWsdMessage, toOnvifObser
 import { dhipRecord } from '../../src/discovery/dhip.js';
 import { httpObservation } from '../../src/probes/http.js';
 import { mergeRecord } from '../../src/scan/merge.js';
-import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/types.js';
-import { parseDnText, renderDn } from '../../src/wire/dn.js';
-import { parseResponse } from '../../src/wire/response.js';
+import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/model/types.js';
+import { parseDnText, renderDn } from '../../src/protocols/dn.js';
+import { parseResponse } from '../../src/protocols/response.js';
 import { cleanText } from '../../src/util/sanitize.js';
 
 export const SPLITS = ['tune', 'check'] as const;

@@ -1,7 +1,7 @@
 // Out-of-sample accuracy on the field corpus: every record is converted to the observation record a scan
 // would hold (corpus.ts), judged, and compared with its label. Metrics are computed per split (`tune`,
 // `check`) and per maker. Pure: records + a judge function + a policy in, metrics out.
-import type { Identification, Verdict, VerdictStatus } from '../../src/types.js';
+import type { Identification, Verdict, VerdictStatus } from '../../src/model/types.js';
 import { restrictsDevice, type Policy } from '../../src/policy/policy.js';
 import { restrictedIds } from '../accuracy/accuracy.js';
 import { hashSplit, modelOnlyRecord, splitOf, toObservation, type FieldRecord, type ModelSample, type Split } from './corpus.js';

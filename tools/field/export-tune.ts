@@ -5,8 +5,8 @@
 //   node build/tools/field/export-tune.js OUTDIR [--policy NAME]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultKnowledgeBase } from '../../src/fingerprint/rules.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import { defaultKnowledgeBase, defaultMacLookup } from '../../src/data/load.js';
+import { loadPolicy } from '../../src/data/load.js';
 import { assess } from '../../src/scan/scan.js';
 import { ROOT } from '../../src/paths.js';
 import { hashSplit, readCorpus, readModelSamples, splitOf, toObservation } from './corpus.js';
@@ -24,7 +24,7 @@ let n = 0;
 for (const r of records) {
   if (splitOf(r, moved) !== 'tune') continue;
   const { record, unused } = toObservation(r);
-  const d = assess(record, { kb, policy });
+  const d = assess(record, { kb, policy, macVendor: defaultMacLookup() });
   const got = { maker: d.identification.maker, brand: d.identification.brand, model: d.identification.model, verdict: d.verdict.status, evidence: d.identification.evidence.map((e) => ({ rule: e.rule, field: e.field, value: e.value, extracted: e.extracted })) };
   writeFileSync(path.join(out, `${r.id}.json`), JSON.stringify({ id: r.id, source: r.source, label: r.label, captures: r.captures, note: r.note, observation: record, unused, got }, null, 2));
   index.push(`${r.id}\t${r.label.maker}/${r.label.brand ?? '-'}\t${r.label.device_type ?? '-'}\t${got.maker ?? '-'}\t${got.verdict}`);

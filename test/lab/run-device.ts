@@ -1,8 +1,8 @@
-// Runs ONE simulated device (a src/lab persona) on a real address inside a network namespace of the
+// Test tooling, not shipped (compiled by `npm run test:lab` into build/). Runs ONE simulated device (a src/lab persona) on a real address inside a network namespace of the
 // namespace lab (test/lab/). Root only, and only inside a network namespace other than the machine's
 // own: it binds the real port numbers and joins the discovery multicast groups.
 //
-//   node dist/lab/run-device.js --persona hikvision-camera --ip 10.213.0.11 --iface-address 10.213.0.11
+//   node build/test/lab/run-device.js --persona hikvision-camera --ip 10.213.0.11 --iface-address 10.213.0.11
 //       [--only-protocols sadp,dhip,onvif,ssdp,mdns,tcp] [--no-multicast] [--announce [--announce-interval ms]]
 //       [--mac aa:bb:cc:dd:ee:ff] [--serial S]      (a second unit of the same model: own MAC and serial)
 //
@@ -13,11 +13,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Persona } from './personas.js';
-import { getPersona, PERSONAS } from './personas.js';
-import * as labServer from './server.js';
-import type { Lab, LabDevice } from './server.js';
-import { startDiscoveryResponders, type DiscoveryResponders } from './discovery.js';
+import type { Persona } from '../../src/lab/personas.js';
+import { getPersona, PERSONAS } from '../../src/lab/personas.js';
+import * as labServer from '../../src/lab/server.js';
+import type { Lab, LabDevice } from '../../src/lab/server.js';
+import { startDiscoveryResponders, type DiscoveryResponders } from '../../src/lab/discovery.js';
 
 const PROTOCOLS = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'tcp'] as const;
 type Proto = (typeof PROTOCOLS)[number];

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { DATA_DIR, ROOT } from './paths.js';
+import { DATA_DIR, ROOT } from '../paths.js';
 
 export const CACHE_FILE = path.join(ROOT, 'dist', 'data-cache.json');
 

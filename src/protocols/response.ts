@@ -1,7 +1,7 @@
 // Tolerant parser for HTTP/1.x and RTSP/1.0 responses as embedded devices send them. Pure.
 // Accepts CRLF or bare LF, header names of any case (stored lower-case), duplicate headers (kept as
 // arrays), missing reason phrases, garbage lines, chunked bodies and truncated input. Never throws.
-import type { Headers } from '../types.js';
+import type { Headers } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 
 export interface ParsedResponse {

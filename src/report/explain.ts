@@ -1,11 +1,13 @@
 // `camsweep explain`: the full evidence chain for one device, in words a consultant can paste into a
 // report. Every step names its rule and the rule's source. Pure rendering.
-import type { Knowledge } from '../scan/scan.js';
-import type { DeviceReport } from '../types.js';
+import type { Vocabulary } from '../model/vocabulary.js';
+import type { Policy } from '../policy/policy.js';
+import type { DeviceReport } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { staleNotice, TYPE_WORDS } from '../policy/policy.js';
 
-export function renderExplain(d: DeviceReport, k: Knowledge): string {
+/** The chain for one device; `now` dates the policy-staleness notice (no clock is read here). */
+export function renderExplain(d: DeviceReport, k: { kb: { vocab: Vocabulary }; policy: Policy }, now: Date): string {
   const id = d.identification;
   const out: string[] = [];
   out.push(`Device ${clean(d.ip, 60)}${d.mac ? ` (MAC ${clean(d.mac, 20)}${d.observations.mac_from ? `, from ${clean(d.observations.mac_from, 20)}` : ''})` : ''}`);
@@ -13,10 +15,13 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
   // Fields of a saved report are untrusted too: every one is printed through clean() (one line, no controls).
   if (d.open_ports.length) out.push(`  Open TCP ports: ${d.open_ports.map((p) => clean(p, 8)).join(', ')}`);
   if (d.seen_by.length) out.push(`  Seen by: ${d.seen_by.map((p) => clean(p, 32)).join(', ')}`);
+  if (d.device_id) out.push(`  Device id: ${clean(d.device_id, 20)}`);
+  for (const x of d.sightings ?? []) out.push(`  Sighting: ${clean(x.module, 16)} from ${clean(x.address, 60)} (${clean(x.identifier, 80)})`);
+  for (const n of d.notes ?? []) out.push(`  Note: ${clean(n, 300)}`);
   out.push('');
   const p = k.policy;
   out.push(`Verdict: ${d.verdict.status.toUpperCase()} under policy ${clean(d.verdict.policy, 100)}${p.as_of ? ` (policy data as of ${p.as_of})` : ''}`);
-  const notice = staleNotice(p);
+  const notice = staleNotice(p, now);
   if (notice) out.push(`  Notice: ${clean(notice, 300)}`);
   for (const r of d.verdict.reasons) out.push(`  ${clean(r, 1500)}`);
   for (const l of d.verdict.listings) {
@@ -54,6 +59,12 @@ export function renderExplain(d: DeviceReport, k: Knowledge): string {
     out.push(`     source: ${clean(e.source, 400)}`);
   });
   if (id.evidence.length === 0) out.push('  none: no rule of the knowledge base matched anything this device sent.');
+  const failed = (d.results ?? []).filter((r) => r.status !== 'success');
+  if (d.results?.length) {
+    out.push('');
+    out.push(`Module results: ${d.results.length - failed.length} of ${d.results.length} succeeded`);
+    for (const r of failed) out.push(`  ${clean(r.module, 16)}${r.port ? `:${clean(r.port, 8)}` : ''} ${clean(r.status, 20)}${r.code ? ` (${clean(r.code, 32)})` : ''}${r.error ? `: ${clean(r.error, 200)}` : ''}`);
+  }
   if (d.errors.length) {
     out.push('');
     out.push('Errors while probing:');
