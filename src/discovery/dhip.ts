@@ -1,4 +1,4 @@
-// Dahua DHIP "DHDiscover" over UDP 37810 (peers.md §3.2): the framed DHDiscover.search to
+// Dahua DHIP "DHDiscover" over UDP 37810 (rroller/dahua custom_components/dahua/discovery.py): the framed DHDiscover.search to
 // 239.255.255.251:37810 on each interface and to each unicast target (bare JSON gets no answer, so the
 // codec always frames it); client.notifyDevInfo replies (and announcements in passive mode) parsed by
 // src/protocols/dhip.ts into flat deviceInfo fields (nested keys dotted: "IPv4Address.IPAddress").

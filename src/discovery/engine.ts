@@ -1,4 +1,4 @@
-// The send/listen loop every discovery module shares (node-libs.md §2.1-2.3, §6; lab.md §0):
+// The send/listen loop every discovery module shares (Node 20 dgram: addMembership, setMulticastInterface, recvBufferSize):
 //  - active: one socket per interface (bound 0.0.0.0:ephemeral, IP_MULTICAST_IF = that interface,
 //    large receive buffer), a few multicast rounds with 50-250 ms jitter; one more socket for unicast
 //    probes to every ctx.unicastTargets host, each send waiting for a ctx.rate() token; then listen

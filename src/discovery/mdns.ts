@@ -1,4 +1,4 @@
-// mDNS / DNS-SD (RFC 6762/6763; peers.md §4.3, node-libs.md §2.3): PTR queries for MDNS_SERVICE_TYPES
+// mDNS / DNS-SD (RFC 6762/6763): PTR queries for MDNS_SERVICE_TYPES
 // (and the DNS-SD meta-query) sent from an ephemeral port (legacy unicast, QU bit set) to 224.0.0.251:5353
 // on each interface and to each unicast target's port 5353; we never bind 5353 when sending, so a running
 // avahi/mDNSResponder doesn't block us. Answers are resolved PTR -> SRV/TXT/A within the packet; for

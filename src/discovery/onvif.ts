@@ -1,4 +1,4 @@
-// ONVIF WS-Discovery (peers.md §4.1; ONVIF Core "Device discovery"): typed (NetworkVideoTransmitter,
+// ONVIF WS-Discovery (ONVIF Core "Device discovery"): typed (NetworkVideoTransmitter,
 // Device, wsdp:Device for wsdd/Windows) and untyped minified Probes to 239.255.255.250:3702 and to each
 // unicast target; ProbeMatches/ResolveMatches/Hello/Bye parsed by src/protocols/wsdiscovery.ts.
 // Follow-ups only to a responder inside the scan's targets (ctx.inScope) and only on an XAddr whose host

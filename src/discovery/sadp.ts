@@ -1,4 +1,4 @@
-// Hikvision SADP over UDP 37020 (peers.md §3.1): the XML inquiry (and its inquiry_v32 variant on
+// Hikvision SADP over UDP 37020 (julienblitte/UniversalScanner Hikvision.cs): the XML inquiry (and its inquiry_v32 variant on
 // multicast) to 239.255.255.250:37020 on each interface and to each unicast target; ProbeMatch replies
 // (and unsolicited announcements in passive mode) parsed by src/protocols/sadp.ts into flat fields.
 // With interfaces, we also listen on 37020 joined to the group, where some firmware answers.

@@ -1,4 +1,4 @@
-// SSDP / UPnP (UDA 1.1; peers.md §4.2): M-SEARCH for ssdp:all, upnp:rootdevice and the Axis service to
+// SSDP / UPnP (UDA 1.1 §1.3): M-SEARCH for ssdp:all, upnp:rootdevice and the Axis service to
 // 239.255.255.250:1900 and to each unicast target; each device's LOCATION description is fetched once,
 // only from a responder inside the scan's targets (ctx.inScope), only when its host is the responding
 // address (SSRF guard), at most MAX_DESCRIPTIONS_PER_HOST per responder, size-capped. A responder

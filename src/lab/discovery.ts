@@ -6,7 +6,7 @@
 // announce() sends ONVIF Hello, SSDP NOTIFY, an mDNS announcement and SADP/DHIP announcements. With
 // `ipv6Iface` too, WS-Discovery, SSDP and mDNS also listen on [::] (IPv6-only sockets) joined to FF02::C /
 // FF02::FB on that interface and answer IPv6 askers by unicast, as real devices do (SADP/DHIP are IPv4).
-// Behaviour follows real daemons (lab.md §3): WS-Discovery Types filtering by QName, replies in the
+// Behaviour follows real daemons (avahi-daemon, wsdd and minissdpd as packaged in Debian): WS-Discovery Types filtering by QName, replies in the
 // probe's namespace version, legacy-unicast mDNS answers to queries from ports other than 5353.
 import { udpSocket, type RemoteInfo, type UdpServerSocket } from '../net/serve.js';
 import { randomUUID } from 'node:crypto';

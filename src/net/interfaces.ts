@@ -1,6 +1,6 @@
 // Network interface enumeration for discovery: which IPv4 interfaces to send multicast on and join
 // groups on, and a warning when we run inside a container whose bridge network will not carry
-// multicast to the LAN (node-libs.md §2.3 "Docker and WSL2").
+// multicast to the LAN (Docker docs, "Bridge network driver": containers on the default bridge see no LAN multicast).
 import os from 'node:os';
 import fs from 'node:fs';
 import type { NetIface } from '../model/net.js';

@@ -6,7 +6,7 @@ import type { UdpApi, UdpMessage, UdpSocket, UdpSocketOptions } from '../model/n
 
 /** Largest IPv4 UDP payload; also the default datagram cap. */
 export const MAX_DATAGRAM = 65507;
-/** Receive buffer asked for first (a /24 answering at once overflows the 208 KiB default: lab.md §0). */
+/** Receive buffer asked for first (a /24 answering at once overflows Linux's 208 KiB default, net.core.rmem_default). */
 export const RECV_BUFFER = 8 * 1024 * 1024;
 const RECV_FALLBACKS = [RECV_BUFFER, 4 * 1024 * 1024, 1024 * 1024, 256 * 1024];
 

@@ -1,6 +1,6 @@
 // Dahua DHIP "DHDiscover" over UDP 37810. Pure codecs.
 //
-// Frame (peers.md §3.2; rroller/dahua custom_components/dahua/discovery.py, measured on VTO2000A and
+// Frame (rroller/dahua custom_components/dahua/discovery.py, measured on VTO2000A and
 // DHI-NVR5464; julienblitte/UniversalScanner Dahua2.cs + Dahua2.selftest), little-endian, 32 bytes:
 //   0..4   u32 header size (0x20)
 //   4..8   ASCII "DHIP" (bytes, not a packed integer: packed 0x44484950 LE is "PIHD")

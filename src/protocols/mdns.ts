@@ -21,7 +21,7 @@ export const MDNS_MULTICAST_V4 = '224.0.0.251';
 export const MDNS_MULTICAST_V6 = 'ff02::fb';
 export const DNS_SD_META_QUERY = '_services._dns-sd._udp.local';
 
-/** DNS-SD service types cameras, recorders and their neighbours announce (peers.md §3.3, §4.3). */
+/** DNS-SD service types cameras, recorders and their neighbours announce (RFC 6763 §7; the names registered at IANA's service-name registry). */
 export const MDNS_SERVICE_TYPES = [
   DNS_SD_META_QUERY,
   '_http._tcp.local',

@@ -1,6 +1,6 @@
 // Hikvision SADP over UDP 37020 (XML flavour of current firmware). Pure codecs.
 //
-// Format (peers.md §3.1; julienblitte/UniversalScanner Hikvision.cs + Hikvision.selftest; hikvision-tooling
+// Format (julienblitte/UniversalScanner Hikvision.cs + Hikvision.selftest; hikvision-tooling
 // internal/sadp/scanner.go): the inquiry is
 //   <?xml version="1.0" encoding="utf-8"?><Probe><Uuid>UUID</Uuid><Types>inquiry</Types></Probe>
 // sent to 239.255.255.250:37020; the reply is a flat <ProbeMatch> (not SOAP) whose children are the

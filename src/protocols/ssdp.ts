@@ -15,7 +15,7 @@ export const SSDP_MULTICAST_V4 = '239.255.255.250';
 export const SSDP_MULTICAST_V6_LINK = 'ff02::c';
 export const SSDP_MULTICAST_V6_SITE = 'ff05::c';
 
-/** Search targets a camera scan uses (UDA 1.1 §1.3.2; Axis: axis-js / peers.md §3.3). */
+/** Search targets a camera scan uses (UDA 1.1 §1.3.2; Axis: axis-js (FantasticFiasco/axis-js)). */
 export const SSDP_SEARCH_TARGETS = ['ssdp:all', 'upnp:rootdevice', 'urn:axis-com:service:BasicService:1'] as const;
 
 /**

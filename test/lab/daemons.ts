@@ -1,6 +1,6 @@
 // Real peer daemons nobody here wrote (Debian packages installed by test/lab/setup.sh), each started
 // only inside a lab namespace with a private /run and private config (bind mounts in a private mount
-// namespace: see netns.ts spawn()). Recipes measured in /work/shared/research/lab.md §2.
+// namespace: see netns.ts spawn()). Each recipe follows the daemon's Debian manual page.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LabProcess, NetnsLab } from './netns.js';

@@ -18,7 +18,7 @@
 //   namespaces; it runs from afterAll, and synchronously from process 'exit' / SIGINT / SIGTERM hooks.
 //   sweepStaleLabs() removes what crashed runs left (owner PID gone).
 //
-// Facts this relies on were measured on this kind of machine: /work/shared/research/lab.md.
+// Relies on iproute2 netns, veth and bridge devices (ip-netns(8)) and a kernel that lets root create them.
 import { execFileSync, spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -5,9 +5,9 @@ import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './help
 import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { clean } from '../../src/util/sanitize.js';
 
-// Frame layout per peers.md §3.2 (rroller/dahua discovery.py, measured on VTO2000A / DHI-NVR5464;
+// Frame layout (rroller/dahua discovery.py, measured on VTO2000A / DHI-NVR5464;
 // UniversalScanner Dahua2.cs + Dahua2.selftest): 32-byte LE header, magic "DHIP" at 4, body length at 16
-// and again at 24. The reply JSON below is the VTO2000A example of peers.md §3.2, including the escaped
+// and again at 24. The reply JSON below is the VTO2000A example of rroller/dahua discovery.py, including the escaped
 // slash "fe80::1\/64" Dahua firmware emits.
 const VTO_JSON = '{"mac":"3c:ef:8c:41:6c:ce","method":"client.notifyDevInfo","params":{"deviceInfo":{'
   + '"DeviceClass":"VTO","DeviceType":"VTO2000A","SerialNo":"3C06520PAN00001","MachineName":"VTO2000A",'
@@ -29,7 +29,7 @@ function frame(json: string, opts: { headerSize?: number; len?: number; trailer?
 }
 
 const VTO = frame(VTO_JSON);
-// Intelbras OEM (field note in peers.md §3.2: Vendor "Intelbras"), 40-byte header, trailing NULs,
+// Intelbras OEM (Vendor "Intelbras"), 40-byte header, trailing NULs,
 // IPAddress 0.0.0.0 (UniversalScanner then falls back to the source IP).
 const INTELBRAS = frame('{"mac":"a0:bd:1d:00:00:01","method":"client.notifyDevInfo","params":{"deviceInfo":{"DeviceClass":"IPC",'
   + '"DeviceType":"SS 3530 MF FACE W","SerialNo":"ABCD1234567890","Vendor":"Intelbras","Manufacturer":"Intelbras",'

@@ -22,7 +22,7 @@ function label(s: string): Buffer {
 const u16 = (n: number): number[] => [(n >> 8) & 0xff, n & 0xff];
 const u32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 
-// An avahi reply to a legacy-unicast PTR query for _rtsp._tcp.local (lab.md §3: "IPCam cam2", 5 records),
+// An avahi reply to a legacy-unicast PTR query for _rtsp._tcp.local ("IPCam cam2", 5 records, as avahi-daemon sends it),
 // RFC 6762 §6.7: id echoed (0x1234), question repeated, TTL 10, answers PTR + additionals SRV/TXT/A/AAAA.
 // Offsets: header 12; question name at 12: "_rtsp" "_tcp" "local" 0 -> 12..29, type/class to 34.
 const AVAHI_RTSP = (() => {
@@ -49,7 +49,7 @@ const AVAHI_RTSP = (() => {
 })();
 
 // Axis camera answering a multicast PTR query for _axis-video._tcp.local (UniversalScanner Axis.selftest
-// facts, peers.md §3.3: instance "AXIS M5014 - ACCC8E3C0419", TXT macaddress=…), plus its _rtsp service.
+// facts (julienblitte/UniversalScanner Axis.selftest): instance "AXIS M5014 - ACCC8E3C0419", TXT macaddress=…), plus its _rtsp service.
 const AXIS_MULTICAST = dnsPacket.encode({
   type: 'response', id: 0, flags: dnsPacket.AUTHORITATIVE_ANSWER,
   answers: [{ name: '_axis-video._tcp.local', type: 'PTR', ttl: 4500, data: 'AXIS M5014 - ACCC8E3C0419._axis-video._tcp.local' }],

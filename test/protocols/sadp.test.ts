@@ -4,7 +4,7 @@ import { buildInquiry, parseSadp, parseSadpMessage, buildSadpReply, sadpSummary 
 import { normaliseMac } from '../../src/model/address.js';
 import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './helpers.js';
 
-// Fixtures from the SADP XML format documented in peers.md §3.1 (julienblitte/UniversalScanner
+// Fixtures from the SADP XML format documented by (julienblitte/UniversalScanner
 // Hikvision.cs + Hikvision.selftest field set and order; hikvision-tooling internal/sadp/scanner.go).
 // Values are illustrative (DS-2CD2143G0-I, serial = model + date + batch, dash-form MAC with a Hikvision OUI).
 const HIK_REPLY = '<?xml version="1.0" encoding="UTF-8"?><ProbeMatch><Uuid>6F1D5C2A-0B3E-4A7F-9C1D-2E3F4A5B6C7D</Uuid><Types>inquiry</Types>'

@@ -16,7 +16,7 @@ const DAHUA_RESPONSE = 'HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nDATE: 
   + 'ST: upnp:rootdevice\r\nUSN: uuid:www.dahuatech.com.device_3_0-1L047ACPAW00037::upnp:rootdevice\r\n\r\n';
 
 // NOTIFY ssdp:alive with bare \n line ends, lower-case and oddly spaced headers (miniupnpd/minissdpd
-// style; max-age 1810 as in the UniversalScanner SSDP fixture, peers.md §4.2).
+// style; max-age 1810 as in the UniversalScanner SSDP fixture).
 const NOTIFY_LF = 'NOTIFY * HTTP/1.1\nHost:239.255.255.250:1900\ncache-control:  max-age = 1810\n'
   + 'location:http://10.77.0.1:49152/rootDesc.xml\nserver: Debian/6.18.44 UPnP/1.1 MiniUPnPd/2.3.1\n'
   + 'nt: urn:schemas-upnp-org:device:InternetGatewayDevice:1\nnts: ssdp:alive\n'
@@ -25,10 +25,10 @@ const NOTIFY_LF = 'NOTIFY * HTTP/1.1\nHost:239.255.255.250:1900\ncache-control: 
 const BYEBYE = 'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:byebye\r\n'
   + 'USN: uuid:b3c4d5e6-0000-1000-8000-accc8e3c0419::upnp:rootdevice\r\n\r\n';
 
-// An M-SEARCH for the Axis BasicService (axis-js, peers.md §3.3)
+// An M-SEARCH for the Axis BasicService (axis-js)
 const AXIS_MSEARCH = 'M-SEARCH * HTTP/1.1\r\nHost:239.255.255.250:1900\r\nST:urn:axis-com:service:BasicService:1\r\nMan:"ssdp:discover"\r\nMX:3\r\n\r\n';
 
-// Axis device description (UDA 1.1 §2.3; values per peers.md §3.3: manufacturer AXIS, modelName
+// Axis device description (UDA 1.1 §2.3; values per axis-js RootDescription.mock.ts: manufacturer AXIS, modelName
 // "AXIS M1014", modelNumber M1014, serialNumber = MAC).
 const AXIS_DESC = `<?xml version="1.0"?>
 <root xmlns="urn:schemas-upnp-org:device-1-0">
@@ -62,7 +62,7 @@ const NVR_DESC = '<?xml version="1.0" encoding="UTF-8"?><root xmlns="urn:schemas
 const ALL_VALID = [DAHUA_RESPONSE, NOTIFY_LF, BYEBYE, AXIS_MSEARCH, AXIS_DESC, NVR_DESC];
 
 describe('buildMSearch', () => {
-  it('builds the M-SEARCH of peers.md §4.2 byte for byte', () => {
+  it('builds the M-SEARCH of UDA 1.1 §1.3.2 byte for byte', () => {
     expect(buildMSearch().toString()).toBe('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 2\r\nST: ssdp:all\r\n\r\n');
   });
   it('clamps MX, supports unicast, and blocks header injection', () => {

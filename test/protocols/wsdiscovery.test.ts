@@ -41,8 +41,8 @@ const AXIS_M1065 = `<?xml version="1.0" encoding="UTF-8"?>
  </SOAP-ENV:Body>
 </SOAP-ENV:Envelope>`;
 
-// Two ProbeMatch in one datagram (WS-Discovery 2005/04 §5.3 allows several; agsh/onvif loses both, see
-// node-libs.md §2.1 pitfall 3). Scope sets from peers.md §4.1: Hikvision (evercam #22) and Dahua (Hello captures).
+// Two ProbeMatch in one datagram (WS-Discovery 2005/04 §5.3 allows several; agsh/onvif loses both:
+// fast-xml-parser collapses repeated elements unless told otherwise). Scope sets: Hikvision (evercam #22) and Dahua (Hello captures).
 const TWO_MATCHES = '<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
   + 'xmlns:wsadis="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
   + 'xmlns:dn="http://www.onvif.org/ver10/network/wsdl" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">'
@@ -78,7 +78,7 @@ const WSD_2009 = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" 
   + '<XAddrs>https://10.0.0.5:8443/onvif/device_service</XAddrs><MetadataVersion>2</MetadataVersion>'
   + '</ProbeMatch></ProbeMatches></s:Body></s:Envelope>';
 
-// A Windows/wsdd ProbeMatch without XAddrs (Quedale/OnvifDeviceManager#14; lab.md §3: wsdd answers
+// A Windows/wsdd ProbeMatch without XAddrs (Quedale/OnvifDeviceManager#14; wsdd answers
 // "wsdp:Device pub:Computer" with no XAddrs). A negative fixture: not ONVIF.
 const WSDD_WINDOWS = '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" '
   + 'xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:wsd="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
@@ -163,7 +163,7 @@ const ALL_VALID = [AXIS_M1065, TWO_MATCHES, WSD_2009, WSDD_WINDOWS, DAHUA_HELLO,
 // ---------------------------------------------------------------------------------------------------
 
 describe('buildProbe', () => {
-  it('builds the minified 2005/04 NVT probe of peers.md §4.1', () => {
+  it('builds the minified 2005/04 NVT probe of WS-Discovery 2005/04', () => {
     const p = buildProbe({ messageId: 'urn:uuid:11111111-2222-4333-8444-555555555555' }).toString();
     expect(p).toBe('<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
       + 'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
@@ -183,7 +183,7 @@ describe('buildProbe', () => {
     const b = buildProbe({ messageId: 'abc-123', types });
     const m = parseWsdMessage(b)!;
     expect(m.kind).toBe('probe');
-    expect(m.messageId).toBe('urn:uuid:abc-123'); // nmap requires urn:uuid: MessageIDs (lab.md §0)
+    expect(m.messageId).toBe('urn:uuid:abc-123'); // nmap requires urn:uuid: MessageIDs
     expect(m.probeTypes).toEqual(want ? [want] : []);
     if (types === 'none') expect(b.toString()).toContain('<d:Probe/>');
   });
