@@ -1,7 +1,7 @@
 // Merging observation fragments into one record per device. Pure.
 import { compareIp as cmpIp, ipKey, normaliseMac } from '../model/address.js';
 import { SECTION_LIST } from '../model/fields.js';
-import type { ObservationRecord } from '../model/types.js';
+import type { DeviceSighting, ObservationRecord } from '../model/types.js';
 
 /** A record fragment carries a key the field registry (src/model/fields.ts) does not declare: a module bug, never dropped silently. */
 export class UnknownFieldError extends Error {}
@@ -82,6 +82,8 @@ export interface Seen {
   /** ISO time it was seen. */
   at?: string;
   record: Partial<ObservationRecord>;
+  /** The sightings this stands for when it is a device of a saved report (camsweep merge); else one is made from it. */
+  formed?: DeviceSighting[];
 }
 
 function normMac(m?: string): string | undefined {

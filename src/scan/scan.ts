@@ -11,7 +11,7 @@
 //  - Descriptors: one adaptive limiter for every socket-opening path (TCP sweep, probes, discovery
 //    follow-ups), sized from the descriptor limit and halved on EMFILE/ENOBUFS; a host that still
 //    could not be scanned is reported as local-error, and the CLI exits 3.
-import { ipToInt, isPublic, HostSet } from '../targets/targets.js';
+import { ipToInt, isPublic, HostSet, SHARD_METHOD, type ShardSpec } from '../targets/targets.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
@@ -21,7 +21,7 @@ import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
-import type { DeviceReport, DeviceSighting, HostError, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
+import type { DeviceReport, DeviceSighting, HostError, ShardInfo, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
 import { deviceId, identityKey } from '../model/identity.js';
 import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limit.js';
 import { pause, Scope } from '../util/deadline.js';
@@ -84,7 +84,12 @@ export interface ScanPlan {
   options: ScanOptions;
   credentials: Credential[];
   notes: string[];
+  /** This run is part `index` of `count` (--shard): `hosts` is that part, `scope` every target. */
+  shard?: ShardPlan;
 }
+
+/** What a shard report records of its split (src/model/report.ts SHARD). */
+export type ShardPlan = ShardInfo;
 
 /** Descriptors kept back from the connection budget: stdio, the loop's own, the discovery sockets. */
 export function fdReserve(interfaces: number): number {
@@ -98,14 +103,25 @@ export function planScan(a: {
   hosts: HostSet | readonly string[]; names?: Map<string, string>; explicitTargets: boolean; protocols: ProtocolName[]; interfaces: NetIface[];
   interfaceNamed: boolean; passive: boolean; listenMs: number; options: ScanOptions; credentials?: Credential[]; maxUnicast?: number;
   allowPublic?: boolean; fds?: { limit: number; open: number };
+  /**
+   * Part K of N (--shard): the sweep and unicast discovery cover only the hosts of that part
+   * (HostSet.shard); multicast discovery runs in part 1 only; every target stays in scope, so a
+   * multicast answer from a host of another part is kept (and merged by `camsweep merge`).
+   */
+  shard?: ShardSpec;
 }): ScanPlan {
   const notes: string[] = [];
   const discovery = a.protocols.filter((p) => p !== 'tcp');
-  const hostSet = a.hosts instanceof HostSet ? a.hosts : HostSet.of(a.hosts);
+  const scope = a.hosts instanceof HostSet ? a.hosts : HostSet.of(a.hosts);
+  const hostSet = a.shard ? scope.shard(a.shard.index, a.shard.count) : scope;
   let interfaces = a.interfaces.filter((i) => i.multicast);
   if (a.explicitTargets && !a.interfaceNamed) {
     // Multicast only on interfaces whose subnet holds at least one target; loopback targets get unicast only.
-    interfaces = interfaces.filter((i) => { const r = cidrRange(i.cidr); return r !== undefined && hostSet.intersects(r[0], r[1]); });
+    interfaces = interfaces.filter((i) => { const r = cidrRange(i.cidr); return r !== undefined && scope.intersects(r[0], r[1]); });
+  }
+  if (a.shard && a.shard.index !== 1 && interfaces.length && discovery.length) {
+    notes.push(`multicast discovery runs in shard 1 of ${a.shard.count} only (this is shard ${a.shard.index}): unicast discovery to this shard's hosts still runs`);
+    interfaces = [];
   }
   const maxUnicast = a.maxUnicast ?? 4096;
   let unicastTargets: string[] = [];
@@ -128,14 +144,16 @@ export function planScan(a: {
     }
   }
   return {
-    hosts: a.passive ? HostSet.empty : hostSet, scope: hostSet, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
+    hosts: a.passive ? HostSet.empty : hostSet, scope, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
     listenMs: a.listenMs, restrictToTargets: a.explicitTargets || !a.passive, allowPublic: a.allowPublic ?? false, options, credentials: a.credentials ?? [], notes,
+    ...(a.shard ? { shard: { index: a.shard.index, count: a.shard.count, method: SHARD_METHOD, hosts: hostSet.size, total_hosts: scope.size, multicast: a.shard.index === 1 } } : {}),
   };
 }
 
 export function describePlan(p: ScanPlan): string[] {
   const lines: string[] = [];
   const disc = p.protocols.filter((x) => x !== 'tcp');
+  if (p.shard) lines.push(`Shard ${p.shard.index} of ${p.shard.count} (${p.shard.method}): ${p.shard.hosts} of the ${p.shard.total_hosts} target hosts${p.shard.multicast ? '; multicast discovery runs here' : ''}`);
   if (p.protocols.includes('tcp')) lines.push(`TCP sweep: ${p.hosts.size} host${p.hosts.size === 1 ? '' : 's'}, ports ${p.options.ports.join(',')}`);
   if (disc.length) {
     lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
@@ -521,6 +539,47 @@ export interface ScanOutcome {
   results: ModuleResult[];
 }
 
+/**
+ * Sightings -> devices, the one formation a scan and `camsweep merge` share: merged per physical device
+ * (mergeDevices), the neighbour-table MAC filled in where no payload gave one, judged, and what the
+ * merge did not join noted. A Seen that stands for a device of a saved report carries that device's
+ * sightings (`formed`). Pure; devices in address order.
+ */
+export function formDevices(seen: Seen[], k: Knowledge, a: {
+  neigh?: Map<string, string>; errorsByIp?: Map<string, HostError[]>; resultsByIp?: Map<string, ModuleResult[]>;
+  /** When the neighbour table was read for an address (a saved report's arp sighting); default now. */
+  neighAt?: Map<string, string>; now?: string;
+} = {}): DeviceReport[] {
+  const merged = mergeDevices(seen);
+  const now = a.now ?? new Date().toISOString();
+  const neigh = a.neigh;
+  const formed = merged.map((m) => {
+    const rec = m.record;
+    const sightings: DeviceSighting[] = m.seen.flatMap((s) => s.formed ?? [{ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }]);
+    if (!rec.mac && neigh) {
+      for (const ip of rec.addresses ?? [rec.ip]) {
+        const mac = neigh.get(ip);
+        if (!mac) continue;
+        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
+        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: a.neighAt?.get(ip) ?? now });
+        break;
+      }
+    }
+    return { rec, sightings };
+  });
+  const assessed = formed.map(({ rec, sightings }) => {
+    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => a.errorsByIp?.get(ip) ?? []);
+    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => a.resultsByIp?.get(ip) ?? []);
+    return assess(rec, k, errs, res, { sightings });
+  });
+  // What the merge did not join: an identifier shared with another device whose MAC differs.
+  const devices = assessed.map((dev, i) => {
+    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
+    return notes.length ? withNotes(dev, notes) : dev;
+  });
+  return devices.sort((x, y) => compareIp(x.ip, y.ip));
+}
+
 export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
   const warnings: string[] = [];
   const t0 = performance.now();
@@ -575,34 +634,8 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   });
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const seen: Seen[] = [...tcpSeen, ...discSeen];
-  const merged = mergeDevices(seen);
-  const now = new Date().toISOString();
-  const formed = merged.map((m) => {
-    const rec = m.record;
-    const sightings: DeviceSighting[] = m.seen.map((s) => ({ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }));
-    if (!rec.mac && neigh) {
-      for (const ip of rec.addresses ?? [rec.ip]) {
-        const mac = neigh.get(ip);
-        if (!mac) continue;
-        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
-        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: now });
-        break;
-      }
-    }
-    return { rec, sightings };
-  });
-  const assessed = formed.map(({ rec, sightings }) => {
-    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
-    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => resultsByIp.get(ip) ?? []);
-    return assess(rec, k, errs, res, { sightings });
-  });
-  // What the merge did not join: an identifier shared with another device whose MAC differs.
-  const devices = assessed.map((dev, i) => {
-    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
-    const out = notes.length ? withNotes(dev, notes) : dev;
-    hooks.onDevice?.(out);
-    return out;
-  });
+  const devices = formDevices(seen, k, { neigh, errorsByIp, resultsByIp });
+  for (const dev of devices) hooks.onDevice?.(dev);
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
   for (const e of d.localErrors) warnings.push(`discovery could not look: ${e}`);
@@ -612,5 +645,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results };
+  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results };
 }
