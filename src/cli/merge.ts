@@ -1,6 +1,7 @@
 // The inputs of `camsweep merge`: shard reports read through src/util/input.ts (bounded in size, one
 // by one and in total), cleaned like every other input, and checked to be shards of one scan before
 // src/runner/merge.ts joins them. Every problem is a one-line InputError naming the file (exit 2).
+import { SECTION_LIST } from '../model/fields.js';
 import { SCHEMA_VERSION, SHARD_METHOD } from '../model/report.js';
 import type { ScanReport } from '../model/types.js';
 import type { ShardInput } from '../runner/merge.js';
@@ -18,6 +19,13 @@ const [MAJOR, MINOR] = SCHEMA_VERSION.split('.').map(Number);
 /** The first schema version with `shard` (1.3). */
 const SHARD_MINOR = 3;
 
+const SECTIONS = new Set(SECTION_LIST.map((x) => x.key));
+
+/** A record's keys are the field registry's (or x_ annotations): anything else is not camsweep's, and the merge would refuse it later. */
+function knownKeys(rec: Record<string, unknown>, where: string): void {
+  for (const k of Object.keys(rec)) if (!k.startsWith('x_') && !SECTIONS.has(k)) throw new InputError(`${where}: observation key "${clean(k, 40)}" is not one camsweep writes`);
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isInt = (v: unknown, min = 0): v is number => Number.isInteger(v) && (v as number) >= min;
 
@@ -33,7 +41,7 @@ export function parseShardReport(text: string, source: string): ShardInput {
   let raw: unknown;
   try { raw = JSON.parse(text); } catch (e) { throw new InputError(`${source}: not valid JSON: ${clean((e as Error).message, 160)}`); }
   if (!isObj(raw)) throw new InputError(`${source}: not a camsweep report (expected the JSON object of camsweep scan -f json)`);
-  const { devices: rawDevices, not_scanned: rawNot, seen_not_probed: rawSeen, results: rawResults, ...head } = raw;
+  const { devices: rawDevices, not_scanned: rawNot, seen_not_probed: rawSeen, results: rawResults, shard_sightings: rawSightings, ...head } = raw;
   const h = cleanJson(head) as Record<string, unknown>;
   if (!isObj(h.tool) || h.tool.name !== 'camsweep') throw new InputError(`${source}: not a camsweep report (no tool.name "camsweep")`);
   const sv = typeof h.schema_version === 'string' ? /^(\d+)\.(\d+)$/.exec(h.schema_version) : null;
@@ -54,6 +62,7 @@ export function parseShardReport(text: string, source: string): ShardInput {
     const c = cleanJson(d);
     if (!isObj(c) || !isObj(c.observations)) throw new InputError(`${source}: device ${i + 1} has no "observations" record`);
     const observations = toRecord(c.observations, `${source}: device ${i + 1}`)!;
+    knownKeys(observations, `${source}: device ${i + 1}`);
     const sightings = cleanList(c.sightings, `devices[${i}].sightings`, source).filter((x): x is Record<string, string> => isObj(x) && typeof x.module === 'string' && typeof x.address === 'string' && typeof x.identifier === 'string' && typeof x.at === 'string');
     return { ...c, observations, sightings, errors: cleanList(c.errors, `devices[${i}].errors`, source).filter(isObj), results: cleanList(c.results, `devices[${i}].results`, source).filter(isObj) };
   });
@@ -63,7 +72,16 @@ export function parseShardReport(text: string, source: string): ShardInput {
     not_scanned: cleanList(rawNot, 'not_scanned', source).filter(ipOf),
     seen_not_probed: cleanList(rawSeen, 'seen_not_probed', source).filter(ipOf),
     results: cleanList(rawResults, 'results', source).filter(isObj),
+    shard_sightings: cleanList(rawSightings, 'shard_sightings', source).map((f, i) => {
+      const where = `${source}: shard sighting ${i + 1}`;
+      if (!isObj(f) || typeof f.module !== 'string' || typeof f.address !== 'string' || typeof f.at !== 'string' || !isObj(f.record)) throw new InputError(`${where} lacks module, address, at or record`);
+      for (const k of ['mac', 'mac_from', 'link_mac', 'serial', 'endpoint'] as const) if (k in f && typeof f[k] !== 'string') throw new InputError(`${where}: "${k}" is not a string`);
+      if ('aliases' in f && !(Array.isArray(f.aliases) && f.aliases.every((a) => typeof a === 'string'))) throw new InputError(`${where}: "aliases" is not a list of addresses`);
+      knownKeys(f.record, where);
+      return { ...f, errors: cleanList(f.errors, `shard_sightings[${i}].errors`, source).filter(isObj), results: cleanList(f.results, `shard_sightings[${i}].results`, source).filter(isObj) };
+    }),
   } as unknown as ShardInput['report'];
+  if (report.devices.length > 0 && !report.shard_sightings?.length) throw new InputError(`${source}: lists devices but no "shard_sightings" (the sightings camsweep merge forms devices from)`);
   return { source, report };
 }
 

@@ -8,8 +8,8 @@ import { STATUSES } from './status.js';
 /**
  * Version of the observation-record and scan-report formats: fields may be added in a minor version;
  * a removal or change bumps the major. 1.2 added device_id, sightings, notes and results (per device
- * and per run) and HostError.status; 1.3 added shard (a `--shard K/N` run's part), merge (a report
- * joined by `camsweep merge`) and the run-level results' shard.
+ * and per run) and HostError.status; 1.3 added shard and shard_sightings (a `--shard K/N` run),
+ * merge (a report joined by `camsweep merge`) and the run-level results' shard.
  */
 export const SCHEMA_VERSION = '1.3';
 
@@ -133,6 +133,16 @@ export const SHARD = obj({
   multicast: bool({ description: 'multicast discovery ran in this part (part 1 only)' }),
 }, ['index', 'count', 'method', 'hosts', 'total_hosts', 'multicast'], { description: 'present when the scan ran with --shard K/N: which part of the targets it covered' });
 
+export const SHARD_SIGHTING = obj({
+  module: str({ description: 'tcp (a host with an open port) or the discovery protocol that heard it' }), address: str({ description: 'the address that answered' }), at: str({ format: 'date-time' }),
+  mac: str(), mac_from: str(), link_mac: str({ description: 'the MAC the neighbour table gave for the address (it never joins sightings; differing ones keep devices apart)' }),
+  serial: str(), endpoint: str({ description: 'ONVIF endpoint reference or UPnP UDN' }), aliases: arr(str({ description: 'other addresses the device says are its own' })),
+  outside: bool({ description: 'the address is not among the targets (such answers end up under seen_not_probed)' }),
+  record: anyObj({ description: 'what it announced, or what the probes found (observation-record fields), cleaned' }) as Shape<Partial<ObservationRecord>>,
+  errors: arr(HOST_ERROR, { description: 'tcp: what went wrong probing this host' }),
+  results: arr(ref('module_result', MODULE_RESULT), { description: 'tcp: how each connect and probe of this host went' }),
+}, ['module', 'address', 'at', 'record']);
+
 export const MERGE_INPUT = obj({
   shard: int({ minimum: 1 }), source: str({ description: 'the report file as given to camsweep merge' }),
   hosts_scanned: int({ minimum: 0 }), devices: int({ minimum: 0 }),
@@ -171,6 +181,7 @@ export const REPORT = obj({
   results: arr(ref('module_result', MODULE_RESULT), { description: 'how each module of the run went (the TCP sweep, each discovery module), failures included' }),
   stats: STATS,
   shard: SHARD,
+  shard_sightings: arr(ref('shard_sighting', SHARD_SIGHTING), { description: 'in a shard report: every sighting of the run as it came (each TCP host with its record, errors and results; each discovery answer, also those from outside this part: multicast answers from the hosts of other parts or from outside the targets, IPv6 link-local ones). The devices above are formed from this part\'s own; camsweep merge forms the devices of all parts from these, as one scan would' }),
   merge: MERGE,
 }, ['schema_version', 'tool', 'command', 'started_at', 'finished_at', 'targets', 'policy', 'devices', 'summary', 'warnings']);
 
@@ -191,6 +202,7 @@ export type SeenNotProbed = TypeOf<typeof SEEN_NOT_PROBED>;
 export type ScanReport = TypeOf<typeof REPORT>;
 export type ShardInfo = TypeOf<typeof SHARD>;
 export type MergeInfo = TypeOf<typeof MERGE>;
+export type ShardSighting = TypeOf<typeof SHARD_SIGHTING>;
 
 /** The whole JSON Schema of the report (what scripts/gen-schema.mjs writes). */
 export function reportSchema(): JsonSchema {
@@ -205,6 +217,7 @@ export function reportSchema(): JsonSchema {
       evidence: EVIDENCE.schema,
       module_result: MODULE_RESULT.schema,
       sighting: SIGHTING.schema,
+      shard_sighting: SHARD_SIGHTING.schema,
       device: DEVICE.schema,
     },
   };

@@ -15,6 +15,7 @@ import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types
 import { type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
 import { assess, describePlan, executePlan, PlanError, planScan, type Knowledge, type ProtocolName, type ScanOptions, type ScanOutcome, type ScanPlan } from '../scan/scan.js';
+import { shardSightingOf } from '../scan/merge.js';
 import { parseTarget, resolveTargets, type ResolvedTargets, type ShardSpec, type TargetSpec } from '../targets/targets.js';
 import { clean } from '../util/sanitize.js';
 import type { Runtime } from './runtime.js';
@@ -149,7 +150,7 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
     hostsScanned: report.hostsScanned ? report.hostsScanned(r) : pl.protocols.includes('tcp') ? r.hostsSwept : pl.hosts.size, warnings,
     options: report.options, ...(report.command === 'scan' ? { stats: r.stats } : {}),
     complete: !interrupted && !couldNotSee, interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,
-    ...(pl.shard ? { shard: pl.shard } : {}),
+    ...(pl.shard ? { shard: pl.shard, shardSightings: (r.raw ?? []).map((x) => shardSightingOf(x.seen, !pl.scope.has(x.seen.ip), x)) } : {}),
   });
   const why = couldNotSee ? (r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)) : undefined;
   return { report: out, couldNotSee, why, outcome: r, plan: pl };
@@ -253,4 +254,4 @@ export function judge(rec: ObservationRecord, k: Knowledge): DeviceReport {
 }
 
 export type { DiscoveryName, Knowledge, ProtocolName, ScanPlan };
-export { mergeShards, seenOfDevice, type MergeOutcome, type ShardInput } from './merge.js';
+export { mergeShards, type MergeOutcome, type ShardInput } from './merge.js';

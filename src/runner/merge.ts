@@ -2,17 +2,19 @@
 // that scan would have written, had one machine run it. Pure: the CLI reads and validates the files
 // (src/cli/merge.ts) and hands the parsed reports here.
 //
-// Devices are formed exactly as a scan forms them (src/scan/scan.ts formDevices: the merge by MAC,
-// serial, endpoint and address of src/scan/merge.ts, the neighbour-table MAC, the device identity of
-// src/model/identity.ts, judging): every device of every shard goes back in as the sightings it was
-// formed from (one per address and per identifier it carries), so a device seen by two shards (a
-// multicast answer heard in shard 1 from a host of shard 2) becomes one device, and two hosts that
-// share a UUID but not a MAC stay two, with the same notes a single scan writes.
+// Devices are formed exactly as a scan forms them, by the same function over the same inputs: each
+// shard report keeps every sighting of its run as it came (shard_sightings: each TCP host with its
+// record, errors and results, each discovery answer, also those heard from the hosts of other parts),
+// and the sightings of all parts go through src/scan/scan.ts assemble() — the merge by MAC, serial,
+// endpoint and address of src/scan/merge.ts, the neighbour-table MAC, the device identity of
+// src/model/identity.ts, judging — as one scan's do. The devices a shard report lists are formed from
+// its own part's sightings alone (for reading it on its own) and are not used here: joined without the
+// sightings of the other parts they could hold what one scan keeps apart.
 import type { Knowledge } from '../scan/scan.js';
-import { formDevices } from '../scan/scan.js';
-import type { Seen } from '../scan/merge.js';
+import { assemble } from '../scan/scan.js';
+import { seenOfShardSighting, type Seen } from '../scan/merge.js';
 import { normaliseMac } from '../model/address.js';
-import type { DeviceReport, HostError, ObservationRecord, ScanReport, SeenNotProbed } from '../model/types.js';
+import type { HostError, ScanReport, SeenNotProbed } from '../model/types.js';
 import type { ModuleResult } from '../model/status.js';
 import { buildReport } from '../report/report.js';
 import { VERSION } from '../version.js';
@@ -27,50 +29,6 @@ export interface MergeOutcome {
   why?: string;
   /** What was said about the inputs (also in report.warnings). */
   warnings: string[];
-}
-
-function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-}
-
-/** The identifiers a device's record carries that discovery sightings join on (src/scan/merge.ts). */
-function identifiers(rec: ObservationRecord): { serials: string[]; endpoints: string[] } {
-  const serials = [text(rec.sadp?.DeviceSN), text(rec.dhip?.SerialNo), text(rec.dhip?.SerialNumber), text(rec.upnp?.serialNumber), text(rec.onvif?.serial)].filter((x): x is string => !!x);
-  const endpoints = [text(rec.onvif?.endpoint), text(rec.upnp?.udn)].filter((x): x is string => !!x);
-  return { serials: [...new Set(serials)], endpoints: [...new Set(endpoints.map((e) => e.toLowerCase()))] };
-}
-
-/**
- * A saved device as the sightings that formed it: the first carries its record and its sightings; one
- * more per further address (so the merged device lists every address) and per further serial or
- * endpoint (so each can join, or be noted as shared). A MAC from the neighbour table is not payload:
- * it goes back as the link-layer MAC and is filled in again after the merge, as a scan does.
- */
-export function seenOfDevice(d: DeviceReport, neigh: Map<string, string>, neighAt: Map<string, string>): Seen[] {
-  const rec = structuredClone(d.observations) as ObservationRecord;
-  let linkMac: string | undefined;
-  let formed = d.sightings ?? [];
-  if (rec.mac_from === 'arp' && rec.mac) {
-    linkMac = normaliseMac(rec.mac);
-    const arp = formed.find((s) => s.module === 'arp');
-    const at = arp?.address ?? rec.ip;
-    if (linkMac) { neigh.set(at, linkMac); if (arp) neighAt.set(at, arp.at); }
-    delete rec.mac; delete rec.mac_from;
-    rec.seen_by = (rec.seen_by ?? []).filter((p) => p !== 'arp');
-    formed = formed.filter((s) => s.module !== 'arp');
-  }
-  const mac = normaliseMac(rec.mac);
-  const addresses = rec.addresses?.length ? [...rec.addresses] : [rec.ip];
-  const { serials, endpoints } = identifiers(rec);
-  const protocol = rec.seen_by?.[0] ?? 'tcp';
-  const { ip, addresses: _a, ...record } = rec;
-  const aliases = addresses.filter((a) => a !== ip);
-  const base = { protocol, ...(mac ? { mac } : {}), ...(linkMac ? { linkMac } : {}), ...(aliases.length ? { aliases: addresses } : {}) };
-  const out: Seen[] = [{ ...base, ip, serial: serials[0], endpoint: endpoints[0], record, formed }];
-  for (const a of aliases) out.push({ ...base, ip: a, record: {}, formed: [] });
-  for (const s of serials.slice(1)) out.push({ ...base, ip, serial: s, record: {}, formed: [] });
-  for (const e of endpoints.slice(1)) out.push({ ...base, ip, endpoint: e, record: {}, formed: [] });
-  return out;
 }
 
 /** Join shard reports (checked by the caller to be shards of one scan) into one report. */
@@ -97,26 +55,34 @@ export function mergeShards(inputs: readonly ShardInput[], k: Knowledge, now = n
     warnings.push(`shard ${x.report.shard.index}/${count} (${x.source}) ${why}: the report is incomplete`);
   }
 
-  const seen: Seen[] = [];
+  // Every sighting of every part, as it came, in the order of the parts.
+  const raw = used.flatMap((x) => x.report.shard_sightings ?? []);
   const neigh = new Map<string, string>();
-  const neighAt = new Map<string, string>();
+  const outsideIps = new Set<string>();
   const errorsByIp = new Map<string, HostError[]>();
   const resultsByIp = new Map<string, ModuleResult[]>();
-  for (const x of used) {
-    for (const d of x.report.devices) {
-      seen.push(...seenOfDevice(d, neigh, neighAt));
-      const ip = d.observations.ip;
-      if (d.errors?.length) errorsByIp.set(ip, [...(errorsByIp.get(ip) ?? []), ...d.errors]);
-      if (d.results?.length) resultsByIp.set(ip, [...(resultsByIp.get(ip) ?? []), ...(d.results as ModuleResult[])]);
-    }
+  const tcp: Seen[] = [];
+  const disc: Seen[] = [];
+  for (const f of raw) {
+    if (f.outside) outsideIps.add(f.address);
+    const l = normaliseMac(f.link_mac);
+    if (l && !neigh.has(f.address)) neigh.set(f.address, l);
+    if (f.module === 'tcp') {
+      tcp.push(seenOfShardSighting(f));
+      if (f.errors?.length) errorsByIp.set(f.address, [...(errorsByIp.get(f.address) ?? []), ...f.errors]);
+      if (f.results?.length) resultsByIp.set(f.address, [...(resultsByIp.get(f.address) ?? []), ...(f.results as ModuleResult[])]);
+    } else disc.push(seenOfShardSighting(f));
   }
-  const devices = formDevices(seen, k, { neigh, neighAt, errorsByIp, resultsByIp, now: now.toISOString() });
-
+  // The targets: every IPv4 address a shard heard from, except those it marked as outside them.
+  const scope = { has: (ip: string) => !ip.includes(':') && !outsideIps.has(ip) };
+  const formed = assemble({ scope, restrictToTargets: true }, tcp, disc, k, { neigh, errorsByIp, resultsByIp, now: now.toISOString() });
+  const devices = formed.devices;
   const seenNotProbed: SeenNotProbed[] = [];
   const outside = new Set<string>();
-  for (const x of used) for (const s of x.report.seen_not_probed ?? []) if (!outside.has(s.ip)) { outside.add(s.ip); seenNotProbed.push(s); }
+  for (const s of [...used.flatMap((x) => x.report.seen_not_probed ?? []), ...formed.seenNotProbed]) if (!outside.has(s.ip)) { outside.add(s.ip); seenNotProbed.push(s); }
+  if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const results = used.flatMap((x) => (x.report.results ?? []).map((r) => ({ ...r, shard: x.report.shard.index })));
-  const inputWarnings = [...new Set(used.flatMap((x) => x.report.warnings ?? []))];
+  const inputWarnings = [...new Set(used.flatMap((x) => x.report.warnings ?? []))].filter((w) => !/answered discovery from outside the targets/.test(w));
   const first = used[0].report;
   const times = used.map((x) => [Date.parse(x.report.started_at), Date.parse(x.report.finished_at)] as const).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
   const complete = missing.length === 0 && incomplete.length === 0;

@@ -537,6 +537,8 @@ export interface ScanOutcome {
   hostsSwept: number;
   /** How each module of the run went (the TCP sweep and each discovery module). */
   results: ModuleResult[];
+  /** A shard's run: every sighting as it came (TCP hosts with their errors and results, every discovery answer), for camsweep merge. */
+  raw?: Array<{ seen: Seen; errors?: HostError[]; results?: ModuleResult[] }>;
 }
 
 /**
@@ -574,10 +576,63 @@ export function formDevices(seen: Seen[], k: Knowledge, a: {
   });
   // What the merge did not join: an identifier shared with another device whose MAC differs.
   const devices = assessed.map((dev, i) => {
-    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
+    // In the order of the other devices (by address), whatever order the sightings came in.
+    const shared = [...merged[i].shared].sort((x, y) => x.other - y.other || x.kind.localeCompare(y.kind) || x.value.localeCompare(y.value));
+    const notes = [...new Set(shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
     return notes.length ? withNotes(dev, notes) : dev;
   });
   return devices.sort((x, y) => compareIp(x.ip, y.ip));
+}
+
+/** Where the sightings of a run may go: the targets, this shard's part of them, whether answers from outside the targets are dropped. */
+export interface AssembleScope {
+  scope: { has(ip: string): boolean };
+  /** A shard's part (--shard): discovery answers from any other address are not formed into devices here but kept as they came (`foreign`). */
+  part?: { has(ip: string): boolean };
+  restrictToTargets: boolean;
+}
+
+/** What announced itself from outside the targets, one entry per device. */
+export function seenNotProbedOf(outside: Seen[]): SeenNotProbed[] {
+  return mergeSightings(outside).map((rec) => {
+    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
+    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
+  });
+}
+
+/**
+ * The sightings of a run -> its devices and what was seen from outside the targets. TCP sightings
+ * are always targets. An IPv6 (link-local) answer is never a target itself: it is kept when it is the
+ * same device as a target (same MAC, serial, endpoint or declared address), so it merges into that
+ * device; any other answer from outside the targets is listed as seen, not probed. A shard keeps the
+ * discovery answers from addresses outside its part (multicast answers from other parts' hosts, from
+ * outside the targets, IPv6 ones) as they came, for `camsweep merge` to place with every part's
+ * sightings before it: forming them here, without the sightings of their own part, could join what
+ * one scan keeps apart. Pure.
+ */
+export function assemble(p: AssembleScope, tcpSeen: Seen[], disc: Seen[], k: Knowledge, f: Parameters<typeof formDevices>[2] = {}): { devices: DeviceReport[]; seenNotProbed: SeenNotProbed[]; foreign: Seen[] } {
+  let discSeen = disc;
+  let foreign: Seen[] = [];
+  if (p.part) {
+    const part = p.part;
+    foreign = discSeen.filter((s) => !part.has(s.ip));
+    discSeen = discSeen.filter((s) => part.has(s.ip));
+  }
+  let outside: Seen[] = [];
+  if (p.restrictToTargets) {
+    const inside = discSeen.filter((s) => p.scope.has(s.ip));
+    const v6 = discSeen.filter((s) => !p.scope.has(s.ip) && s.ip.includes(':'));
+    const linked = new Set<Seen>();
+    if (v6.length) {
+      const pool = [...tcpSeen, ...inside, ...v6];
+      const roots = groupSightings(pool);
+      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
+      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
+    }
+    outside = discSeen.filter((s) => !p.scope.has(s.ip) && !linked.has(s));
+    discSeen = discSeen.filter((s) => p.scope.has(s.ip) || linked.has(s));
+  }
+  return { devices: formDevices([...tcpSeen, ...discSeen], k, f), seenNotProbed: seenNotProbedOf(outside), foreign };
 }
 
 export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
@@ -611,30 +666,15 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     errorsByIp.set(r.record.ip, r.errors);
     resultsByIp.set(r.record.ip, r.results);
   }
-  let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
-  let outside: Seen[] = [];
-  if (plan.restrictToTargets) {
-    // An IPv6 (link-local) answer is never a target itself: keep it when it is the same device as a
-    // target (same MAC, serial, endpoint or declared address), so it merges into that device.
-    const inside = discSeen.filter((s) => plan.scope.has(s.ip));
-    const v6 = discSeen.filter((s) => !plan.scope.has(s.ip) && s.ip.includes(':'));
-    const linked = new Set<Seen>();
-    if (v6.length) {
-      const pool = [...tcpSeen, ...inside, ...v6];
-      const roots = groupSightings(pool);
-      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
-      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
-    }
-    outside = discSeen.filter((s) => !plan.scope.has(s.ip) && !linked.has(s));
-    discSeen = discSeen.filter((s) => plan.scope.has(s.ip) || linked.has(s));
-  }
-  const seenNotProbed: SeenNotProbed[] = mergeSightings(outside).map((rec) => {
-    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
-    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
-  });
+  const discSeen = d.sightings.map((s) => toSeen(s, neigh));
+  // A shard keeps every sighting as it came (before the merge below changes any record) for camsweep merge.
+  const raw = plan.shard ? [
+    ...tcpSeen.map((s) => ({ seen: structuredClone(s), errors: errorsByIp.get(s.ip), results: resultsByIp.get(s.ip) })),
+    ...discSeen.map((s) => ({ seen: structuredClone(s) })),
+  ] : undefined;
+  const { devices, seenNotProbed } = assemble({ scope: plan.scope, ...(plan.shard ? { part: plan.hosts } : {}), restrictToTargets: plan.restrictToTargets },
+    tcpSeen, discSeen, k, { neigh, errorsByIp, resultsByIp });
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
-  const seen: Seen[] = [...tcpSeen, ...discSeen];
-  const devices = formDevices(seen, k, { neigh, errorsByIp, resultsByIp });
   for (const dev of devices) hooks.onDevice?.(dev);
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
@@ -645,5 +685,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results };
+  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(raw ? { raw } : {}) };
 }
