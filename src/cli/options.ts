@@ -68,7 +68,7 @@ export const EXIT_CODES = [
   { code: 0, meaning: 'finished and saw everything; nothing at or above --fail-on' },
   { code: 1, meaning: 'finished; at least one device at or above --fail-on (default: restricted)' },
   { code: 2, meaning: 'usage or input error (bad option, target, file, policy, oversized input; refused target)' },
-  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error' },
+  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error; a merge with a shard missing or incomplete' },
   { code: 130, meaning: 'interrupted by SIGINT (Ctrl-C): the partial report was written; a second Ctrl-C stops at once' },
   { code: 143, meaning: 'interrupted by SIGTERM: the partial report was written' },
 ] as const;
