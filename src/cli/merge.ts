@@ -39,7 +39,11 @@ function cleanList(v: unknown, what: string, source: string): unknown[] {
 /** Parse and check one shard report. */
 export function parseShardReport(text: string, source: string): ShardInput {
   let raw: unknown;
-  try { raw = JSON.parse(text); } catch (e) { throw new InputError(`${source}: not valid JSON: ${clean((e as Error).message, 160)}`); }
+  try { raw = JSON.parse(text); } catch (e) {
+    const first = text.slice(0, Math.max(0, text.indexOf('\n'))).trim();
+    if (/^\{"type":/.test(first)) throw new InputError(`${source}: a JSON Lines report; merge reads the JSON report of each shard (scan --shard K/N -f json)`);
+    throw new InputError(`${source}: not valid JSON: ${clean((e as Error).message, 160)}`);
+  }
   if (!isObj(raw)) throw new InputError(`${source}: not a camsweep report (expected the JSON object of camsweep scan -f json)`);
   const { devices: rawDevices, not_scanned: rawNot, seen_not_probed: rawSeen, results: rawResults, shard_sightings: rawSightings, ...head } = raw;
   const h = cleanJson(head) as Record<string, unknown>;

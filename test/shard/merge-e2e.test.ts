@@ -148,6 +148,7 @@ describe('what merge says about its inputs', () => {
     ['no report', () => [], /missing required argument|merge needs/],
     ['a missing file', () => [path.join(tmp, 'nope.json')], /cannot read shard report .*nope\.json: no such file/],
     ['invalid JSON', () => { const f = path.join(tmp, 'bad.json'); writeFileSync(f, '{"schema_version": '); return [f]; }, /bad\.json: not valid JSON/],
+    ['a JSON Lines report', () => { const f = path.join(tmp, 'lines.jsonl'); writeFileSync(f, '{"type":"device","ip":"127.77.110.10"}\n{"type":"summary"}\n'); return [f]; }, /lines\.jsonl: a JSON Lines report; merge reads the JSON report of each shard/],
     ['a report without shard', () => [path.join(tmp, 'full.json')], /full\.json: not a shard report \(no "shard": run camsweep scan --shard K\/N\)/],
     ['a newer schema', () => { const f = path.join(tmp, 'newer.json'); writeFileSync(f, JSON.stringify({ ...read(shardFiles[2][0]), schema_version: '1.99' })); return [f]; }, /schema 1\.99 is not one this camsweep reads/],
     ['another major schema', () => { const f = path.join(tmp, 'major.json'); writeFileSync(f, JSON.stringify({ ...read(shardFiles[2][0]), schema_version: '2.0' })); return [f]; }, /schema 2\.0 is not one/],
