@@ -14,7 +14,7 @@ import type { DeviceReport } from './model/types.js';
 import { VERSION } from './version.js';
 
 export type {
-  DeviceReport, DeviceSighting, Evidence, Identification, ObservationRecord, ScanReport, SeenNotProbed, NotScanned, Verdict, VerdictStatus,
+  DeviceReport, DeviceSighting, Evidence, Identification, MergeInfo, ObservationRecord, ScanReport, SeenNotProbed, NotScanned, ShardInfo, ShardSighting, Verdict, VerdictStatus,
 } from './model/types.js';
 export type { ModuleResult, Status } from './model/status.js';
 export { STATUSES, classifyError } from './model/status.js';
@@ -24,8 +24,11 @@ export { deviceId, identityKey } from './model/identity.js';
 export { renderTable } from './report/table.js';
 export { renderJson, renderJsonl } from './report/json.js';
 export { renderExplain } from './report/explain.js';
-export { demo, defaultRuntime, judge, loadKnowledge, plan, prepare, probe, run, RunError, UsageError } from './runner/index.js';
-export type { Knowledge, Prepared, RunHooks, RunResult, Runtime, ScanRequest } from './runner/index.js';
+export { demo, defaultRuntime, judge, loadKnowledge, mergeShards, plan, prepare, probe, run, RunError, UsageError } from './runner/index.js';
+export type { Knowledge, MergeOutcome, Prepared, RunHooks, RunResult, Runtime, ScanRequest, ShardInput } from './runner/index.js';
+export { checkSameScan, parseShardReport, readShardReports } from './cli/merge.js';
+export { parseShard, shardOfInt, HostSet } from './targets/targets.js';
+export type { ShardSpec } from './targets/targets.js';
 
 function def<T>(key: string, cmd: CommandName = 'scan'): T {
   return optionDefault(key, cmd) as T;

@@ -16,13 +16,14 @@ import { renderTable, renderTableFooter, renderTableRows } from '../report/table
 import * as runner from '../runner/index.js';
 import { RunError, UsageError, type ScanRequest } from '../runner/index.js';
 import { ALL_PROTOCOLS, type ProtocolName } from '../scan/scan.js';
-import { splitTargetText, TargetError } from '../targets/targets.js';
+import { parseShard, parseTarget, splitTargetText, TargetError } from '../targets/targets.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
 import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
+import { readShardReports, shardPolicy } from './merge.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -34,6 +35,11 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Standard input carries data (a pipe, file or socket; not a terminal or /dev/null). Default: fstat(0). */
   stdinHasData?: boolean;
+  /**
+   * Parse and check the command line only (checkInvocation): each command's arguments are checked as
+   * far as that can be done without reading files or sending anything, then handed here, not run.
+   */
+  parseOnly?: (command: CommandName, args: string[], options: Record<string, unknown>) => void;
 }
 
 const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
@@ -50,6 +56,7 @@ function addOptions(cmd: Command, name: CommandName): Command {
     if (def.choices) o.choices(def.choices);
     if (def.default !== undefined && def.kind !== 'bool') o.default(def.default);
     if (def.kind === 'int') o.argParser((v: string) => parseIntOpt(v, def));
+    if (def.kind === 'shard') o.argParser((v: string) => { const sh = parseShard(v); return `${sh.index}/${sh.count}`; });
     if (def.group !== group) { group = def.group; o.helpGroup(`${group}:`); } else o.helpGroup(`${group}:`);
     cmd.addOption(o);
   }
@@ -232,8 +239,9 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   }
   const credentials = typeof o.credentials === 'string' ? parseCredentials(readInputFile(o.credentials, 'credentials file', INPUT_CAPS.credentials), o.credentials) : [];
   const ifNames = o.interface ? String(o.interface).split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+  const shard = typeof o.shard === 'string' ? parseShard(o.shard) : undefined;
   const req: ScanRequest = {
-    ...requestOf(o, ports), targets: words, protocols, passive, listenMs: o.listenTime as number, ...(ifNames ? { interfaces: ifNames } : {}), ipv6: o.ipv6 !== false,
+    ...requestOf(o, ports), targets: words, protocols, passive, ...(shard ? { shard } : {}), listenMs: o.listenTime as number, ...(ifNames ? { interfaces: ifNames } : {}), ipv6: o.ipv6 !== false,
     maxHosts: o.maxHosts as number, credentials, failOn: String(o.failOn), forbidLocalSubnets: io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1',
   };
   // Run.
@@ -242,6 +250,28 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   emit(io, o, r.report, state);
   if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
+}
+
+async function runMerge(files: string[], o: Opts, io: Io, state: RunState): Promise<number> {
+  const inputs = readShardReports(files);
+  const policy = shardPolicy(inputs);
+  let k: ReturnType<typeof runner.loadKnowledge>;
+  if (o.policyGiven) k = runner.loadKnowledge(String(o.policy));
+  else {
+    try { k = runner.loadKnowledge(policy.name); } catch (e) {
+      throw new UsageError(`the shards were judged under the policy "${clean(policy.name, 60)}", which is not a built-in pack: give its file with --policy (${clean((e as Error).message, 120)})`);
+    }
+  }
+  const lists = Object.values(k.policy.lists).map((l) => l.name);
+  if (k.policy.name !== policy.name || JSON.stringify(lists) !== JSON.stringify(policy.lists)) {
+    throw new UsageError(`--policy ${clean(String(o.policy), 60)} is not the policy the shards were judged under ("${clean(policy.name, 60)}": ${policy.lists.map((l) => clean(l, 60)).join(', ')}); a merge judges as the scan did (re-judge the result with camsweep identify --policy)`);
+  }
+  checkOutput(o);
+  const r = runner.mergeShards(inputs, k);
+  for (const w of r.warnings) if (!o.quiet) io.stderr.write(`warning: ${clean(w, 300)}\n`);
+  emit(io, o, r.report, state);
+  if (r.couldNotSee) io.stderr.write(`camsweep: error: the merged report is incomplete: ${r.why}; complete is false (exit 3)\n`);
+  return scanExit({}, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
 async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
@@ -419,24 +449,39 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
 
   sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
     .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
-    .action(async (targets: string[], o: Opts, cmd: Command) => { code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
+    .action(async (targets: string[], o: Opts, cmd: Command) => {
+      if (io.parseOnly) { portsOf(o); parseProtocols(o.protocols); for (const t of targets) parseTarget(t); return io.parseOnly('scan', targets, o); }
+      code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
   sub('demo', 'start the built-in simulated camera lab on loopback, scan it and print the result')
-    .action(async (o: Opts, cmd: Command) => { code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
+    .action(async (o: Opts, cmd: Command) => {
+      if (io.parseOnly) return io.parseOnly('demo', [], o);
+      code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
   sub('lab', 'run the simulated camera lab on loopback until interrupted, and print what to scan')
-    .action(async (o: Opts) => { code = await runLab(o, io, ac.signal, state); });
+    .action(async (o: Opts) => { if (io.parseOnly) return io.parseOnly('lab', [], o); code = await runLab(o, io, ac.signal, state); });
   sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')
     .argument('[file]', 'file of records, or - for stdin')
-    .action(async (file: string | undefined, o: Opts) => { code = await runIdentify(file, o, io, ac.signal, state); });
+    .action(async (file: string | undefined, o: Opts) => {
+      if (io.parseOnly) return io.parseOnly('identify', file ? [file] : [], o);
+      code = await runIdentify(file, o, io, ac.signal, state); });
   sub('explain', 'show the full evidence chain for one device: an address (probed now, or looked up in --input), or a JSON record')
     .argument('<record-or-ip>', 'an address, or a JSON observation record')
     .addOption(new Option('-i, --input <file>', 'saved scan report or records file to look the address up in'))
-    .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io, ac.signal, state); });
+    .action(async (what: string, o: Opts) => {
+      if (io.parseOnly) return io.parseOnly('explain', [what], o);
+      code = await runExplain(what, o, io, ac.signal, state); });
   sub('vendors', 'list a policy: its instruments (type, scope, dates, sources), the companies they cover, their brands and OEM relations')
     .action(async (o: Opts) => {
+      if (io.parseOnly) return io.parseOnly('vendors', [], o);
       checkOutput(o);
       const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as VendorsFormat;
       const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = runner.loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
       if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
+    });
+  sub('merge', 'join the reports of the shards of one scan (scan --shard K/N) into one report, devices merged and judged as one scan would')
+    .argument('<reports...>', 'the shard reports (JSON, from scan --shard K/N -f json)')
+    .action(async (files: string[], o: Opts, cmd: Command) => {
+      if (io.parseOnly) return io.parseOnly('merge', files, o);
+      code = await runMerge(files, { ...o, policyGiven: cmd.getOptionValueSource('policy') === 'cli' }, io, state);
     });
   program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });
 
@@ -464,3 +509,20 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
 }
 
 export { EXIT_CODES };
+
+/** What checkInvocation found: the exit code parsing gave (0: valid), the command and its options when valid, what was said on stderr. */
+export interface Invocation { code: number; command?: CommandName; args?: string[]; options?: Record<string, unknown>; stderr: string }
+
+/**
+ * Parse a command line with the real parser and option table and check what can be checked without
+ * running it (targets, ports, protocols, --shard); nothing is read, sent or written. For tests of
+ * the example files in docs/ and for scripts that generate camsweep command lines.
+ */
+export async function checkInvocation(argv: string[]): Promise<Invocation> {
+  let stderr = '';
+  let got: Omit<Invocation, 'code' | 'stderr'> = {};
+  const sink = { write: (t: string | Uint8Array) => { stderr += String(t); return true; }, isTTY: false } as unknown as Io['stderr'];
+  const stdout = { write: () => true, isTTY: false } as unknown as Io['stdout'];
+  const code = await main(argv, { stdout, stderr: sink, env: {}, stdinHasData: false, parseOnly: (command, args, options) => { got = { command, args, options }; } });
+  return { code, ...got, stderr };
+}

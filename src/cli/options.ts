@@ -1,10 +1,10 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
 
-export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain'] as const;
+export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'merge'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export const OPTION_GROUPS = ['Targets', 'Scan', 'Discovery', 'Policy', 'Output'] as const;
-export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list'] as const;
+export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list', 'shard'] as const;
 
 export interface OptionDef {
   flags: string;
@@ -34,12 +34,13 @@ export const FAIL_RANK: Record<'clear' | 'unknown' | 'suspect' | 'restricted', n
 
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
-const JUDGING: CommandName[] = ['scan', 'demo', 'identify', 'explain'];
+const JUDGING: CommandName[] = ['scan', 'demo', 'identify', 'explain', 'merge'];
 
 export const OPTIONS: OptionDef[] = [
   { flags: '-l, --list <file>', description: 'read targets from a file (one per line, # comments)', group: 'Targets', commands: S, kind: 'string' },
   { flags: '--no-stdin', description: 'do not read targets from standard input when it is piped', group: 'Targets', commands: S, kind: 'bool' },
   { flags: '--allow-public', description: 'allow globally routable addresses (only networks you are authorised to scan)', group: 'Targets', commands: ['scan', 'explain'], kind: 'bool', default: false },
+  { flags: '--shard <K/N>', description: 'scan only part K of N disjoint parts of the targets (each address by a fixed hash of itself; multicast discovery in part 1 only); join the parts\' reports with camsweep merge', group: 'Targets', commands: S, kind: 'shard' },
   { flags: '--max-hosts <n>', description: 'refuse to scan more hosts than this', group: 'Targets', commands: S, kind: 'int', default: 65536, min: 1 },
   { flags: '-p, --ports <list>', description: 'TCP ports to sweep, e.g. 80,443,554 or 8000-8100', group: 'Scan', commands: ['scan', 'explain'], kind: 'ports', default: '80,443,554,8000,8080,8443,8554,37777' },
   { flags: '-t, --timeout <ms>', description: 'per-connection deadline (connect plus one response); connects start at 1 s at most and adapt to 10x the measured round trip, at least 250 ms', group: 'Scan', commands: [...SD, 'explain'], kind: 'int', default: 2000, min: 1 },
@@ -56,8 +57,8 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}): one GetDeviceInformation attempt each, only to targets that asked for authentication, never as HTTP Basic; never guessed', group: 'Discovery', commands: S, kind: 'string' },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, dod-1260h, canada, texas, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--ids', description: 'list the ids a policy file may use (vendor, list and pack ids) instead of a policy', group: 'Policy', commands: ['vendors'], kind: 'bool', default: false },
-  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
-  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors'], choices: [...FORMATS] },
+  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify', 'merge'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors', 'merge'], choices: [...FORMATS] },
   { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
   { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool', default: false },
@@ -67,7 +68,7 @@ export const EXIT_CODES = [
   { code: 0, meaning: 'finished and saw everything; nothing at or above --fail-on' },
   { code: 1, meaning: 'finished; at least one device at or above --fail-on (default: restricted)' },
   { code: 2, meaning: 'usage or input error (bad option, target, file, policy, oversized input; refused target)' },
-  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error' },
+  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error; a merge with a shard missing or incomplete' },
   { code: 130, meaning: 'interrupted by SIGINT (Ctrl-C): the partial report was written; a second Ctrl-C stops at once' },
   { code: 143, meaning: 'interrupted by SIGTERM: the partial report was written' },
 ] as const;

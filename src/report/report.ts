@@ -14,6 +14,7 @@ export function buildReport(a: {
   command: ScanReport['command']; started: Date; finished: Date; targets: string[]; policy: Policy; options: Record<string, unknown>;
   devices: DeviceReport[]; hostsScanned: number; warnings: string[]; stats?: ScanReport['stats'];
   complete?: boolean; interrupted?: ScanReport['interrupted']; notScanned?: ScanReport['not_scanned']; seenNotProbed?: ScanReport['seen_not_probed']; results?: ScanReport['results'];
+  shard?: ScanReport['shard']; shardSightings?: ScanReport['shard_sightings']; merge?: ScanReport['merge'];
 }): ScanReport {
   return {
     schema_version: SCHEMA_VERSION,
@@ -33,6 +34,9 @@ export function buildReport(a: {
     ...(a.seenNotProbed?.length ? { seen_not_probed: a.seenNotProbed } : {}),
     ...(a.results?.length ? { results: a.results } : {}),
     ...(a.stats ? { stats: a.stats } : {}),
+    ...(a.shard ? { shard: a.shard } : {}),
+    ...(a.shardSightings?.length ? { shard_sightings: a.shardSightings } : {}),
+    ...(a.merge ? { merge: a.merge } : {}),
   };
 }
 

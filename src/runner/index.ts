@@ -15,7 +15,8 @@ import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types
 import { type Policy } from '../policy/policy.js';
 import { buildReport } from '../report/report.js';
 import { assess, describePlan, executePlan, PlanError, planScan, type Knowledge, type ProtocolName, type ScanOptions, type ScanOutcome, type ScanPlan } from '../scan/scan.js';
-import { parseTarget, resolveTargets, type ResolvedTargets, type TargetSpec } from '../targets/targets.js';
+import { shardSightingOf } from '../scan/merge.js';
+import { parseTarget, resolveTargets, type ResolvedTargets, type ShardSpec, type TargetSpec } from '../targets/targets.js';
 import { clean } from '../util/sanitize.js';
 import type { Runtime } from './runtime.js';
 import { VERSION } from '../version.js';
@@ -53,6 +54,8 @@ export interface ScanRequest {
   userAgent: string;
   /** Refuse the no-target fallback (test harnesses outside a lab namespace). */
   forbidLocalSubnets?: boolean;
+  /** Scan only part `index` of `count` of the targets (--shard K/N; docs/sharding.md). */
+  shard?: ShardSpec;
 }
 
 export interface RunHooks {
@@ -107,6 +110,8 @@ export async function prepare(req: ScanRequest, rt: Runtime, hooks: RunHooks = {
   if (!req.ipv6) interfaces = interfaces.map(({ ipv6LinkLocal: _v6, scopeId: _z, ...rest }) => rest);
   const explicit = req.targets.length > 0;
   const specs: TargetSpec[] = req.targets.map((w) => parseTarget(w));
+  if (req.shard && !explicit) throw new UsageError(`--shard ${req.shard.index}/${req.shard.count} needs the targets named: every shard must split the same set, and each machine's local subnets differ`);
+  if (req.shard && req.passive) throw new UsageError('--shard and --passive do not go together: passive listening sends nothing, so there is nothing to split; run it once');
   checkFirst?.();
   if (!explicit) {
     if (req.forbidLocalSubnets) throw new UsageError('no target given, and CAMSWEEP_FORBID_LOCAL_SUBNETS=1 forbids scanning the local subnets');
@@ -125,6 +130,7 @@ export function plan(req: ScanRequest, p: Prepared): ScanPlan {
     return planScan({
       hosts: p.resolved.hosts, names: p.resolved.names, explicitTargets: p.explicit, protocols: req.protocols, interfaces: p.interfaces, allowPublic: req.allowPublic,
       interfaceNamed: Boolean(req.interfaces), passive: req.passive, listenMs: req.listenMs, options: scanOptions(req), credentials: req.credentials, fds: p.fds,
+      ...(req.shard ? { shard: req.shard } : {}),
     });
   } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
 }
@@ -144,6 +150,7 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
     hostsScanned: report.hostsScanned ? report.hostsScanned(r) : pl.protocols.includes('tcp') ? r.hostsSwept : pl.hosts.size, warnings,
     options: report.options, ...(report.command === 'scan' ? { stats: r.stats } : {}),
     complete: !interrupted && !couldNotSee, interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,
+    ...(pl.shard ? { shard: pl.shard, shardSightings: (r.raw ?? []).map((x) => shardSightingOf(x.seen, !pl.scope.has(x.seen.ip), x)) } : {}),
   });
   const why = couldNotSee ? (r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)) : undefined;
   return { report: out, couldNotSee, why, outcome: r, plan: pl };
@@ -247,3 +254,4 @@ export function judge(rec: ObservationRecord, k: Knowledge): DeviceReport {
 }
 
 export type { DiscoveryName, Knowledge, ProtocolName, ScanPlan };
+export { mergeShards, type MergeOutcome, type ShardInput } from './merge.js';

@@ -1,7 +1,8 @@
 // Merging observation fragments into one record per device. Pure.
 import { compareIp as cmpIp, ipKey, normaliseMac } from '../model/address.js';
 import { SECTION_LIST } from '../model/fields.js';
-import type { ObservationRecord } from '../model/types.js';
+import type { DeviceSighting, HostError, ObservationRecord, ShardSighting } from '../model/types.js';
+import type { ModuleResult } from '../model/status.js';
 
 /** A record fragment carries a key the field registry (src/model/fields.ts) does not declare: a module bug, never dropped silently. */
 export class UnknownFieldError extends Error {}
@@ -82,6 +83,8 @@ export interface Seen {
   /** ISO time it was seen. */
   at?: string;
   record: Partial<ObservationRecord>;
+  /** The sightings this stands for when it is a device of a saved report (camsweep merge); else one is made from it. */
+  formed?: DeviceSighting[];
 }
 
 function normMac(m?: string): string | undefined {
@@ -118,10 +121,21 @@ export function groupSightingsShared(seen: readonly Seen[]): { roots: number[]; 
     if (!macOf.has(keep) && macOf.has(drop)) macOf.set(keep, macOf.get(drop)!);
     if (!linkOf.has(keep) && linkOf.has(drop)) linkOf.set(keep, linkOf.get(drop)!);
   };
+  // A payload MAC from an address stands, in the checks below, for every sighting from that address
+  // that carries none (the ONVIF or wsdd answer of a host whose SADP answer gave its MAC), when the
+  // address shows only one: two such hosts sharing an endpoint then stay apart as they should, whatever
+  // order the sightings came in. It never joins anything by itself.
+  const macsAt = new Map<string, Set<string>>();
+  seen.forEach((s) => {
+    const m = normMac(s.mac ?? s.record.mac);
+    if (!m) return;
+    for (const ip of new Set([s.ip, ...(s.aliases ?? [])].map(ipKey))) macsAt.set(ip, (macsAt.get(ip) ?? new Set()).add(m));
+  });
+  const macAt = (ip: string) => { const ms = macsAt.get(ipKey(ip)); return ms?.size === 1 ? [...ms][0] : undefined; };
   seen.forEach((s, i) => {
     const m = normMac(s.mac ?? s.record.mac);
     if (m) macOf.set(i, m);
-    const l = normMac(s.linkMac);
+    const l = normMac(s.linkMac) ?? macAt(s.ip);
     if (l) linkOf.set(i, l);
   });
   // 1. The same MAC is the same device.
@@ -241,3 +255,23 @@ export function sightingIdentifier(s: Seen): string {
 }
 
 export { compareIp, ip6Groups, ipKey } from '../model/address.js';
+
+/** A sighting as a shard report keeps it (shard_sightings), with a TCP host's errors and results. */
+export function shardSightingOf(s: Seen, outside: boolean, extra: { errors?: HostError[]; results?: ModuleResult[] } = {}): ShardSighting {
+  return {
+    module: s.protocol, address: s.ip, at: s.at ?? new Date().toISOString(),
+    ...(s.mac ? { mac: s.mac } : {}), ...(s.macFrom ? { mac_from: s.macFrom } : {}), ...(s.linkMac ? { link_mac: s.linkMac } : {}),
+    ...(s.serial ? { serial: s.serial } : {}), ...(s.endpoint ? { endpoint: s.endpoint } : {}), ...(s.aliases?.length ? { aliases: s.aliases } : {}),
+    ...(outside ? { outside: true } : {}), record: s.record,
+    ...(extra.errors?.length ? { errors: extra.errors } : {}), ...(extra.results?.length ? { results: extra.results } : {}),
+  };
+}
+
+/** The inverse of shardSightingOf (without errors and results). */
+export function seenOfShardSighting(f: ShardSighting): Seen {
+  return {
+    ip: f.address, protocol: f.module, at: f.at, record: structuredClone(f.record),
+    ...(f.mac ? { mac: f.mac } : {}), ...(f.mac_from ? { macFrom: f.mac_from } : {}), ...(f.link_mac ? { linkMac: f.link_mac } : {}),
+    ...(f.serial ? { serial: f.serial } : {}), ...(f.endpoint ? { endpoint: f.endpoint } : {}), ...(f.aliases?.length ? { aliases: f.aliases } : {}),
+  };
+}

@@ -11,7 +11,7 @@
 //  - Descriptors: one adaptive limiter for every socket-opening path (TCP sweep, probes, discovery
 //    follow-ups), sized from the descriptor limit and halved on EMFILE/ENOBUFS; a host that still
 //    could not be scanned is reported as local-error, and the CLI exits 3.
-import { ipToInt, isPublic, HostSet } from '../targets/targets.js';
+import { ipToInt, isPublic, HostSet, SHARD_METHOD, type ShardSpec } from '../targets/targets.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
@@ -21,7 +21,7 @@ import { probes as registry, type Probe } from '../probes/index.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
-import type { DeviceReport, DeviceSighting, HostError, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
+import type { DeviceReport, DeviceSighting, HostError, ShardInfo, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
 import { deviceId, identityKey } from '../model/identity.js';
 import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limit.js';
 import { pause, Scope } from '../util/deadline.js';
@@ -84,7 +84,12 @@ export interface ScanPlan {
   options: ScanOptions;
   credentials: Credential[];
   notes: string[];
+  /** This run is part `index` of `count` (--shard): `hosts` is that part, `scope` every target. */
+  shard?: ShardPlan;
 }
+
+/** What a shard report records of its split (src/model/report.ts SHARD). */
+export type ShardPlan = ShardInfo;
 
 /** Descriptors kept back from the connection budget: stdio, the loop's own, the discovery sockets. */
 export function fdReserve(interfaces: number): number {
@@ -98,14 +103,25 @@ export function planScan(a: {
   hosts: HostSet | readonly string[]; names?: Map<string, string>; explicitTargets: boolean; protocols: ProtocolName[]; interfaces: NetIface[];
   interfaceNamed: boolean; passive: boolean; listenMs: number; options: ScanOptions; credentials?: Credential[]; maxUnicast?: number;
   allowPublic?: boolean; fds?: { limit: number; open: number };
+  /**
+   * Part K of N (--shard): the sweep and unicast discovery cover only the hosts of that part
+   * (HostSet.shard); multicast discovery runs in part 1 only; every target stays in scope, so a
+   * multicast answer from a host of another part is kept (and merged by `camsweep merge`).
+   */
+  shard?: ShardSpec;
 }): ScanPlan {
   const notes: string[] = [];
   const discovery = a.protocols.filter((p) => p !== 'tcp');
-  const hostSet = a.hosts instanceof HostSet ? a.hosts : HostSet.of(a.hosts);
+  const scope = a.hosts instanceof HostSet ? a.hosts : HostSet.of(a.hosts);
+  const hostSet = a.shard ? scope.shard(a.shard.index, a.shard.count) : scope;
   let interfaces = a.interfaces.filter((i) => i.multicast);
   if (a.explicitTargets && !a.interfaceNamed) {
     // Multicast only on interfaces whose subnet holds at least one target; loopback targets get unicast only.
-    interfaces = interfaces.filter((i) => { const r = cidrRange(i.cidr); return r !== undefined && hostSet.intersects(r[0], r[1]); });
+    interfaces = interfaces.filter((i) => { const r = cidrRange(i.cidr); return r !== undefined && scope.intersects(r[0], r[1]); });
+  }
+  if (a.shard && a.shard.index !== 1 && interfaces.length && discovery.length) {
+    notes.push(`multicast discovery runs in shard 1 of ${a.shard.count} only (this is shard ${a.shard.index}): unicast discovery to this shard's hosts still runs`);
+    interfaces = [];
   }
   const maxUnicast = a.maxUnicast ?? 4096;
   let unicastTargets: string[] = [];
@@ -128,14 +144,16 @@ export function planScan(a: {
     }
   }
   return {
-    hosts: a.passive ? HostSet.empty : hostSet, scope: hostSet, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
+    hosts: a.passive ? HostSet.empty : hostSet, scope, names: a.names ?? new Map(), protocols, interfaces, unicastTargets, passive: a.passive,
     listenMs: a.listenMs, restrictToTargets: a.explicitTargets || !a.passive, allowPublic: a.allowPublic ?? false, options, credentials: a.credentials ?? [], notes,
+    ...(a.shard ? { shard: { index: a.shard.index, count: a.shard.count, method: SHARD_METHOD, hosts: hostSet.size, total_hosts: scope.size, multicast: a.shard.index === 1 } } : {}),
   };
 }
 
 export function describePlan(p: ScanPlan): string[] {
   const lines: string[] = [];
   const disc = p.protocols.filter((x) => x !== 'tcp');
+  if (p.shard) lines.push(`Shard ${p.shard.index} of ${p.shard.count} (${p.shard.method}): ${p.shard.hosts} of the ${p.shard.total_hosts} target hosts${p.shard.multicast ? '; multicast discovery runs here' : ''}`);
   if (p.protocols.includes('tcp')) lines.push(`TCP sweep: ${p.hosts.size} host${p.hosts.size === 1 ? '' : 's'}, ports ${p.options.ports.join(',')}`);
   if (disc.length) {
     lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
@@ -519,6 +537,102 @@ export interface ScanOutcome {
   hostsSwept: number;
   /** How each module of the run went (the TCP sweep and each discovery module). */
   results: ModuleResult[];
+  /** A shard's run: every sighting as it came (TCP hosts with their errors and results, every discovery answer), for camsweep merge. */
+  raw?: Array<{ seen: Seen; errors?: HostError[]; results?: ModuleResult[] }>;
+}
+
+/**
+ * Sightings -> devices, the one formation a scan and `camsweep merge` share: merged per physical device
+ * (mergeDevices), the neighbour-table MAC filled in where no payload gave one, judged, and what the
+ * merge did not join noted. A Seen that stands for a device of a saved report carries that device's
+ * sightings (`formed`). Pure; devices in address order.
+ */
+export function formDevices(seen: Seen[], k: Knowledge, a: {
+  neigh?: Map<string, string>; errorsByIp?: Map<string, HostError[]>; resultsByIp?: Map<string, ModuleResult[]>;
+  /** When the neighbour table was read for an address (a saved report's arp sighting); default now. */
+  neighAt?: Map<string, string>; now?: string;
+} = {}): DeviceReport[] {
+  const merged = mergeDevices(seen);
+  const now = a.now ?? new Date().toISOString();
+  const neigh = a.neigh;
+  const formed = merged.map((m) => {
+    const rec = m.record;
+    const sightings: DeviceSighting[] = m.seen.flatMap((s) => s.formed ?? [{ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }]);
+    if (!rec.mac && neigh) {
+      for (const ip of rec.addresses ?? [rec.ip]) {
+        const mac = neigh.get(ip);
+        if (!mac) continue;
+        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
+        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: a.neighAt?.get(ip) ?? now });
+        break;
+      }
+    }
+    return { rec, sightings };
+  });
+  const assessed = formed.map(({ rec, sightings }) => {
+    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => a.errorsByIp?.get(ip) ?? []);
+    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => a.resultsByIp?.get(ip) ?? []);
+    return assess(rec, k, errs, res, { sightings });
+  });
+  // What the merge did not join: an identifier shared with another device whose MAC differs.
+  const devices = assessed.map((dev, i) => {
+    // In the order of the other devices (by address), whatever order the sightings came in.
+    const shared = [...merged[i].shared].sort((x, y) => x.other - y.other || x.kind.localeCompare(y.kind) || x.value.localeCompare(y.value));
+    const notes = [...new Set(shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
+    return notes.length ? withNotes(dev, notes) : dev;
+  });
+  return devices.sort((x, y) => compareIp(x.ip, y.ip));
+}
+
+/** Where the sightings of a run may go: the targets, this shard's part of them, whether answers from outside the targets are dropped. */
+export interface AssembleScope {
+  scope: { has(ip: string): boolean };
+  /** A shard's part (--shard): discovery answers from any other address are not formed into devices here but kept as they came (`foreign`). */
+  part?: { has(ip: string): boolean };
+  restrictToTargets: boolean;
+}
+
+/** What announced itself from outside the targets, one entry per device. */
+export function seenNotProbedOf(outside: Seen[]): SeenNotProbed[] {
+  return mergeSightings(outside).map((rec) => {
+    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
+    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
+  });
+}
+
+/**
+ * The sightings of a run -> its devices and what was seen from outside the targets. TCP sightings
+ * are always targets. An IPv6 (link-local) answer is never a target itself: it is kept when it is the
+ * same device as a target (same MAC, serial, endpoint or declared address), so it merges into that
+ * device; any other answer from outside the targets is listed as seen, not probed. A shard keeps the
+ * discovery answers from addresses outside its part (multicast answers from other parts' hosts, from
+ * outside the targets, IPv6 ones) as they came, for `camsweep merge` to place with every part's
+ * sightings before it: forming them here, without the sightings of their own part, could join what
+ * one scan keeps apart. Pure.
+ */
+export function assemble(p: AssembleScope, tcpSeen: Seen[], disc: Seen[], k: Knowledge, f: Parameters<typeof formDevices>[2] = {}): { devices: DeviceReport[]; seenNotProbed: SeenNotProbed[]; foreign: Seen[] } {
+  let discSeen = disc;
+  let foreign: Seen[] = [];
+  if (p.part) {
+    const part = p.part;
+    foreign = discSeen.filter((s) => !part.has(s.ip));
+    discSeen = discSeen.filter((s) => part.has(s.ip));
+  }
+  let outside: Seen[] = [];
+  if (p.restrictToTargets) {
+    const inside = discSeen.filter((s) => p.scope.has(s.ip));
+    const v6 = discSeen.filter((s) => !p.scope.has(s.ip) && s.ip.includes(':'));
+    const linked = new Set<Seen>();
+    if (v6.length) {
+      const pool = [...tcpSeen, ...inside, ...v6];
+      const roots = groupSightings(pool);
+      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
+      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
+    }
+    outside = discSeen.filter((s) => !p.scope.has(s.ip) && !linked.has(s));
+    discSeen = discSeen.filter((s) => p.scope.has(s.ip) || linked.has(s));
+  }
+  return { devices: formDevices([...tcpSeen, ...discSeen], k, f), seenNotProbed: seenNotProbedOf(outside), foreign };
 }
 
 export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
@@ -552,57 +666,16 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     errorsByIp.set(r.record.ip, r.errors);
     resultsByIp.set(r.record.ip, r.results);
   }
-  let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
-  let outside: Seen[] = [];
-  if (plan.restrictToTargets) {
-    // An IPv6 (link-local) answer is never a target itself: keep it when it is the same device as a
-    // target (same MAC, serial, endpoint or declared address), so it merges into that device.
-    const inside = discSeen.filter((s) => plan.scope.has(s.ip));
-    const v6 = discSeen.filter((s) => !plan.scope.has(s.ip) && s.ip.includes(':'));
-    const linked = new Set<Seen>();
-    if (v6.length) {
-      const pool = [...tcpSeen, ...inside, ...v6];
-      const roots = groupSightings(pool);
-      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
-      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
-    }
-    outside = discSeen.filter((s) => !plan.scope.has(s.ip) && !linked.has(s));
-    discSeen = discSeen.filter((s) => plan.scope.has(s.ip) || linked.has(s));
-  }
-  const seenNotProbed: SeenNotProbed[] = mergeSightings(outside).map((rec) => {
-    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
-    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
-  });
+  const discSeen = d.sightings.map((s) => toSeen(s, neigh));
+  // A shard keeps every sighting as it came (before the merge below changes any record) for camsweep merge.
+  const raw = plan.shard ? [
+    ...tcpSeen.map((s) => ({ seen: structuredClone(s), errors: errorsByIp.get(s.ip), results: resultsByIp.get(s.ip) })),
+    ...discSeen.map((s) => ({ seen: structuredClone(s) })),
+  ] : undefined;
+  const { devices, seenNotProbed } = assemble({ scope: plan.scope, ...(plan.shard ? { part: plan.hosts } : {}), restrictToTargets: plan.restrictToTargets },
+    tcpSeen, discSeen, k, { neigh, errorsByIp, resultsByIp });
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
-  const seen: Seen[] = [...tcpSeen, ...discSeen];
-  const merged = mergeDevices(seen);
-  const now = new Date().toISOString();
-  const formed = merged.map((m) => {
-    const rec = m.record;
-    const sightings: DeviceSighting[] = m.seen.map((s) => ({ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }));
-    if (!rec.mac && neigh) {
-      for (const ip of rec.addresses ?? [rec.ip]) {
-        const mac = neigh.get(ip);
-        if (!mac) continue;
-        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
-        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: now });
-        break;
-      }
-    }
-    return { rec, sightings };
-  });
-  const assessed = formed.map(({ rec, sightings }) => {
-    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
-    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => resultsByIp.get(ip) ?? []);
-    return assess(rec, k, errs, res, { sightings });
-  });
-  // What the merge did not join: an identifier shared with another device whose MAC differs.
-  const devices = assessed.map((dev, i) => {
-    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
-    const out = notes.length ? withNotes(dev, notes) : dev;
-    hooks.onDevice?.(out);
-    return out;
-  });
+  for (const dev of devices) hooks.onDevice?.(dev);
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
   for (const e of d.localErrors) warnings.push(`discovery could not look: ${e}`);
@@ -612,5 +685,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results };
+  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(raw ? { raw } : {}) };
 }

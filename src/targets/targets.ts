@@ -2,6 +2,7 @@
 // resolveTargets() touches DNS.
 
 import { intToIp, ipToInt, isIPv6 } from '../model/address.js';
+import { SHARD_METHOD } from '../model/report.js';
 
 export { intToIp, ipToInt };
 
@@ -109,12 +110,52 @@ export function forbiddenRange(first: number, last: number): string | undefined 
   return undefined;
 }
 
+/** The split function's name, recorded in shard reports: `camsweep merge` joins only shards split the same way. */
+export { SHARD_METHOD };
+/** Shards at most (`--shard K/N`). */
+export const MAX_SHARDS = 4096;
+
+/**
+ * Which shard (0-based) of `count` an IPv4 address (as an unsigned 32-bit integer) belongs to. A fixed
+ * integer mix of the address alone ("lowbias32" from Chris Wellons' hash-prospector,
+ * https://github.com/skeeto/hash-prospector, public domain), then the remainder by `count`: the same
+ * address is in the same shard on every machine, in every run and whatever else the targets hold
+ * (their order, their other addresses, hostnames that resolve differently), and neighbouring
+ * addresses are spread over the shards. Pure.
+ */
+export function shardOfInt(n: number, count: number): number {
+  let x = n >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return (x >>> 0) % count;
+}
+
+/** One part of a `--shard K/N` split: `index` 1..count. */
+export interface ShardSpec { index: number; count: number }
+
+/** Parse `K/N` (1 <= K <= N <= MAX_SHARDS). Throws TargetError with a one-line reason. */
+export function parseShard(text: string): ShardSpec {
+  const m = /^\s*(\d{1,5})\s*\/\s*(\d{1,5})\s*$/.exec(text);
+  if (!m) throw new TargetError(`--shard takes K/N (this machine's part K of N parts, 1 <= K <= N), got "${text.slice(0, 40)}"`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > MAX_SHARDS) throw new TargetError(`--shard ${index}/${count}: N must be 1 to ${MAX_SHARDS}`);
+  if (index < 1 || index > count) throw new TargetError(`--shard ${index}/${count}: K must be 1 to ${count} (parts are numbered from 1; JOB_COMPLETION_INDEX is 0-based, so add 1)`);
+  return { index, count };
+}
+
 /**
  * A set of IPv4 hosts kept as sorted, disjoint ranges: counted, tested and iterated lazily, never
- * expanded into a list (a /8 is three numbers, not 16 million strings).
+ * expanded into a list (a /8 is three numbers, not 16 million strings). `shard(K, N)` is a view of
+ * the hosts of part K: still ranges underneath, filtered by shardOfInt as it is iterated or tested.
  */
 export class HostSet implements Iterable<string> {
-  private constructor(private readonly starts: number[], private readonly ends: number[], readonly size: number) {}
+  private constructor(private readonly starts: number[], private readonly ends: number[], readonly size: number,
+    /** This view's part (0-based index), when it is one shard of a split. */
+    private readonly part?: { index: number; count: number; min: number; max: number }) {}
 
   static readonly empty = new HostSet([], [], 0);
 
@@ -142,6 +183,38 @@ export class HostSet implements Iterable<string> {
     return HostSet.fromRanges(r);
   }
 
+  /**
+   * The hosts of part `index` (1..count) of a split into `count` disjoint parts whose union is this
+   * set (shardOfInt). Counted once here, by walking the ranges as integers; nothing is materialised.
+   */
+  shard(index: number, count: number): HostSet {
+    if (this.part) throw new Error('a shard cannot be split again');
+    if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 1 && index <= count)) throw new Error(`bad shard ${index}/${count}`);
+    if (count === 1) return this;
+    const want = index - 1;
+    let size = 0;
+    let min = -1;
+    let max = -1;
+    for (let i = 0; i < this.starts.length; i++) {
+      for (let n = this.starts[i]; n <= this.ends[i]; n++) {
+        if (shardOfInt(n, count) !== want) continue;
+        size++;
+        if (min < 0) min = n;
+        max = n;
+      }
+    }
+    return new HostSet(this.starts, this.ends, size, { index: want, count, min, max });
+  }
+
+  /** `index/count` (1-based) when this set is one shard of a split. */
+  get shardOf(): ShardSpec | undefined {
+    return this.part ? { index: this.part.index + 1, count: this.part.count } : undefined;
+  }
+
+  private member(n: number): boolean {
+    return !this.part || shardOfInt(n, this.part.count) === this.part.index;
+  }
+
   hasInt(n: number): boolean {
     let lo = 0;
     let hi = this.starts.length - 1;
@@ -149,7 +222,7 @@ export class HostSet implements Iterable<string> {
       const mid = (lo + hi) >>> 1;
       if (n < this.starts[mid]) hi = mid - 1;
       else if (n > this.ends[mid]) lo = mid + 1;
-      else return true;
+      else return this.member(n);
     }
     return false;
   }
@@ -162,12 +235,17 @@ export class HostSet implements Iterable<string> {
 
   /** True when some host of the set lies in [first, last]. */
   intersects(first: number, last: number): boolean {
-    for (let i = 0; i < this.starts.length; i++) if (this.starts[i] <= last && this.ends[i] >= first) return true;
+    for (let i = 0; i < this.starts.length; i++) {
+      if (!(this.starts[i] <= last && this.ends[i] >= first)) continue;
+      if (!this.part) return true;
+      for (let n = Math.max(first, this.starts[i]), e = Math.min(last, this.ends[i]); n <= e; n++) if (this.member(n)) return true;
+    }
     return false;
   }
 
   /** True when every host of the set lies in [first, last] (an empty set: false). */
   within(first: number, last: number): boolean {
+    if (this.part) return this.size > 0 && this.part.min >= first && this.part.max <= last;
     return this.starts.length > 0 && this.starts[0] >= first && this.ends[this.ends.length - 1] <= last;
   }
 
@@ -179,7 +257,7 @@ export class HostSet implements Iterable<string> {
   }
 
   *[Symbol.iterator](): Iterator<string> {
-    for (let i = 0; i < this.starts.length; i++) for (let n = this.starts[i]; n <= this.ends[i]; n++) yield intToIp(n);
+    for (let i = 0; i < this.starts.length; i++) for (let n = this.starts[i]; n <= this.ends[i]; n++) if (this.member(n)) yield intToIp(n);
   }
 }
 
