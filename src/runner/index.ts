@@ -136,7 +136,7 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
   const drt = discovery ? { modules: rt.discovery, udp: rt.udp(pl.passive), http: rt.http(), log: (m: string) => hooks.log?.(m), neighbours: () => rt.neighbours() } : undefined;
   const r = await executePlan(pl, k, drt, { onHostDone: hooks.onHostDone, onDevice: hooks.onDevice }, signal);
   const interrupted = hooks.interrupted?.();
-  const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
+  const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0 || r.degraded !== undefined;
   const warnings = [...(report.warnings ?? []), ...r.warnings];
   if (interrupted && report.command === 'scan') warnings.push(`scan interrupted by ${interrupted}; results are partial`);
   const out = buildReport({
@@ -145,7 +145,9 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
     options: report.options, ...(report.command === 'scan' ? { stats: r.stats } : {}),
     complete: !interrupted && !couldNotSee, interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,
   });
-  const why = couldNotSee ? (r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)) : undefined;
+  const why = couldNotSee
+    ? (r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : r.localErrors.length ? clean(r.localErrors[0], 200) : clean(r.degraded, 300))
+    : undefined;
   return { report: out, couldNotSee, why, outcome: r, plan: pl };
 }
 

@@ -15,9 +15,10 @@ import { ipToInt, isPublic, HostSet } from '../targets/targets.js';
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
-import { connectCheck, exchange, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
+import { connectCheck, exchange, session, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
+import { openSession } from '../probes/session.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
@@ -228,7 +229,7 @@ const exchangeCode = (r: ExchangeResult) => (r.end === 'error' ? r.code : undefi
  * iterable: never expanded into a list) by a pool of workers; each host runs under its own deadline.
  */
 export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | { length: number }), names: Map<string, string>, o: ScanOptions, hooks: ScanHooks = {}, signal?: AbortSignal, env: SweepEnv = {}): Promise<SweepResult> {
-  const net = o.net ?? { exchange, connectCheck };
+  const net = o.net ?? { exchange, connectCheck, session };
   const probeList = o.probes ?? Object.values(registry);
   const budget = env.budget ?? adaptiveLimiter(Math.max(1, o.concurrency));
   const root = env.scope ? env.scope.child() : Scope.linked(signal);
@@ -279,9 +280,20 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
       const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
       // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
+      // --rate counts new connections: a token before each connect, none for a request on a kept one.
       const probeNet: NetApi = {
-        connectCheck: (h, p, t) => guard(() => host.run((c) => net.connectCheck(h, p, t, c.signal)), (x: ConnectResult) => x.code),
-        exchange: (x) => guard(() => host.run((c) => net.exchange({ ...x, signal: c.signal })), exchangeCode),
+        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
+        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
+        session: (x) => {
+          const sc = host.child();
+          const s = openSession(net, { ...x, signal: sc.signal, beforeConnect: take });
+          return {
+            get connections() { return s.connections; },
+            request: (r) => guard(() => s.request(r), exchangeCode),
+            reset: () => s.reset(),
+            close: () => { s.close(); sc.dispose(); },
+          };
+        },
       };
       const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
       const jobs: Array<Promise<void>> = [];
@@ -289,7 +301,6 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
         for (const p of probeList) {
           if (!p.ports.includes(port)) continue;
           jobs.push(budget(async () => {
-            await take();
             const t0 = performance.now();
             try {
               const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
@@ -519,6 +530,8 @@ export interface ScanOutcome {
   hostsSwept: number;
   /** How each module of the run went (the TCP sweep and each discovery module). */
   results: ModuleResult[];
+  /** Why the results cannot be trusted (the event loop was starved while scanning), if so: the scan is incomplete. */
+  degraded?: string;
 }
 
 export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRuntime | undefined, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<ScanOutcome> {
@@ -540,6 +553,9 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     loop.stop();
     root.dispose();
   }
+  const starved = loop.starvation(plan.options.timeoutMs);
+  const degraded = starved ? `${starved} while scanning: deadlines and round trips were the machine's, not the network's, so hosts and ports may have been missed` : undefined;
+  if (degraded) warnings.push(`results may be incomplete: ${degraded}`);
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
   const neigh = rt?.neighbours?.();
@@ -612,5 +628,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results };
+  return { devices: devices.sort((a, b) => compareIp(a.ip, b.ip)), warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(degraded ? { degraded } : {}) };
 }
