@@ -42,6 +42,8 @@ export interface ScanRequest {
   timeoutMs: number;
   hostTimeoutMs: number;
   concurrency: number;
+  /** --concurrency was not given: size it from the descriptor limit (planScan). */
+  autoConcurrency?: boolean;
   rate: number;
   maxBytes: number;
   ping: boolean;
@@ -124,7 +126,7 @@ export function plan(req: ScanRequest, p: Prepared): ScanPlan {
   try {
     return planScan({
       hosts: p.resolved.hosts, names: p.resolved.names, explicitTargets: p.explicit, protocols: req.protocols, interfaces: p.interfaces, allowPublic: req.allowPublic,
-      interfaceNamed: Boolean(req.interfaces), passive: req.passive, listenMs: req.listenMs, options: scanOptions(req), credentials: req.credentials, fds: p.fds,
+      interfaceNamed: Boolean(req.interfaces), passive: req.passive, listenMs: req.listenMs, options: scanOptions(req), credentials: req.credentials, fds: p.fds, autoConcurrency: req.autoConcurrency,
     });
   } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
 }

@@ -91,6 +91,8 @@ export interface ScanPlan {
 export function fdReserve(interfaces: number): number {
   return 48 + 12 * Math.max(1, interfaces);
 }
+/** The most connections at once when --concurrency is not given and the descriptor limit is high. */
+export const AUTO_CONCURRENCY_MAX = 4096;
 /** Fewer connections than this at once and the scan cannot do its work. */
 export const MIN_CONCURRENCY = 4;
 
@@ -99,6 +101,8 @@ export function planScan(a: {
   hosts: HostSet | readonly string[]; names?: Map<string, string>; explicitTargets: boolean; protocols: ProtocolName[]; interfaces: NetIface[];
   interfaceNamed: boolean; passive: boolean; listenMs: number; options: ScanOptions; credentials?: Credential[]; maxUnicast?: number;
   allowPublic?: boolean; fds?: { limit: number; open: number };
+  /** Size the connection budget from the descriptor limit (--concurrency not given). */
+  autoConcurrency?: boolean;
 }): ScanPlan {
   const notes: string[] = [];
   const discovery = a.protocols.filter((p) => p !== 'tcp');
@@ -123,7 +127,11 @@ export function planScan(a: {
     if (usable < MIN_CONCURRENCY) {
       throw new PlanError(`only ${Math.max(0, a.fds.limit - a.fds.open)} file descriptors are free (limit ${a.fds.limit}); camsweep needs at least ${MIN_CONCURRENCY + fdReserve(interfaces.length)} (raise ulimit -n)`);
     }
-    if (usable < options.concurrency) {
+    if (a.autoConcurrency && usable > options.concurrency) {
+      // As many connections as the descriptors allow, up to a ceiling that keeps memory and the SYN rate sane.
+      const n = Math.min(usable, AUTO_CONCURRENCY_MAX, Math.max(options.concurrency, hostSet.size * Math.max(1, options.ports.length)));
+      if (n > options.concurrency) { notes.push(`at most ${n} connections at once (sized from the file descriptor limit ${a.fds.limit})`); options = { ...options, concurrency: n }; }
+    } else if (usable < options.concurrency) {
       notes.push(`at most ${usable} connections at once (file descriptor limit ${a.fds.limit}; --concurrency ${options.concurrency} lowered)`);
       options = { ...options, concurrency: usable };
     }
