@@ -6,7 +6,9 @@
 // When the loop is starved outright (the process gets almost no CPU: a machine at many times its core
 // count, a debugger, a blocking call), deadlines and round trips stop meaning anything and a scan can
 // find nothing and "pass". starvation() tells the scan when that happened, so it reports itself as
-// incomplete (exit 3) instead.
+// incomplete (exit 3) instead. Starved time is lateness the process's own CPU time does not explain
+// (process.cpuUsage): a loop late because the scan itself is busy is slow, not blind; a loop late
+// while the process got no CPU (or sat in a blocking call) saw nothing of what happened meanwhile.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /** Delay above which the loop counts as lagging, and how long a lag spell taints samples afterwards. */
@@ -26,6 +28,7 @@ export class LoopHealth {
   /** Samples the monitor told the caller to drop (for the scan's stats). */
   discarded = 0;
   private startedAt = 0;
+  private cpuAt: NodeJS.CpuUsage = { user: 0, system: 0 };
   private worst = 0;
   private stalled = 0;
 
@@ -35,6 +38,7 @@ export class LoopHealth {
     this.h.enable();
     this.lastTick = performance.now();
     this.startedAt = this.lastTick;
+    this.cpuAt = process.cpuUsage();
     this.worst = 0;
     this.stalled = 0;
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -45,19 +49,22 @@ export class LoopHealth {
   private tick(): void {
     const now = performance.now();
     const late = now - this.lastTick - TICK_MS;
+    const cpu = process.cpuUsage();
+    const cpuMs = (cpu.user - this.cpuAt.user + cpu.system - this.cpuAt.system) / 1000;
+    this.cpuAt = cpu;
     this.lastTick = now;
     const maxMs = this.h ? this.h.max / 1e6 : 0;
     this.h?.reset();
     if (late > LAG_MS || maxMs > LAG_MS) this.taintedUntil = now + TAINT_MS;
-    // The lateness of this tick is time the loop could not run (a stall of the whole process).
-    const stall = Math.max(late, maxMs);
+    // Lateness the process's CPU time does not explain: the whole process stood still.
+    const stall = late - cpuMs;
     if (stall > LAG_MS) this.stalled += stall;
     if (stall > this.worst) this.worst = stall;
   }
 
   /**
    * Was the loop starved so badly that what the scan measured cannot be trusted? Yes when one stall
-   * lasted at least `STARVED_STALL_MS` (or twice the connection deadline, if longer), or when stalls
+   * (lateness beyond the process's CPU time) lasted at least `STARVED_STALL_MS` (or twice the connection deadline, if longer), or when stalls
    * added up to `STARVED_TOTAL_MS` and half the time monitored. Returns why, or undefined.
    */
   starvation(timeoutMs = 0): string | undefined {
@@ -66,8 +73,8 @@ export class LoopHealth {
     const worstLimit = Math.max(STARVED_STALL_MS, 2 * timeoutMs);
     const w = Math.round(this.worst);
     const total = Math.round(this.stalled);
-    if (w >= worstLimit) return `the event loop stalled for ${w} ms at once (limit ${worstLimit} ms)`;
-    if (total >= STARVED_TOTAL_MS && total >= watched / 2) return `the event loop was stalled for ${total} ms of ${Math.round(watched)} ms`;
+    if (w >= worstLimit) return `the event loop stalled for ${w} ms at once without using the CPU (limit ${worstLimit} ms)`;
+    if (total >= STARVED_TOTAL_MS && total >= watched / 2) return `the event loop stood still (no CPU) for ${total} ms of ${Math.round(watched)} ms`;
     return undefined;
   }
 
