@@ -28,6 +28,7 @@ import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limi
 import { pause, Scope } from '../util/deadline.js';
 import { classifyError, coded, isLocalError, type ModuleResult, type Status } from '../model/status.js';
 import { LoopHealth } from '../util/loop.js';
+import { HeapKeeper } from '../util/heap.js';
 import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
 
 export const ALL_PROTOCOLS = [...DISCOVERY_NAMES, 'tcp'] as const;
@@ -92,7 +93,7 @@ export function fdReserve(interfaces: number): number {
   return 48 + 12 * Math.max(1, interfaces);
 }
 /** The most connections at once when --concurrency is not given and the descriptor limit is high. */
-export const AUTO_CONCURRENCY_MAX = 4096;
+export const AUTO_CONCURRENCY_MAX = 1024;
 /** Fewer connections than this at once and the scan cannot do its work. */
 export const MIN_CONCURRENCY = 4;
 
@@ -268,7 +269,8 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
         const r = await guard(() => budget(async () => {
           await take();
-          return host.run((c) => net.connectCheck(ip, port, connectTimeout.current(), c.signal));
+          // The host's own signal: at most a handful of checks of one host listen on it at once.
+          return net.connectCheck(ip, port, connectTimeout.current(), host.signal);
         }), (x: ConnectResult) => x.code);
         // A round trip measured while the event loop lagged is the loop's delay, not the network's.
         if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
@@ -549,6 +551,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const root = Scope.linked(signal);
   const budget = adaptiveLimiter(Math.max(1, plan.options.concurrency));
   const loop = new LoopHealth().start();
+  const heap = new HeapKeeper().start();
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
   try {
@@ -559,6 +562,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
     loop.stop();
+    heap.stop();
     root.dispose();
   }
   const starved = loop.starvation(plan.options.timeoutMs);
