@@ -70,7 +70,8 @@ export interface NetApi {
   exchange(o: ExchangeOptions): Promise<ExchangeResult>;
   /** Optional: without it, a session is one exchange per request (src/probes/session.ts). */
   session?(o: SessionOptions): Session;
-  connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult>;
+  /** `current`, when given, is the deadline as it is now (it may shrink while the connect waits: the sweep's adaptive timeout). */
+  connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal, current?: () => number): Promise<ConnectResult>;
 }
 
 export interface NetIface {

@@ -33,6 +33,9 @@ function peerCert(sock: tls.TLSSocket): { cert?: PeerCert; tlsVersion?: string }
 }
 
 
+/** How often a connect with a shrinking deadline looks at it again. */
+const RECHECK_MS = 100;
+
 /**
  * TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error.
  *
@@ -41,7 +44,7 @@ function peerCert(sock: tls.TLSSocket): { cert?: PeerCert; tlsVersion?: string }
  * on a busy loop a handshake that completed in time is still in the poll queue when the timer fires,
  * and must win over it.
  */
-export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult> {
+export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal, current?: () => number): Promise<ConnectResult> {
   let t0 = performance.now();
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
@@ -62,7 +65,15 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
     process.nextTick(() => {
       if (done) return;
       t0 = performance.now();
-      timer = setTimeout(() => setImmediate(() => finish('filtered', 'ETIMEDOUT')), timeoutMs);
+      if (!current) { timer = setTimeout(() => setImmediate(() => finish('filtered', 'ETIMEDOUT')), timeoutMs); return; }
+      // A deadline that may shrink (the first connects of a sweep start before any round trip is known):
+      // looked at again every RECHECK_MS, never past timeoutMs.
+      const arm = () => {
+        const left = Math.min(timeoutMs, current()) - (performance.now() - t0);
+        if (left <= 0) { setImmediate(() => finish('filtered', 'ETIMEDOUT')); return; }
+        timer = setTimeout(arm, Math.min(left, RECHECK_MS));
+      };
+      arm();
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => finish('open'));

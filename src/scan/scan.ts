@@ -270,7 +270,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
         const r = await guard(() => budget(async () => {
           await take();
           // The host's own signal: at most a handful of checks of one host listen on it at once.
-          return net.connectCheck(ip, port, connectTimeout.current(), host.signal);
+          return net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
         }), (x: ConnectResult) => x.code);
         // A round trip measured while the event loop lagged is the loop's delay, not the network's.
         if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
