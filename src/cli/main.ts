@@ -150,7 +150,7 @@ function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
 function requestOf(o: Opts, ports: number[], cmd: CommandName = 'scan'): Omit<ScanRequest, 'targets' | 'protocols' | 'passive' | 'listenMs' | 'ipv6' | 'maxHosts' | 'credentials' | 'failOn'> & { listenMs: number } {
   const v = (key: string) => o[key] ?? optionDefault(key, cmd);
   return {
-    ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, rate: v('rate') as number,
+    ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, autoConcurrency: cmd === 'scan' && o.concurrencyGiven === false, rate: v('rate') as number,
     maxBytes: v('maxBytes') as number, ping: o.ping !== false, allowPublic: Boolean(o.allowPublic), policy: String(o.policy), userAgent: `camsweep/${VERSION}`,
     listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number,
   };
@@ -451,7 +451,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
     .action(async (targets: string[], o: Opts, cmd: Command) => {
       if (io.parseOnly) { portsOf(o); parseProtocols(o.protocols); for (const t of targets) parseTarget(t); return io.parseOnly('scan', targets, o); }
-      code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
+      code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli', concurrencyGiven: cmd.getOptionValueSource('concurrency') === 'cli' }, io, ac.signal, state); });
   sub('demo', 'start the built-in simulated camera lab on loopback, scan it and print the result')
     .action(async (o: Opts, cmd: Command) => {
       if (io.parseOnly) return io.parseOnly('demo', [], o);

@@ -32,10 +32,46 @@ export interface ExchangeOptions {
   isComplete?: (data: Buffer) => boolean;
 }
 
+/** Where a session connects: one host and port, over TCP or TLS. */
+export interface SessionOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  servername?: string;
+  signal?: AbortSignal;
+  /** Called before every new connection the session opens (the scan's --rate counts connections). */
+  beforeConnect?: () => Promise<void>;
+}
+
+/** One request of a session: the request bytes and how to tell the response is whole. */
+export interface SessionRequest {
+  request: Buffer | string;
+  timeoutMs: number;
+  maxBytes: number;
+  isComplete?: (data: Buffer) => boolean;
+}
+
+/**
+ * Several requests to one port over as few connections as the peer allows (HTTP keep-alive, RTSP):
+ * one request at a time; a connection the peer closed is replaced before the next request, and a
+ * request that met a connection closed before it answered is sent once more on a fresh one.
+ */
+export interface Session {
+  request(r: SessionRequest): Promise<ExchangeResult>;
+  /** Close the current connection (the response said `Connection: close`): the next request opens a new one. */
+  reset(): void;
+  close(): void;
+  /** Connections opened so far. */
+  readonly connections: number;
+}
+
 /** The TCP edge as the probes and the sweep see it (src/net/tcp.ts implements it). */
 export interface NetApi {
   exchange(o: ExchangeOptions): Promise<ExchangeResult>;
-  connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult>;
+  /** Optional: without it, a session is one exchange per request (src/probes/session.ts). */
+  session?(o: SessionOptions): Session;
+  /** `current`, when given, is the deadline as it is now (it may shrink while the connect waits: the sweep's adaptive timeout). */
+  connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal, current?: () => number): Promise<ConnectResult>;
 }
 
 export interface NetIface {

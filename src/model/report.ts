@@ -174,7 +174,7 @@ export const REPORT = obj({
   devices: arr(ref('device', DEVICE)),
   summary: SUMMARY,
   warnings: arr(str()),
-  complete: { schema: { type: 'boolean', description: 'false when the run was interrupted or could not see everything (not_scanned, local errors); such a scan never exits 0' } } as Shape<boolean>,
+  complete: { schema: { type: 'boolean', description: 'false when the run was interrupted or could not see everything (not_scanned, local errors, an event loop that stood still while scanning); such a scan never exits 0' } } as Shape<boolean>,
   interrupted: oneOf(['SIGINT', 'SIGTERM'] as const, { description: 'the signal that stopped the scan early; the devices are what was found until then' }),
   not_scanned: arr(NOT_SCANNED, { description: 'hosts a local resource error (EMFILE, ENOBUFS, ...) kept from being scanned' }),
   seen_not_probed: arr(SEEN_NOT_PROBED, { description: 'devices that answered discovery from outside the targets: what they announced; they got no follow-up request, probe or credential' }),

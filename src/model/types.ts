@@ -37,4 +37,10 @@ export const VERDICT_ORDER: Record<VerdictStatus, number> = { unknown: 0, clear:
 export type HostStatus = 'local-error' | 'not-in-scope';
 
 /** One safe vendor HTTP request (src/data/http-paths.yaml): an unauthenticated read or the first step of a login challenge, with its source. */
-export interface HttpPathDef { id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string }
+export interface HttpPathDef {
+  id: string; method: 'GET' | 'POST'; path: string; body?: string; content_type?: string; purpose: string; source: string;
+  /** `html-index`: asked only when the index answer is an HTML page. */
+  when?: 'html-index';
+  /** Platform marks (regexes, case-insensitive) in the index answers that make this path worth asking. */
+  hints?: string[];
+}

@@ -3,10 +3,38 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { renderDn } from '../protocols/dn.js';
-import type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState } from '../model/net.js';
+import type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState, Session, SessionOptions, SessionRequest } from '../model/net.js';
 
-export type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState } from '../model/net.js';
+export type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortState, Session, SessionOptions, SessionRequest } from '../model/net.js';
 
+// One TLS context for every client connection (any version, any certificate: camsweep reads the
+// certificate, it does not trust it). Building a context per connection costs more CPU than the
+// handshake itself on a dense network.
+let clientContext: tls.SecureContext | undefined;
+function secureContext(): tls.SecureContext {
+  return (clientContext ??= tls.createSecureContext({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }));
+}
+
+function tlsConnect(host: string, port: number, servername?: string): tls.TLSSocket {
+  return tls.connect({
+    host, port, rejectUnauthorized: false, secureContext: secureContext(),
+    ...(servername && net.isIP(servername) === 0 ? { servername } : {}),
+  });
+}
+
+function peerCert(sock: tls.TLSSocket): { cert?: PeerCert; tlsVersion?: string } {
+  try {
+    const c = sock.getPeerCertificate();
+    const cert = c && Object.keys(c).length
+      ? { subject: renderDn(c.subject as never), issuer: renderDn(c.issuer as never), not_before: c.valid_from, not_after: c.valid_to, fingerprint256: c.fingerprint256 }
+      : undefined;
+    return { cert, tlsVersion: sock.getProtocol() ?? undefined };
+  } catch { return {}; } // a certificate we cannot read is not fatal
+}
+
+
+/** How often a connect with a shrinking deadline looks at it again. */
+const RECHECK_MS = 100;
 
 /**
  * TCP connect check: open (handshake done), closed (RST), filtered (no answer in time), error.
@@ -16,7 +44,7 @@ export type { ConnectResult, ExchangeOptions, ExchangeResult, PeerCert, PortStat
  * on a busy loop a handshake that completed in time is still in the poll queue when the timer fires,
  * and must win over it.
  */
-export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ConnectResult> {
+export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal, current?: () => number): Promise<ConnectResult> {
   let t0 = performance.now();
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
@@ -37,7 +65,15 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
     process.nextTick(() => {
       if (done) return;
       t0 = performance.now();
-      timer = setTimeout(() => setImmediate(() => finish('filtered', 'ETIMEDOUT')), timeoutMs);
+      if (!current) { timer = setTimeout(() => setImmediate(() => finish('filtered', 'ETIMEDOUT')), timeoutMs); return; }
+      // A deadline that may shrink (the first connects of a sweep start before any round trip is known):
+      // looked at again every RECHECK_MS, never past timeoutMs.
+      const arm = () => {
+        const left = Math.min(timeoutMs, current()) - (performance.now() - t0);
+        if (left <= 0) { setImmediate(() => finish('filtered', 'ETIMEDOUT')); return; }
+        timer = setTimeout(arm, Math.min(left, RECHECK_MS));
+      };
+      arm();
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => finish('open'));
@@ -59,12 +95,7 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
     let cert: PeerCert | undefined;
     let tlsVersion: string | undefined;
     let connected = false;
-    const sock: net.Socket = o.tls
-      ? tls.connect({
-        host: o.host, port: o.port, rejectUnauthorized: false, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0',
-        ...(o.servername && net.isIP(o.servername) === 0 ? { servername: o.servername } : {}),
-      })
-      : net.connect({ host: o.host, port: o.port });
+    const sock: net.Socket = o.tls ? tlsConnect(o.host, o.port, o.servername) : net.connect({ host: o.host, port: o.port });
     const finish = (end: ExchangeResult['end'], code?: string) => {
       if (done) return;
       done = true;
@@ -82,13 +113,7 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
     const send = () => { connected = true; sock.write(o.request); };
     if (o.tls) {
       (sock as tls.TLSSocket).once('secureConnect', () => {
-        try {
-          const c = (sock as tls.TLSSocket).getPeerCertificate();
-          if (c && Object.keys(c).length) {
-            cert = { subject: renderDn(c.subject as never), issuer: renderDn(c.issuer as never), not_before: c.valid_from, not_after: c.valid_to, fingerprint256: c.fingerprint256 };
-          }
-          tlsVersion = (sock as tls.TLSSocket).getProtocol() ?? undefined;
-        } catch { /* a certificate we cannot read is not fatal */ }
+        ({ cert, tlsVersion } = peerCert(sock as tls.TLSSocket));
         send();
       });
     } else sock.once('connect', send);
@@ -107,4 +132,121 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
     sock.once('close', () => finish('closed'));
     sock.once('error', (e: NodeJS.ErrnoException) => finish('error', e.code ?? 'ERROR'));
   });
+}
+
+/**
+ * A session to one port: requests one at a time over a kept connection (HTTP keep-alive, RTSP), a new
+ * connection only when the peer closed the last one or a response could not be read to its end (cut
+ * by the cap or the deadline: what follows on that connection cannot be told apart). Bounded like
+ * `exchange`: every request has its own deadline (connect included) and byte cap; never throws.
+ */
+export function session(o: SessionOptions): Session {
+  let sock: net.Socket | undefined;
+  let cert: PeerCert | undefined;
+  let tlsVersion: string | undefined;
+  let connections = 0;
+  let closed = false;
+  const drop = () => {
+    const s = sock;
+    sock = undefined;
+    if (!s) return;
+    s.removeAllListeners();
+    s.on('error', () => {});
+    s.destroy();
+  };
+  // Open a connection (when none is kept); resolves when it can carry a request, or with why not.
+  const connect = (deadline: number, signal: AbortSignal | undefined): Promise<{ ok: true } | { ok: false; end: ExchangeResult['end']; code: string }> => new Promise((resolve) => {
+    const s = o.tls ? tlsConnect(o.host, o.port, o.servername) : net.connect({ host: o.host, port: o.port });
+    connections++;
+    sock = s;
+    // An error on a kept, idle connection (the peer reset it) is not a crash: the next request sees it is gone.
+    s.on('error', () => {});
+    cert = undefined;
+    tlsVersion = undefined;
+    let done = false;
+    const end = (r: { ok: true } | { ok: false; end: ExchangeResult['end']; code: string }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      s.removeListener('error', onError);
+      if (!r.ok) drop();
+      resolve(r);
+    };
+    const onAbort = () => end({ ok: false, end: 'aborted', code: 'ABORTED' });
+    const onError = (e: NodeJS.ErrnoException) => end({ ok: false, end: 'error', code: e.code ?? 'ERROR' });
+    const timer = setTimeout(() => setImmediate(() => end({ ok: false, end: 'timeout', code: 'ETIMEDOUT' })), Math.max(1, deadline - performance.now()));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    s.once('error', onError);
+    s.once('close', () => end({ ok: false, end: 'closed', code: 'ECONNRESET' }));
+    if (o.tls) s.once('secureConnect', () => { ({ cert, tlsVersion } = peerCert(s as tls.TLSSocket)); end({ ok: true }); });
+    else s.once('connect', () => end({ ok: true }));
+  });
+  // One request on the kept connection: read until the response is whole, capped, closed or late.
+  const once = (r: SessionRequest, t0: number, deadline: number, fresh: boolean): Promise<ExchangeResult> => new Promise((resolve) => {
+    const s = sock as net.Socket;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (end: ExchangeResult['end'], code?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      s.removeListener('data', onData);
+      s.removeListener('end', onEnd);
+      s.removeListener('close', onEnd);
+      s.removeListener('error', onError);
+      // Only a connection whose response ended where it said it would can carry the next request.
+      if (end !== 'complete') drop();
+      resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, connected: true, ms: Math.round(performance.now() - t0), ...(fresh ? {} : { reused: true }) } as ExchangeResult);
+    };
+    const onAbort = () => finish('aborted', 'ABORTED');
+    const onEnd = () => finish('closed');
+    const onError = (e: NodeJS.ErrnoException) => finish('error', e.code ?? 'ERROR');
+    const onData = (d: Buffer) => {
+      const room = r.maxBytes - size;
+      if (d.length >= room) { chunks.push(d.subarray(0, room)); size += room; return finish('cap'); }
+      chunks.push(d);
+      size += d.length;
+      if (r.isComplete) {
+        let complete = false;
+        try { complete = r.isComplete(Buffer.concat(chunks, size)); } catch { complete = false; }
+        if (complete) finish('complete');
+      }
+    };
+    const timer = setTimeout(() => setImmediate(() => finish('timeout', 'ETIMEDOUT')), Math.max(1, deadline - performance.now()));
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    s.on('data', onData);
+    s.once('end', onEnd);
+    s.once('close', onEnd);
+    s.once('error', onError);
+    s.write(r.request);
+  });
+  const attempt = async (r: SessionRequest, t0: number): Promise<ExchangeResult> => {
+    const deadline = t0 + r.timeoutMs;
+    const fresh = !sock || sock.destroyed || !sock.writable;
+    if (fresh) {
+      drop();
+      await o.beforeConnect?.();
+      if (o.signal?.aborted) return { data: Buffer.alloc(0), end: 'aborted', code: 'ABORTED', ms: 0 };
+      const c = await connect(deadline, o.signal);
+      if (!c.ok) return { data: Buffer.alloc(0), end: c.end, code: c.code, connected: false, ms: Math.round(performance.now() - t0) };
+    }
+    return once(r, t0, deadline, fresh);
+  };
+  return {
+    get connections() { return connections; },
+    async request(r) {
+      const t0 = performance.now();
+      if (closed || o.signal?.aborted) return { data: Buffer.alloc(0), end: 'aborted', code: 'ABORTED', ms: 0 };
+      const first = await attempt(r, t0);
+      // A kept connection the peer closed just as the request went out: send it once more, freshly.
+      const stale = (first as { reused?: boolean }).reused && first.data.length === 0 && (first.end === 'closed' || (first.end === 'error' && (first.code === 'ECONNRESET' || first.code === 'EPIPE')));
+      const { reused: _r, ...res } = (stale ? await attempt(r, performance.now()) : first) as ExchangeResult & { reused?: boolean };
+      return res;
+    },
+    reset: drop,
+    close() { closed = true; drop(); },
+  };
 }

@@ -1,6 +1,9 @@
 // HTTP(S) probe: index page (following up to two same-host redirects), favicon, and the safe vendor
-// paths listed in src/data/http-paths.yaml. Records status, every header (duplicates kept), title,
-// bounded body, favicon hashes and the TLS certificate. Never sends credentials.
+// paths listed in src/data/http-paths.yaml that the index makes worth asking (choosePaths). Records
+// status, every header (duplicates kept), title, bounded body, favicon hashes and the TLS certificate.
+// Never sends credentials. All requests to a port go over one kept connection where the server allows
+// it (HTTP/1.1 keep-alive); TLS is tried only on ports registered as TLS-first or whose plain answer
+// showed a TLS server (closed on a plain request, a TLS record, a 400 that asks for HTTPS).
 import type { HostError, HttpObservation, TlsObservation } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 import type { PeerCert } from '../model/net.js';
@@ -9,6 +12,9 @@ import { faviconMmh3, md5 } from '../protocols/hash.js';
 import { buildHttpRequest, hostHeader } from '../protocols/http-request.js';
 import { one, parseResponse, responseComplete, type ParsedResponse } from '../protocols/response.js';
 import { coded } from '../model/status.js';
+import type { Session } from '../model/net.js';
+import { openSession } from './session.js';
+import type { HttpPathDef } from '../model/types.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
 export type { HttpPathDef } from '../model/types.js';
@@ -17,10 +23,49 @@ export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 80
 export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
 const BODY_KEEP = 16384;
 
-export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string): Buffer {
+export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string, keepAlive = false): Buffer {
   return buildHttpRequest({
     method, path: reqPath, body, contentType,
-    headers: [['Host', hostHeader(host, port, port === 80 || port === 443)], ['User-Agent', ua], ['Accept', '*/*'], ['Connection', 'close']],
+    headers: [['Host', hostHeader(host, port, port === 80 || port === 443)], ['User-Agent', ua], ['Accept', '*/*'], ['Connection', keepAlive ? 'keep-alive' : 'close']],
+  });
+}
+
+/** May the connection carry another request after this response (HTTP/1.1 unless `close`; 1.0 only with keep-alive)? Pure. */
+export function keepsAlive(p: ParsedResponse): boolean {
+  const c = String(one(p.headers.connection) ?? '').toLowerCase();
+  if (/\bclose\b/.test(c)) return false;
+  return p.protocol === 'HTTP/1.1' ? true : /\bkeep-alive\b/.test(c);
+}
+
+/** The index answer is an HTML page (worth a favicon request). Pure. */
+export function isHtml(o: HttpObservation): boolean {
+  const ct = String(one(o.headers?.['content-type']) ?? '');
+  if (/html/i.test(ct)) return true;
+  return !ct && /^\s*<(?:!doctype html|html|head|title)/i.test(o.body ?? '');
+}
+
+const HINT_TEXT_MAX = 16384;
+const hintCache = new WeakMap<HttpPathDef, RegExp[]>();
+function hintsOf(d: HttpPathDef): RegExp[] {
+  let r = hintCache.get(d);
+  if (!r) { r = (d.hints ?? []).map((h) => new RegExp(h, 'i')); hintCache.set(d, r); }
+  return r;
+}
+
+/**
+ * Which vendor paths to ask of a port, from what its index answers said (src/data/http-paths.yaml
+ * explains `when` and `hints`): the hinted paths whose hints match, or every hinted path when none
+ * matches; favicon-like paths only after an HTML index; paths with neither always. Pure.
+ */
+export function choosePaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[]): HttpPathDef[] {
+  const text = index.map((o) => [one(o.headers?.server), ...[o.headers?.['www-authenticate'] ?? []].flat(), o.title, (o.body ?? '').slice(0, HINT_TEXT_MAX)].filter(Boolean).join('\n')).join('\n');
+  const hinted = defs.filter((d) => d.hints?.length);
+  const matched = new Set(hinted.filter((d) => hintsOf(d).some((re) => re.test(text))));
+  const html = index.some(isHtml);
+  return defs.filter((d) => {
+    if (d.when === 'html-index' && !html) return false;
+    if (d.hints?.length) return matched.size === 0 || matched.has(d);
+    return true;
   });
 }
 
@@ -40,29 +85,43 @@ export function tlsObservation(port: number, c: PeerCert, version?: string): Tls
   return o;
 }
 
-interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean; warn?: HostError }
+interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean; warn?: HostError; /** The port closed or reset the connection without a byte. */ silentClose?: boolean; timedOut?: boolean }
 
-async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, useTls: boolean, method: string, reqPath: string, body?: string, ct?: string): Promise<Fetched> {
-  const r = await ctx.net.exchange({
-    host: t.ip, port: t.port, tls: useTls, servername: t.hostname,
-    request: buildRequest(method, t.hostname ?? t.ip, t.port, reqPath, ctx.userAgent, body, ct),
-    timeoutMs: ctx.timeoutMs, maxBytes: ctx.maxBytes, signal: ctx.signal, isComplete: (b) => responseComplete(b),
+async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, s: Session, useTls: boolean, method: string, reqPath: string, body?: string, ct?: string): Promise<Fetched> {
+  const r = await s.request({
+    request: buildRequest(method, t.hostname ?? t.ip, t.port, reqPath, ctx.userAgent, body, ct, true),
+    timeoutMs: ctx.timeoutMs, maxBytes: ctx.maxBytes, isComplete: (b) => responseComplete(b),
   });
   const tlsObs: TlsObservation | undefined = r.cert ? tlsObservation(t.port, r.cert, r.tlsVersion) : undefined;
   const parsed = parseResponse(r.data);
   if (!parsed || !parsed.protocol.startsWith('HTTP')) {
     const looksTls = r.data.length > 0 && (r.data[0] === 0x15 || r.data[0] === 0x16);
+    const silentClose = r.data.length === 0 && (r.end === 'closed' || (r.end === 'error' && (r.code === 'ECONNRESET' || r.code === 'EPIPE' || r.code === 'EPROTO' || /^ERR_SSL/.test(r.code ?? ''))));
     return {
-      tls: tlsObs, looksTls,
+      tls: tlsObs, looksTls, silentClose, timedOut: r.end === 'timeout',
       error: { stage: 'http', port: t.port, ...coded(r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), r.connected), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
     };
   }
+  if (r.end !== 'complete' || !keepsAlive(parsed)) s.reset();
   const obs = httpObservation(parsed, t.port, useTls, reqPath);
   // A response cut by the deadline or the byte cap is still evidence, but say so.
   const warn: HostError | undefined = parsed.truncated && (r.end === 'timeout' || r.end === 'cap')
     ? { stage: 'http', port: t.port, ...coded(r.end === 'cap' ? 'TRUNCATED_CAP' : 'TRUNCATED_TIMEOUT'), message: `${method} ${reqPath}: response cut after ${r.data.length} bytes (${r.end === 'cap' ? 'byte cap' : 'deadline'})` }
     : undefined;
   return { obs, raw: parsed.body, location: one(parsed.headers.location), tls: tlsObs, ...(warn ? { warn } : {}) };
+}
+
+/**
+ * After a failed index request, is the other scheme worth one try? From TLS to plain unless the port
+ * stayed silent (a plain server answers a ClientHello with a 400 or a reset); from plain to TLS only
+ * when the port behaved like a TLS server (closed without a byte, sent a TLS record, or answered 400
+ * asking for HTTPS), not after a timeout or a binary answer of another protocol. Pure.
+ */
+export function tryOtherScheme(f: Fetched, useTls: boolean): boolean {
+  if (f.obs) return !useTls && f.obs.status === 400 && /\b(?:https|ssl|tls)\b/i.test(`${f.obs.title ?? ''} ${f.obs.body ?? ''}`.slice(0, 4096));
+  if (f.timedOut) return false;
+  if (useTls) return true;
+  return f.looksTls === true || f.silentClose === true;
 }
 
 /** What one HTTP response shows: status, headers, title, bounded body. Pure; shared with offline tools. */
@@ -94,51 +153,57 @@ export const httpProbe: Probe = {
   async run(t, ctx): Promise<ProbeResult> {
     const errors: HostError[] = [];
     const http: HttpObservation[] = [];
-    let tlsObs: TlsObservation | undefined;
     let useTls = HTTPS_FIRST.has(t.port);
-    let first = await fetchOnce(t, ctx, useTls, 'GET', '/');
-    if (!first.obs && (first.looksTls || !useTls) && !ctx.signal.aborted) {
-      const other = await fetchOnce(t, ctx, !useTls, 'GET', '/');
-      if (other.obs) { useTls = !useTls; first = other; }
-    }
-    tlsObs ??= first.tls;
-    if (!first.obs) {
-      if (first.error) errors.push(first.error);
-      return { record: tlsObs ? { tls: [tlsObs] } : {}, errors };
-    }
-    http.push(first.obs);
-    if (first.warn) errors.push(first.warn);
-    // Follow up to two same-origin redirects from the index (cameras often bounce to a login page).
-    let loc = first.obs.status && first.obs.status >= 300 && first.obs.status < 400 ? first.location : undefined;
-    const seen = new Set(['/']);
-    for (let hop = 0; loc && hop < 2 && !ctx.signal.aborted; hop++) {
-      const p = sameOriginPath(loc, t, useTls);
-      if (!p || seen.has(p)) break;
-      seen.add(p);
-      const f = await fetchOnce(t, ctx, useTls, 'GET', p);
-      if (!f.obs) break;
-      http.push(f.obs);
-      if (f.warn) errors.push(f.warn);
-      loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
-    }
-    for (const def of ctx.httpPaths ?? []) {
-      if (ctx.signal.aborted) break;
-      const f = await fetchOnce(t, ctx, useTls, def.method, def.path, def.body, def.content_type);
-      if (!f.obs) continue;
-      if (f.warn) errors.push(f.warn);
-      if (def.id === 'favicon') {
-        if (f.obs.status === 200 && f.raw && f.raw.length > 0 && !/text\/html/i.test(String(one(f.obs.headers?.['content-type'] ?? '')))) {
-          const idx = http[http.length - 1];
-          idx.favicon_md5 = md5(f.raw);
-          idx.favicon_mmh3 = faviconMmh3(f.raw);
-        }
-        continue;
+    const open = (tls: boolean) => openSession(ctx.net, { host: t.ip, port: t.port, tls, servername: t.hostname, signal: ctx.signal });
+    let s = open(useTls);
+    try {
+      let first = await fetchOnce(t, ctx, s, useTls, 'GET', '/');
+      if (!ctx.signal.aborted && tryOtherScheme(first, useTls)) {
+        const s2 = open(!useTls);
+        const other = await fetchOnce(t, ctx, s2, !useTls, 'GET', '/');
+        if (other.obs) { s.close(); s = s2; useTls = !useTls; first = other; } else s2.close();
       }
-      // A vendor path that the server does not know (404 or the same page as the index) adds nothing.
-      if (f.obs.status === 404 || f.obs.status === 405) continue;
-      delete f.obs.title;
-      http.push(f.obs);
+      const tlsObs: TlsObservation | undefined = first.tls;
+      if (!first.obs) {
+        if (first.error) errors.push(first.error);
+        return { record: tlsObs ? { tls: [tlsObs] } : {}, errors };
+      }
+      http.push(first.obs);
+      if (first.warn) errors.push(first.warn);
+      // Follow up to two same-origin redirects from the index (cameras often bounce to a login page).
+      let loc = first.obs.status && first.obs.status >= 300 && first.obs.status < 400 ? first.location : undefined;
+      const seen = new Set(['/']);
+      for (let hop = 0; loc && hop < 2 && !ctx.signal.aborted; hop++) {
+        const p = sameOriginPath(loc, t, useTls);
+        if (!p || seen.has(p)) break;
+        seen.add(p);
+        const f = await fetchOnce(t, ctx, s, useTls, 'GET', p);
+        if (!f.obs) break;
+        http.push(f.obs);
+        if (f.warn) errors.push(f.warn);
+        loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
+      }
+      for (const def of choosePaths(ctx.httpPaths ?? [], http)) {
+        if (ctx.signal.aborted) break;
+        const f = await fetchOnce(t, ctx, s, useTls, def.method, def.path, def.body, def.content_type);
+        if (!f.obs) continue;
+        if (f.warn) errors.push(f.warn);
+        if (def.id === 'favicon') {
+          if (f.obs.status === 200 && f.raw && f.raw.length > 0 && !/text\/html/i.test(String(one(f.obs.headers?.['content-type'] ?? '')))) {
+            const idx = http[http.length - 1];
+            idx.favicon_md5 = md5(f.raw);
+            idx.favicon_mmh3 = faviconMmh3(f.raw);
+          }
+          continue;
+        }
+        // A vendor path that the server does not know (404 or the same page as the index) adds nothing.
+        if (f.obs.status === 404 || f.obs.status === 405) continue;
+        delete f.obs.title;
+        http.push(f.obs);
+      }
+      return { record: { http, ...(tlsObs ? { tls: [tlsObs] } : {}) }, errors };
+    } finally {
+      s.close();
     }
-    return { record: { http, ...(tlsObs ? { tls: [tlsObs] } : {}) }, errors };
   },
 };

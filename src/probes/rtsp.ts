@@ -3,6 +3,8 @@
 import type { HostError, RtspObservation } from '../model/types.js';
 import { parseResponse, responseComplete } from '../protocols/response.js';
 import { coded } from '../model/status.js';
+import type { Session } from '../model/net.js';
+import { openSession } from './session.js';
 import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 
 export const RTSP_PORTS = [554, 8554, 10554] as const;
@@ -14,10 +16,10 @@ export function buildRtspRequest(method: 'OPTIONS' | 'DESCRIBE', t: ProbeTarget,
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
-async function one(t: ProbeTarget, ctx: ProbeContext, method: 'OPTIONS' | 'DESCRIBE', cseq: number): Promise<RtspObservation | HostError> {
-  const r = await ctx.net.exchange({
-    host: t.ip, port: t.port, request: buildRtspRequest(method, t, cseq, ctx.userAgent),
-    timeoutMs: ctx.timeoutMs, maxBytes: Math.min(ctx.maxBytes, 65536), signal: ctx.signal, isComplete: (b) => responseComplete(b),
+async function one(t: ProbeTarget, ctx: ProbeContext, s: Session, method: 'OPTIONS' | 'DESCRIBE', cseq: number): Promise<RtspObservation | HostError> {
+  const r = await s.request({
+    request: buildRtspRequest(method, t, cseq, ctx.userAgent),
+    timeoutMs: ctx.timeoutMs, maxBytes: Math.min(ctx.maxBytes, 65536), isComplete: (b) => responseComplete(b),
   });
   const p = parseResponse(r.data);
   if (!p || !p.protocol.startsWith('RTSP')) {
@@ -33,13 +35,17 @@ export const rtspProbe: Probe = {
   async run(t, ctx): Promise<ProbeResult> {
     const rtsp: RtspObservation[] = [];
     const errors: HostError[] = [];
-    const o = await one(t, ctx, 'OPTIONS', 1);
-    if ('stage' in o) { errors.push(o); return { record: {}, errors }; }
-    rtsp.push(o);
-    if (!ctx.signal.aborted) {
-      const d = await one(t, ctx, 'DESCRIBE', 2);
-      if ('stage' in d) errors.push(d); else rtsp.push(d);
-    }
-    return { record: { rtsp }, errors };
+    // RTSP connections are persistent (RFC 2326 §1.1): both requests go over one where the server allows.
+    const s = openSession(ctx.net, { host: t.ip, port: t.port, signal: ctx.signal });
+    try {
+      const o = await one(t, ctx, s, 'OPTIONS', 1);
+      if ('stage' in o) { errors.push(o); return { record: {}, errors }; }
+      rtsp.push(o);
+      if (!ctx.signal.aborted) {
+        const d = await one(t, ctx, s, 'DESCRIBE', 2);
+        if ('stage' in d) errors.push(d); else rtsp.push(d);
+      }
+      return { record: { rtsp }, errors };
+    } finally { s.close(); }
   },
 };

@@ -43,6 +43,8 @@ export interface ScanRequest {
   timeoutMs: number;
   hostTimeoutMs: number;
   concurrency: number;
+  /** --concurrency was not given: size it from the descriptor limit (planScan). */
+  autoConcurrency?: boolean;
   rate: number;
   maxBytes: number;
   ping: boolean;
@@ -129,7 +131,7 @@ export function plan(req: ScanRequest, p: Prepared): ScanPlan {
   try {
     return planScan({
       hosts: p.resolved.hosts, names: p.resolved.names, explicitTargets: p.explicit, protocols: req.protocols, interfaces: p.interfaces, allowPublic: req.allowPublic,
-      interfaceNamed: Boolean(req.interfaces), passive: req.passive, listenMs: req.listenMs, options: scanOptions(req), credentials: req.credentials, fds: p.fds,
+      interfaceNamed: Boolean(req.interfaces), passive: req.passive, listenMs: req.listenMs, options: scanOptions(req), credentials: req.credentials, fds: p.fds, autoConcurrency: req.autoConcurrency,
       ...(req.shard ? { shard: req.shard } : {}),
     });
   } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
@@ -142,7 +144,7 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
   const drt = discovery ? { modules: rt.discovery, udp: rt.udp(pl.passive), http: rt.http(), log: (m: string) => hooks.log?.(m), neighbours: () => rt.neighbours() } : undefined;
   const r = await executePlan(pl, k, drt, { onHostDone: hooks.onHostDone, onDevice: hooks.onDevice }, signal);
   const interrupted = hooks.interrupted?.();
-  const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0;
+  const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0 || r.degraded !== undefined;
   const warnings = [...(report.warnings ?? []), ...r.warnings];
   if (interrupted && report.command === 'scan') warnings.push(`scan interrupted by ${interrupted}; results are partial`);
   const out = buildReport({
@@ -152,7 +154,9 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
     complete: !interrupted && !couldNotSee, interrupted, notScanned: r.notScanned, seenNotProbed: r.seenNotProbed, results: r.results,
     ...(pl.shard ? { shard: pl.shard, shardSightings: (r.raw ?? []).map((x) => shardSightingOf(x.seen, !pl.scope.has(x.seen.ip), x)) } : {}),
   });
-  const why = couldNotSee ? (r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : clean(r.localErrors[0], 200)) : undefined;
+  const why = couldNotSee
+    ? (r.notScanned.length ? `${r.notScanned.length} host(s) not scanned (${[...new Set(r.notScanned.map((x) => x.code))].join(', ')})` : r.localErrors.length ? clean(r.localErrors[0], 200) : clean(r.degraded, 300))
+    : undefined;
   return { report: out, couldNotSee, why, outcome: r, plan: pl };
 }
 

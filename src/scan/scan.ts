@@ -15,9 +15,10 @@ import { ipToInt, isPublic, HostSet, SHARD_METHOD, type ShardSpec } from '../tar
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
-import { connectCheck, exchange, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
+import { connectCheck, exchange, session, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
+import { openSession } from '../probes/session.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
@@ -27,6 +28,7 @@ import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limi
 import { pause, Scope } from '../util/deadline.js';
 import { classifyError, coded, isLocalError, type ModuleResult, type Status } from '../model/status.js';
 import { LoopHealth } from '../util/loop.js';
+import { HeapKeeper } from '../util/heap.js';
 import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
 
 export const ALL_PROTOCOLS = [...DISCOVERY_NAMES, 'tcp'] as const;
@@ -95,6 +97,8 @@ export type ShardPlan = ShardInfo;
 export function fdReserve(interfaces: number): number {
   return 48 + 12 * Math.max(1, interfaces);
 }
+/** The most connections at once when --concurrency is not given and the descriptor limit is high. */
+export const AUTO_CONCURRENCY_MAX = 1024;
 /** Fewer connections than this at once and the scan cannot do its work. */
 export const MIN_CONCURRENCY = 4;
 
@@ -109,6 +113,8 @@ export function planScan(a: {
    * multicast answer from a host of another part is kept (and merged by `camsweep merge`).
    */
   shard?: ShardSpec;
+  /** Size the connection budget from the descriptor limit (--concurrency not given). */
+  autoConcurrency?: boolean;
 }): ScanPlan {
   const notes: string[] = [];
   const discovery = a.protocols.filter((p) => p !== 'tcp');
@@ -138,7 +144,11 @@ export function planScan(a: {
     if (usable < MIN_CONCURRENCY) {
       throw new PlanError(`only ${Math.max(0, a.fds.limit - a.fds.open)} file descriptors are free (limit ${a.fds.limit}); camsweep needs at least ${MIN_CONCURRENCY + fdReserve(interfaces.length)} (raise ulimit -n)`);
     }
-    if (usable < options.concurrency) {
+    if (a.autoConcurrency && usable > options.concurrency) {
+      // As many connections as the descriptors allow, up to a ceiling that keeps memory and the SYN rate sane.
+      const n = Math.min(usable, AUTO_CONCURRENCY_MAX, Math.max(options.concurrency, hostSet.size * Math.max(1, options.ports.length)));
+      if (n > options.concurrency) { notes.push(`at most ${n} connections at once (sized from the file descriptor limit ${a.fds.limit})`); options = { ...options, concurrency: n }; }
+    } else if (usable < options.concurrency) {
       notes.push(`at most ${usable} connections at once (file descriptor limit ${a.fds.limit}; --concurrency ${options.concurrency} lowered)`);
       options = { ...options, concurrency: usable };
     }
@@ -246,7 +256,7 @@ const exchangeCode = (r: ExchangeResult) => (r.end === 'error' ? r.code : undefi
  * iterable: never expanded into a list) by a pool of workers; each host runs under its own deadline.
  */
 export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | { length: number }), names: Map<string, string>, o: ScanOptions, hooks: ScanHooks = {}, signal?: AbortSignal, env: SweepEnv = {}): Promise<SweepResult> {
-  const net = o.net ?? { exchange, connectCheck };
+  const net = o.net ?? { exchange, connectCheck, session };
   const probeList = o.probes ?? Object.values(registry);
   const budget = env.budget ?? adaptiveLimiter(Math.max(1, o.concurrency));
   const root = env.scope ? env.scope.child() : Scope.linked(signal);
@@ -277,7 +287,8 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
         const r = await guard(() => budget(async () => {
           await take();
-          return host.run((c) => net.connectCheck(ip, port, connectTimeout.current(), c.signal));
+          // The host's own signal: at most a handful of checks of one host listen on it at once.
+          return net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
         }), (x: ConnectResult) => x.code);
         // A round trip measured while the event loop lagged is the loop's delay, not the network's.
         if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
@@ -297,9 +308,20 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
       const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
       // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
+      // --rate counts new connections: a token before each connect, none for a request on a kept one.
       const probeNet: NetApi = {
-        connectCheck: (h, p, t) => guard(() => host.run((c) => net.connectCheck(h, p, t, c.signal)), (x: ConnectResult) => x.code),
-        exchange: (x) => guard(() => host.run((c) => net.exchange({ ...x, signal: c.signal })), exchangeCode),
+        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
+        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
+        session: (x) => {
+          const sc = host.child();
+          const s = openSession(net, { ...x, signal: sc.signal, beforeConnect: take });
+          return {
+            get connections() { return s.connections; },
+            request: (r) => guard(() => s.request(r), exchangeCode),
+            reset: () => s.reset(),
+            close: () => { s.close(); sc.dispose(); },
+          };
+        },
       };
       const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
       const jobs: Array<Promise<void>> = [];
@@ -307,7 +329,6 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
         for (const p of probeList) {
           if (!p.ports.includes(port)) continue;
           jobs.push(budget(async () => {
-            await take();
             const t0 = performance.now();
             try {
               const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
@@ -539,6 +560,8 @@ export interface ScanOutcome {
   results: ModuleResult[];
   /** A shard's run: every sighting as it came (TCP hosts with their errors and results, every discovery answer), for camsweep merge. */
   raw?: Array<{ seen: Seen; errors?: HostError[]; results?: ModuleResult[] }>;
+  /** Why the results cannot be trusted (the event loop was starved while scanning), if so: the scan is incomplete. */
+  degraded?: string;
 }
 
 /**
@@ -642,6 +665,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const root = Scope.linked(signal);
   const budget = adaptiveLimiter(Math.max(1, plan.options.concurrency));
   const loop = new LoopHealth().start();
+  const heap = new HeapKeeper().start();
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
   try {
@@ -652,8 +676,12 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
     loop.stop();
+    heap.stop();
     root.dispose();
   }
+  const starved = loop.starvation(plan.options.timeoutMs);
+  const degraded = starved ? `${starved} while scanning: deadlines and round trips were the machine's, not the network's, so hosts and ports may have been missed` : undefined;
+  if (degraded) warnings.push(`results may be incomplete: ${degraded}`);
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
   const neigh = rt?.neighbours?.();
@@ -685,5 +713,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(raw ? { raw } : {}) };
+  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(raw ? { raw } : {}), ...(degraded ? { degraded } : {}) };
 }

@@ -7,7 +7,8 @@
 //   plain   (the default) one short answer once the client speaks (RTSP-shaped if the request is RTSP,
 //           HTTP otherwise), then close: the probes on open ports finish at once.
 //   http    an HTTP/1.1 server: GET / is a small login page, /favicon.ico a 318-byte icon, anything
-//           else 404; every answer closes the connection (the client sends Connection: close).
+//           else 404; persistent as HTTP/1.1 servers are (RFC 9112 §9.3): the connection stays open
+//           for the next request unless the client sent Connection: close (or spoke HTTP/1.0).
 //   https   the same behind TLS (--tls-cert/--tls-key; an ECDSA P-256 key keeps the responder's share
 //           of the 2-core machine small).
 //   rtsp    an RTSP/1.0 server: OPTIONS 200 with Public, DESCRIBE 401 with a Digest challenge, others
@@ -93,37 +94,44 @@ const ICON = (() => {
   return b;
 })();
 
-function httpAnswer(method, path) {
-  const head = (status, type, len, extra = '') => `HTTP/1.1 ${status}\r\nServer: webs\r\nContent-Type: ${type}\r\nContent-Length: ${len}\r\n${extra}Connection: close\r\n\r\n`;
+function httpAnswer(method, path, keep) {
+  const head = (status, type, len, extra = '') => `HTTP/1.1 ${status}\r\nServer: webs\r\nContent-Type: ${type}\r\nContent-Length: ${len}\r\n${extra}Connection: ${keep ? 'keep-alive' : 'close'}\r\n\r\n`;
   if (method === 'GET' && path === '/') return Buffer.concat([Buffer.from(head('200 OK', 'text/html', Buffer.byteLength(PAGE))), Buffer.from(PAGE)]);
   if (method === 'GET' && path === '/favicon.ico') return Buffer.concat([Buffer.from(head('200 OK', 'image/x-icon', ICON.length)), ICON]);
   const body = '<html><body>404 Not Found</body></html>\n';
   return Buffer.from(head('404 Not Found', 'text/html', Buffer.byteLength(body)) + body);
 }
 
-/** One HTTP request per connection: the head, then Content-Length bytes of body, then answer and close. */
+/** HTTP/1.1 requests on one connection: each head, then Content-Length bytes of body, then the answer; close when asked. */
 function serveHttp(sock, port, label) {
   let buf = Buffer.alloc(0);
-  let answered = false;
+  let closing = false;
+  let served = 0;
   sock.on('data', (d) => {
-    if (answered) return;
-    if (buf.length === 0 && !(d[0] >= 0x41 && d[0] <= 0x5a)) {
+    if (closing) return;
+    if (buf.length === 0 && served === 0 && !(d[0] >= 0x41 && d[0] <= 0x5a)) {
       // Not an HTTP request line (a TLS ClientHello, binary): answer 400 as a camera's web server does.
-      answered = true;
+      closing = true;
       count(port, `${label}bad request`);
       sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
     buf = Buffer.concat([buf, d]);
-    const end = buf.indexOf('\r\n\r\n');
-    if (end < 0) { if (buf.length > MAX_HEAD) { count(port, `${label}bad request`); sock.destroy(); } return; }
-    const head = buf.subarray(0, end).toString('latin1');
-    const [method = '?', path = '?'] = head.split('\r\n')[0].split(' ');
-    const len = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? 0);
-    if (buf.length - end - 4 < len) return;
-    answered = true;
-    count(port, `${label}${method} ${path.slice(0, 64)}`);
-    sock.end(httpAnswer(method, path));
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) { if (buf.length > MAX_HEAD) { count(port, `${label}bad request`); closing = true; sock.destroy(); } return; }
+      const head = buf.subarray(0, end).toString('latin1');
+      const [method = '?', path = '?', version = ''] = head.split('\r\n')[0].split(' ');
+      const len = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? 0);
+      if (buf.length - end - 4 < len) return;
+      buf = buf.subarray(end + 4 + len);
+      const conn = /^connection:\s*(.*)$/im.exec(head)?.[1] ?? '';
+      const keep = version === 'HTTP/1.1' ? !/close/i.test(conn) : /keep-alive/i.test(conn);
+      count(port, `${label}${method} ${path.slice(0, 64)}`);
+      if (served++ > 0) count(port, `${label}request on a kept connection`);
+      if (!keep) { closing = true; sock.end(httpAnswer(method, path, false)); return; }
+      sock.write(httpAnswer(method, path, true));
+    }
   });
 }
 

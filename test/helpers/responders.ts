@@ -16,8 +16,11 @@ function loopbackOnly(ip: string): void {
   if (!ip.startsWith('127.')) throw new Error(`test safety: ${ip} is not loopback`);
 }
 
-/** An HTTP/1.1 server on ip:port answering each request with `reply(req)` (Connection: close). */
-export async function httpServer(ip: string, port: number, reply: (r: HttpRequestSeen) => HttpReply): Promise<HttpServer> {
+/**
+ * An HTTP/1.1 server on ip:port answering each request with `reply(req)`: Connection: close, or with
+ * `keepAlive`, as HTTP/1.1 servers do (the connection stays open unless the client asked to close it).
+ */
+export async function httpServer(ip: string, port: number, reply: (r: HttpRequestSeen) => HttpReply, opts: { keepAlive?: boolean } = {}): Promise<HttpServer> {
   loopbackOnly(ip);
   const socks = new Set<net.Socket>();
   const state: HttpServer = { connections: 0, requests: [], close: async () => {} };
@@ -29,6 +32,7 @@ export async function httpServer(ip: string, port: number, reply: (r: HttpReques
     let buf = Buffer.alloc(0);
     s.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
+      for (;;) {
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) return;
       const head = buf.subarray(0, end).toString('latin1').split('\r\n');
@@ -38,11 +42,16 @@ export async function httpServer(ip: string, port: number, reply: (r: HttpReques
       const len = Number(headers['content-length'] ?? 0);
       if (buf.length < end + 4 + len) return;
       const req = { method, path: p, headers, body: buf.subarray(end + 4, end + 4 + len).toString('utf8') };
+      buf = buf.subarray(end + 4 + len);
       state.requests.push(req);
       const r = reply(req);
       const body = Buffer.from(r.body ?? '', 'utf8');
-      const hdrs = { 'Content-Length': String(body.length), Connection: 'close', ...(r.headers ?? {}) };
-      s.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${r.status} X\r\n${Object.entries(hdrs).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`, 'latin1'), body]));
+      const keep = opts.keepAlive === true && !/close/i.test(headers.connection ?? '');
+      const hdrs = { 'Content-Length': String(body.length), Connection: keep ? 'keep-alive' : 'close', ...(r.headers ?? {}) };
+      const out = Buffer.concat([Buffer.from(`HTTP/1.1 ${r.status} X\r\n${Object.entries(hdrs).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+      if (!keep) { s.end(out); return; }
+      s.write(out);
+      }
     });
   });
   await new Promise<void>((res, rej) => { srv.once('error', rej); srv.listen(port, ip, () => res()); });

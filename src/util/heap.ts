@@ -1,0 +1,57 @@
+// Peak memory that does not grow with the size of the scan. What a scan keeps alive is bounded (the
+// connections in flight, the devices found), but V8 lets old-generation garbage pile up until its
+// first major collection, which on a long sweep comes only after tens of megabytes: the peak then
+// grows with the number of addresses, not with what is alive. The keeper asks for a full collection
+// whenever the heap has grown by GROWTH_BYTES since the last one (a few milliseconds for the live
+// heap of a scan), so the peak stays what is alive plus that margin.
+//
+// V8 exposes gc() only with --expose-gc; the flag may be set at run time and the function then read
+// from a fresh context (v8.setFlagsFromString, vm.runInNewContext), as the Node documentation of
+// v8.setFlagsFromString shows for other flags. If that fails the keeper does nothing.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+export const GROWTH_BYTES = 8 * 1024 * 1024;
+const CHECK_MS = 250;
+
+let gcFn: (() => void) | undefined | null;
+function collector(): (() => void) | undefined {
+  if (gcFn !== undefined) return gcFn ?? undefined;
+  try {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (typeof g === 'function') gcFn = g;
+    else {
+      v8.setFlagsFromString('--expose-gc');
+      const f = vm.runInNewContext('gc') as unknown;
+      gcFn = typeof f === 'function' ? (f as () => void) : null;
+    }
+  } catch { gcFn = null; }
+  return gcFn ?? undefined;
+}
+
+export class HeapKeeper {
+  private timer: NodeJS.Timeout | undefined;
+  private base = 0;
+  /** Collections asked for (for tests and stats). */
+  collections = 0;
+
+  start(): this {
+    const gc = collector();
+    if (!gc || this.timer) return this;
+    this.base = process.memoryUsage().heapUsed;
+    this.timer = setInterval(() => {
+      const used = process.memoryUsage().heapUsed;
+      if (used - this.base < GROWTH_BYTES) return;
+      gc();
+      this.collections++;
+      this.base = process.memoryUsage().heapUsed;
+    }, CHECK_MS);
+    this.timer.unref();
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
