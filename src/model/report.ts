@@ -8,9 +8,11 @@ import { STATUSES } from './status.js';
 /**
  * Version of the observation-record and scan-report formats: fields may be added in a minor version;
  * a removal or change bumps the major. 1.2 added device_id, sightings, notes and results (per device
- * and per run) and HostError.status.
+ * and per run) and HostError.status; 1.3 added policy.instruments (the instruments the report was
+ * judged under, with their citations), devices[].acceptance (a baseline's acceptance) and
+ * summary.accepted.
  */
-export const SCHEMA_VERSION = '1.2';
+export const SCHEMA_VERSION = '1.3';
 
 export const DEVICE_TYPES = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control', 'camera-or-recorder',
   'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'] as const;
@@ -67,6 +69,30 @@ export const VERDICT = obj({
   listings: arr(LISTING), reasons: arr(str()), policy: str(),
 }, ['status', 'listings', 'reasons', 'policy']);
 
+export const ACCEPTANCE_STATUSES = ['accepted', 'expired'] as const;
+export const ACCEPTANCE_KEYS = ['device_id', 'mac', 'serial'] as const;
+
+export const ACCEPTANCE = obj({
+  status: oneOf(ACCEPTANCE_STATUSES, { description: 'accepted: the device does not fail --fail-on until `expires`; expired: the acceptance ran out and the device fails again' }),
+  matched_by: oneOf(ACCEPTANCE_KEYS, { description: 'which identifier of the baseline entry matched the device' }),
+  value: str({ description: 'the identifier as the baseline gives it' }),
+  reason: str(), accepted_by: str(),
+  expires: str({ format: 'date', description: 'the last day the acceptance holds (YYYY-MM-DD, UTC)' }),
+  baseline: str({ description: 'the baseline file it came from' }),
+}, ['status', 'matched_by', 'value', 'reason', 'accepted_by', 'expires'], { description: 'the device is listed in a baseline of accepted devices' });
+
+export const PHASE = obj({ date: str(), what: str() }, ['date', 'what']);
+
+export const INSTRUMENT = obj({
+  id: str(), name: str(), type: oneOf(LIST_TYPES),
+  instrument: str({ description: 'the legal instrument and its citation' }), cite: str(),
+  scope: str({ description: 'whom the instrument binds and what it requires' }),
+  equipment: oneOf(['any', 'surveillance'] as const),
+  signed: str(), in_force: str({ description: 'in force from (YYYY-MM-DD, or YYYY-MM where the day is not verified); absent when it differs per company' }),
+  phases: arr(PHASE), criterion: str({ description: 'the instrument\'s own test, for a criterion that names no company' }),
+  sources: arr(str(), { description: 'primary sources' }),
+}, ['id', 'name', 'type', 'instrument', 'sources']);
+
 export const HOST_ERROR = obj({
   stage: str(), port: int(), code: str(), message: str(),
   status: oneOf(STATUSES, { description: 'the code in the closed result vocabulary' }),
@@ -101,6 +127,7 @@ export const DEVICE = obj({
   verdict: VERDICT,
   errors: arr(HOST_ERROR),
   results: arr(ref('module_result', MODULE_RESULT), { description: 'how each module went against this device: TCP connects and probes, per port' }),
+  acceptance: ACCEPTANCE,
 }, ['ip', 'open_ports', 'seen_by', 'observations', 'identification', 'verdict', 'errors']);
 
 export const NOT_SCANNED = obj({ ip: str(), status: lit('local-error'), code: str({ description: 'the local error, e.g. EMFILE' }) }, ['ip', 'status', 'code']);
@@ -113,6 +140,7 @@ export const SEEN_NOT_PROBED = obj({
 export const SUMMARY = obj({
   hosts_scanned: int({ minimum: 0 }), devices: int({ minimum: 0 }), restricted: int({ minimum: 0 }), suspect: int({ minimum: 0 }),
   clear: int({ minimum: 0 }), unknown: int({ minimum: 0 }),
+  accepted: int({ minimum: 0, description: 'devices a baseline accepts (not expired): they do not fail --fail-on' }),
 }, ['hosts_scanned', 'devices', 'restricted', 'suspect', 'clear', 'unknown']);
 
 export const STATS = obj({
@@ -129,6 +157,7 @@ export const REPORT = obj({
   policy: obj({
     name: str(), lists: arr(str()),
     as_of: str({ format: 'date', description: 'when the policy data was last checked against its sources (YYYY-MM-DD); a warning says so when it is more than a year old' }),
+    instruments: arr(ref('instrument', INSTRUMENT), { description: 'the instruments of the policy as the report was judged: type, scope, dates in force, sources' }),
   }, ['name', 'lists']),
   options: anyObj(),
   devices: arr(ref('device', DEVICE)),
@@ -155,6 +184,8 @@ export type HostError = TypeOf<typeof HOST_ERROR>;
 export type Sighting = TypeOf<typeof SIGHTING>;
 export type DeviceReport = TypeOf<typeof DEVICE>;
 export type NotScanned = TypeOf<typeof NOT_SCANNED>;
+export type Acceptance = TypeOf<typeof ACCEPTANCE>;
+export type Instrument = TypeOf<typeof INSTRUMENT>;
 export type SeenNotProbed = TypeOf<typeof SEEN_NOT_PROBED>;
 export type ScanReport = TypeOf<typeof REPORT>;
 
@@ -172,6 +203,7 @@ export function reportSchema(): JsonSchema {
       module_result: MODULE_RESULT.schema,
       sighting: SIGHTING.schema,
       device: DEVICE.schema,
+      instrument: INSTRUMENT.schema,
     },
   };
 }
