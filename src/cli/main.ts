@@ -11,6 +11,8 @@ import { PolicyError } from '../policy/policy.js';
 import { colorsFor, outputWidth, type Colors } from '../report/color.js';
 import { renderExplain } from '../report/explain.js';
 import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
+import { BaselineError, BaselineTally, parseBaseline, type Baseline } from '../report/baseline.js';
+import { fails, gateExit } from '../report/gate.js';
 import { buildReport } from '../report/report.js';
 import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
 import * as runner from '../runner/index.js';
@@ -20,7 +22,7 @@ import { splitTargetText, TargetError } from '../targets/targets.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
-import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
+import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
 
@@ -68,11 +70,10 @@ function parseIntOpt(v: string, def: OptionDef): number {
   return n;
 }
 
-function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
-  if (failOn === 'never') return 0;
-  const bar = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
-  for (const d of devices) if (FAIL_RANK[d.verdict.status] >= bar) return 1;
-  return 0;
+/** The --baseline file, read through the bounded input reader and validated (one-line errors, exit 2). */
+function baselineOf(o: Opts): Baseline | undefined {
+  if (typeof o.baseline !== 'string') return undefined;
+  return parseBaseline(readInputFile(o.baseline, 'baseline', INPUT_CAPS.baseline), o.baseline);
 }
 
 function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
@@ -145,7 +146,7 @@ function requestOf(o: Opts, ports: number[], cmd: CommandName = 'scan'): Omit<Sc
   return {
     ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, rate: v('rate') as number,
     maxBytes: v('maxBytes') as number, ping: o.ping !== false, allowPublic: Boolean(o.allowPublic), policy: String(o.policy), userAgent: `camsweep/${VERSION}`,
-    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number,
+    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number, ...(cmd !== 'explain' && typeof o.baseline === 'string' ? { baseline: baselineOf(o) } : {}),
   };
 }
 
@@ -213,7 +214,7 @@ export function parseCredentials(text: string, file: string): Credential[] {
 export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNotSee: boolean, devices: DeviceReport[], failOn: string): number {
   if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
   if (couldNotSee) return 3;
-  return failOnExit(devices, failOn);
+  return gateExit(devices, failOn);
 }
 
 async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
@@ -301,6 +302,7 @@ const TABLE_PART = 1000;
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = runner.loadKnowledge(String(o.policy));
+  const baseline = baselineOf(o);
   checkOutput(o);
   const source = !file || file === '-' ? 'stdin' : file;
   const fmt = pickFormat(o, io);
@@ -312,17 +314,19 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   try {
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
-    const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
-    const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
+    const tally = baseline ? new BaselineTally(baseline) : undefined;
+    const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [],
+      options: { fail_on: o.failOn, ...(baseline ? { baseline: baseline.file } : {}) } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
     if (fmt === 'json') await sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
     const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
-      const d = runner.judge(rec, k);
+      const d = runner.judge(rec, k, baseline, started);
       counts.devices++;
       counts[d.verdict.status]++;
-      if (FAIL_RANK[d.verdict.status] >= bar) failing++;
+      tally?.add(d);
+      if (fails(d, String(o.failOn))) failing++;
       if (fmt === 'json') return sink.write(jsonPieces.device(d, counts.devices === 1));
       if (fmt === 'jsonl') return sink.write(jsonlDevice(d));
       part.push(d);
@@ -331,8 +335,10 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     if (!first.done) await one(first.value);
     for await (const rec of records) { const w = one(rec); if (w) await w; }
     const finished = new Date();
-    const summary = { hosts_scanned: counts.devices, ...counts };
-    const tail = { finished_at: finished.toISOString(), summary, warnings: state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[],
+    const summary = { hosts_scanned: counts.devices, ...counts, ...(tally?.accepted ? { accepted: tally.accepted } : {}) };
+    const notices = tally?.warnings() ?? [];
+    for (const n of notices) if (!o.quiet) io.stderr.write(`warning: ${clean(n, 500)}\n`);
+    const tail = { finished_at: finished.toISOString(), summary, warnings: [...notices, ...(state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [])],
       complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
     if (fmt === 'json') await sink.write(jsonPieces.tail(tail, counts.devices > 0));
     else if (fmt === 'jsonl') await sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
@@ -449,7 +455,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
       return 2; // commander already printed a one-line error
     }
     const msg = (e as Error)?.message ?? String(e);
-    if (e instanceof UsageError || e instanceof InputError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
+    if (e instanceof UsageError || e instanceof InputError || e instanceof BaselineError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
       io.stderr.write(`camsweep: error: ${clean(msg, 500)}\n`);
       return 2;
     }

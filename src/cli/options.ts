@@ -1,5 +1,6 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
+import { FAIL_ON } from '../report/gate.js';
 
 export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -24,13 +25,7 @@ export interface OptionDef {
 }
 
 export const FORMATS = ['table', 'json', 'jsonl'] as const;
-export const FAIL_ON = ['restricted', 'suspect', 'unknown', 'never'] as const;
-
-/**
- * How strict each --fail-on level is: a device fails the run when its verdict ranks at or above the
- * level. `unknown` fails everything not shown to be clear (restricted, suspect and unknown devices).
- */
-export const FAIL_RANK: Record<'clear' | 'unknown' | 'suspect' | 'restricted', number> = { clear: 0, unknown: 1, suspect: 2, restricted: 3 };
+export { FAIL_ON, FAIL_RANK } from '../report/gate.js';
 
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
@@ -57,6 +52,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, dod-1260h, canada, texas, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--ids', description: 'list the ids a policy file may use (vendor, list and pack ids) instead of a policy', group: 'Policy', commands: ['vendors'], kind: 'bool', default: false },
   { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '--baseline <file>', description: 'accepted devices (YAML/JSON: mac, serial or device_id, with reason, accepted_by, expires): shown as accepted, they do not fail --fail-on until they expire', group: 'Policy', commands: ['scan', 'demo', 'identify'], kind: 'string' },
   { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors'], choices: [...FORMATS] },
   { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },

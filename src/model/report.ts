@@ -8,9 +8,8 @@ import { STATUSES } from './status.js';
 /**
  * Version of the observation-record and scan-report formats: fields may be added in a minor version;
  * a removal or change bumps the major. 1.2 added device_id, sightings, notes and results (per device
- * and per run) and HostError.status; 1.3 added policy.instruments (the instruments the report was
- * judged under, with their citations), devices[].acceptance (a baseline's acceptance) and
- * summary.accepted.
+ * and per run) and HostError.status; 1.3 added devices[].acceptance (a baseline's acceptance of the
+ * device) and summary.accepted.
  */
 export const SCHEMA_VERSION = '1.3';
 
@@ -81,18 +80,6 @@ export const ACCEPTANCE = obj({
   baseline: str({ description: 'the baseline file it came from' }),
 }, ['status', 'matched_by', 'value', 'reason', 'accepted_by', 'expires'], { description: 'the device is listed in a baseline of accepted devices' });
 
-export const PHASE = obj({ date: str(), what: str() }, ['date', 'what']);
-
-export const INSTRUMENT = obj({
-  id: str(), name: str(), type: oneOf(LIST_TYPES),
-  instrument: str({ description: 'the legal instrument and its citation' }), cite: str(),
-  scope: str({ description: 'whom the instrument binds and what it requires' }),
-  equipment: oneOf(['any', 'surveillance'] as const),
-  signed: str(), in_force: str({ description: 'in force from (YYYY-MM-DD, or YYYY-MM where the day is not verified); absent when it differs per company' }),
-  phases: arr(PHASE), criterion: str({ description: 'the instrument\'s own test, for a criterion that names no company' }),
-  sources: arr(str(), { description: 'primary sources' }),
-}, ['id', 'name', 'type', 'instrument', 'sources']);
-
 export const HOST_ERROR = obj({
   stage: str(), port: int(), code: str(), message: str(),
   status: oneOf(STATUSES, { description: 'the code in the closed result vocabulary' }),
@@ -157,7 +144,6 @@ export const REPORT = obj({
   policy: obj({
     name: str(), lists: arr(str()),
     as_of: str({ format: 'date', description: 'when the policy data was last checked against its sources (YYYY-MM-DD); a warning says so when it is more than a year old' }),
-    instruments: arr(ref('instrument', INSTRUMENT), { description: 'the instruments of the policy as the report was judged: type, scope, dates in force, sources' }),
   }, ['name', 'lists']),
   options: anyObj(),
   devices: arr(ref('device', DEVICE)),
@@ -185,7 +171,6 @@ export type Sighting = TypeOf<typeof SIGHTING>;
 export type DeviceReport = TypeOf<typeof DEVICE>;
 export type NotScanned = TypeOf<typeof NOT_SCANNED>;
 export type Acceptance = TypeOf<typeof ACCEPTANCE>;
-export type Instrument = TypeOf<typeof INSTRUMENT>;
 export type SeenNotProbed = TypeOf<typeof SEEN_NOT_PROBED>;
 export type ScanReport = TypeOf<typeof REPORT>;
 
@@ -203,7 +188,6 @@ export function reportSchema(): JsonSchema {
       module_result: MODULE_RESULT.schema,
       sighting: SIGHTING.schema,
       device: DEVICE.schema,
-      instrument: INSTRUMENT.schema,
     },
   };
 }

@@ -12,7 +12,7 @@ export type {
   Headers, HttpObservation, MdnsObservation, ObservationRecord, OnvifObservation, RtspObservation, TlsObservation, UpnpObservation, VendorDiscoveryObservation,
 } from './fields.js';
 export type {
-  Acceptance, Claim, DeviceReport, Instrument, DeviceType, Evidence, Extraction, HostError, Identification, ListingRef, NotScanned, RecorderChannels, ScanReport, SeenNotProbed,
+  Acceptance, Claim, DeviceReport, DeviceType, Evidence, Extraction, HostError, Identification, ListingRef, NotScanned, RecorderChannels, ScanReport, SeenNotProbed,
   Sighting as DeviceSighting, Verdict, VerdictStatus,
 } from './report.js';
 export { SCHEMA_VERSION } from './report.js';

@@ -124,9 +124,41 @@ export function applyBaseline<D extends DeviceReport>(d: D, b: Baseline | undefi
   return (a ? { ...rest, acceptance: a } : rest) as D;
 }
 
-/** Baseline entries that matched none of the devices (stale acceptances worth removing). */
-export function unmatchedEntries(b: Baseline, devices: Iterable<Pick<DeviceReport, 'acceptance'>>): BaselineEntry[] {
-  const used = new Set<string>();
-  for (const d of devices) if (d.acceptance) used.add(`${d.acceptance.matched_by}:${d.acceptance.value}`);
-  return b.entries.filter((e) => !(e.device_id && used.has(`device_id:${e.device_id}`)) && !(e.mac && used.has(`mac:${e.mac}`)) && !(e.serial && used.has(`serial:${e.serial}`)));
+function entryLabel(e: Pick<BaselineEntry, 'device_id' | 'mac' | 'serial'>): string {
+  return e.device_id ? `device_id ${e.device_id}` : e.mac ? `mac ${e.mac}` : `serial ${e.serial}`;
+}
+
+/** Tracks a run's acceptances as devices go by (identify streams them): the notices to give at the end. */
+export class BaselineTally {
+  readonly expired: Array<{ ip: string; a: Acceptance }> = [];
+  accepted = 0;
+  private readonly used = new Set<string>();
+  constructor(readonly baseline: Baseline) {}
+  add(d: Pick<DeviceReport, 'ip' | 'acceptance'>): void {
+    const a = d.acceptance;
+    if (!a) return;
+    this.used.add(`${a.matched_by}:${a.matched_by === 'serial' ? a.value.toUpperCase() : a.value}`);
+    if (a.status === 'accepted') this.accepted++;
+    else this.expired.push({ ip: d.ip, a });
+  }
+  /** Entries that matched none of the devices seen. */
+  unmatched(): BaselineEntry[] {
+    return this.baseline.entries.filter((e) => !(e.device_id && this.used.has(`device_id:${e.device_id}`)) && !(e.mac && this.used.has(`mac:${e.mac}`))
+      && !(e.serial && this.used.has(`serial:${e.serial.toUpperCase()}`)));
+  }
+  /** The report's warnings: expired acceptances (they fail again), then entries that matched no device. */
+  warnings(): string[] {
+    const f = this.baseline.file;
+    const out = this.expired.map(({ ip, a }) => `baseline ${f}: the acceptance of ${ip} (${a.matched_by} ${a.value}, accepted by ${a.accepted_by}: ${a.reason}) expired on ${a.expires}; it counts against --fail-on again`);
+    const un = this.unmatched();
+    if (un.length) out.push(`baseline ${f}: ${un.length} entr${un.length === 1 ? 'y' : 'ies'} matched no device: ${un.slice(0, 10).map(entryLabel).join(', ')}${un.length > 10 ? `, and ${un.length - 10} more` : ''}`);
+    return out;
+  }
+}
+
+/** Apply a baseline to a run's devices: the devices with their acceptances, and the notices to give. */
+export function applyBaselineAll<D extends DeviceReport>(devices: readonly D[], b: Baseline, now: Date): { devices: D[]; warnings: string[] } {
+  const t = new BaselineTally(b);
+  const out = devices.map((d) => { const x = applyBaseline(d, b, now); t.add(x); return x; });
+  return { devices: out, warnings: t.warnings() };
 }

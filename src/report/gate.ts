@@ -28,8 +28,14 @@ export function fails(d: Pick<DeviceReport, 'verdict' | 'acceptance'>, failOn: F
   return atOrAbove(d.verdict.status, failOn) && !isAccepted(d);
 }
 
-/** What the gate says of one device, in words: "fails", "accepted", "expired acceptance", "passes". */
+/** What the gate says of one device: passes (below the level), accepted (at or above it, accepted), fails (an expired acceptance fails too). */
 export function gateWord(d: Pick<DeviceReport, 'verdict' | 'acceptance'>, failOn: FailOn | string): 'fails' | 'accepted' | 'passes' {
   if (!atOrAbove(d.verdict.status, failOn)) return 'passes';
   return isAccepted(d) ? 'accepted' : 'fails';
+}
+
+/** The exit code of the gate over a run's devices: 1 when any device fails, else 0. */
+export function gateExit(devices: Iterable<Pick<DeviceReport, 'verdict' | 'acceptance'>>, failOn: FailOn | string): 0 | 1 {
+  for (const d of devices) if (fails(d, failOn)) return 1;
+  return 0;
 }

@@ -1,5 +1,5 @@
 // Building the single result model every renderer takes. Pure.
-import type { DeviceReport, Instrument, ScanReport, VerdictStatus } from '../model/types.js';
+import type { DeviceReport, ScanReport, VerdictStatus } from '../model/types.js';
 import { SCHEMA_VERSION } from '../model/types.js';
 import { staleNotice, type Policy } from '../policy/policy.js';
 
@@ -7,16 +7,6 @@ export function summarise(devices: DeviceReport[], hostsScanned: number): ScanRe
   const count = (s: VerdictStatus) => devices.filter((d) => d.verdict.status === s).length;
   const accepted = devices.filter((d) => d.acceptance?.status === 'accepted').length;
   return { hosts_scanned: hostsScanned, devices: devices.length, restricted: count('restricted'), suspect: count('suspect'), clear: count('clear'), unknown: count('unknown'), ...(accepted ? { accepted } : {}) };
-}
-
-/** The policy's instruments as a report carries them (what it was judged under, with citations). */
-export function instrumentsOf(p: Policy): Instrument[] {
-  return Object.entries(p.lists).map(([id, l]) => ({
-    id, name: l.name, type: l.type, instrument: l.instrument, ...(l.cite ? { cite: l.cite } : {}), ...(l.scope ? { scope: l.scope } : {}),
-    equipment: l.equipment, ...(l.signed ? { signed: l.signed } : {}), ...(l.in_force ? { in_force: l.in_force } : {}),
-    ...(l.phases.length ? { phases: l.phases.map((ph) => ({ date: ph.date, what: ph.what })) } : {}),
-    ...(l.criterion ? { criterion: l.criterion.test } : {}), sources: [...l.sources],
-  }));
 }
 
 export function buildReport(a: {
@@ -33,7 +23,7 @@ export function buildReport(a: {
     started_at: a.started.toISOString(),
     finished_at: a.finished.toISOString(),
     targets: a.targets,
-    policy: { name: a.policy.name, lists: Object.values(a.policy.lists).map((l) => l.name), ...(a.policy.as_of ? { as_of: a.policy.as_of } : {}), instruments: instrumentsOf(a.policy) },
+    policy: { name: a.policy.name, lists: Object.values(a.policy.lists).map((l) => l.name), ...(a.policy.as_of ? { as_of: a.policy.as_of } : {}) },
     options: a.options,
     devices: a.devices,
     summary: summarise(a.devices, a.hostsScanned),
