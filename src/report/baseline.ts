@@ -10,6 +10,7 @@
 //       expires: 2026-03-31              # the last day it holds (UTC)
 import YAML from 'yaml';
 import { normaliseMac } from '../model/address.js';
+import { serialOf } from '../model/identity.js';
 import type { Acceptance, DeviceReport } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 
@@ -100,10 +101,10 @@ function indexOf(b: Baseline): Index {
 }
 
 /** The baseline's acceptance of a device at `now`, if an entry matches it (device_id, then MAC, then serial). */
-export function acceptanceFor(d: Pick<DeviceReport, 'device_id' | 'mac' | 'identification'>, b: Baseline, now: Date): Acceptance | undefined {
+export function acceptanceFor(d: Pick<DeviceReport, 'device_id' | 'mac' | 'identification'> & { observations?: DeviceReport['observations'] }, b: Baseline, now: Date): Acceptance | undefined {
   const ix = indexOf(b);
   const mac = normaliseMac(d.mac);
-  const serial = d.identification.serial?.trim().toUpperCase();
+  const serial = d.observations ? serialOf(d.observations, d.identification.serial) : d.identification.serial?.trim().toUpperCase();
   const hit: [Acceptance['matched_by'], BaselineEntry | undefined][] = [
     ['device_id', d.device_id ? ix.byId.get(d.device_id) : undefined],
     ['mac', mac ? ix.byMac.get(mac) : undefined],
