@@ -12,6 +12,7 @@ import { colorsFor, outputWidth, type Colors } from '../report/color.js';
 import { renderExplain } from '../report/explain.js';
 import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
 import { BaselineError, BaselineTally, parseBaseline, type Baseline } from '../report/baseline.js';
+import { diffExit, diffReports, renderDiff, type DiffFormat } from '../report/diff.js';
 import { fails, gateExit } from '../report/gate.js';
 import { buildReport } from '../report/report.js';
 import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
@@ -25,6 +26,7 @@ import { VERSION } from '../version.js';
 import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
+import { readReportSide } from './diff.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -354,6 +356,18 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   }
 }
 
+async function runDiff(oldFile: string, newFile: string, o: Opts, io: Io, state: RunState): Promise<number> {
+  checkOutput(o);
+  const [a, b] = [await readReportSide(oldFile), await readReportSide(newFile)];
+  const failOn = String(o.failOn);
+  const d = diffReports(a, b, failOn);
+  const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as DiffFormat;
+  const text = renderDiff(fmt, d, a, b, failOn);
+  if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
+  if (!o.quiet && fmt !== 'table') for (const w of d.warnings) io.stderr.write(`warning: ${w}\n`);
+  return diffExit(d, [a, b], Boolean(o.exitOnChange));
+}
+
 async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const k = runner.loadKnowledge(String(o.policy));
   checkOutput(o);
@@ -444,6 +458,9 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
       const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = runner.loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
       if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
     });
+  sub('diff', 'compare two saved scans (JSON or JSON Lines): devices added, removed and changed (verdict, maker, address, model, firmware, name), with an exit code for CI')
+    .argument('<old>', 'the earlier scan report').argument('<new>', 'the later scan report')
+    .action(async (a: string, b: string, o: Opts) => { code = await runDiff(a, b, o, io, state); });
   program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });
 
   try {
