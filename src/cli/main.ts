@@ -27,6 +27,7 @@ import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, p
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
 import { readReportSide } from './diff.js';
+import { configFile, envLayer, readConfig } from './config.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -70,6 +71,21 @@ function parseIntOpt(v: string, def: OptionDef): number {
   const n = Number(v);
   if (def.min !== undefined && n < def.min) throw new UsageError(`${optName(def)} must be at least ${def.min}, got ${n}${def.min === 1 && n === 0 ? ' (a zero deadline or limit would skip the work, not do it)' : ''}`);
   return n;
+}
+
+/** Defaults < config file < environment (CAMSWEEP_*) < flags: the file's and the environment's values where no flag gave one. */
+function applyLayers(cmd: Command, name: CommandName, io: Io): void {
+  const file = configFile(cmd.opts().config, io.env, process.cwd());
+  for (const layer of [file ? readConfig(file, name, parseIntOpt) : undefined, envLayer(io.env, name, parseIntOpt)]) {
+    if (!layer) continue;
+    for (const [key, { value }] of layer.values) if (cmd.getOptionValueSource(key) !== 'cli') cmd.setOptionValueWithSource(key, value, layer.source);
+  }
+}
+
+/** --fail-on was asked for (a flag, the environment or the config file), not left at its default (demo only gates when asked). */
+function givenFailOn(cmd: Command): boolean {
+  const src = cmd.getOptionValueSource('failOn');
+  return src !== undefined && src !== 'default';
 }
 
 /** The --baseline file, read through the bounded input reader and validated (one-line errors, exit 2). */
@@ -435,13 +451,14 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', exitCodeHelp());
   const sub = (name: CommandName, desc: string) => addOptions(program.command(name).description(desc).exitOverride()
-    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp());
+    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp())
+    .hook('preAction', (_p, action) => applyLayers(action, name, io));
 
   sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
     .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
-    .action(async (targets: string[], o: Opts, cmd: Command) => { code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
+    .action(async (targets: string[], o: Opts, cmd: Command) => { code = await runScan(targets, { ...o, failOnGiven: givenFailOn(cmd) }, io, ac.signal, state); });
   sub('demo', 'start the built-in simulated camera lab on loopback, scan it and print the result')
-    .action(async (o: Opts, cmd: Command) => { code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
+    .action(async (o: Opts, cmd: Command) => { code = await runDemo({ ...o, failOnGiven: givenFailOn(cmd) }, io, ac.signal, state); });
   sub('lab', 'run the simulated camera lab on loopback until interrupted, and print what to scan')
     .action(async (o: Opts) => { code = await runLab(o, io, ac.signal, state); });
   sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')

@@ -59,6 +59,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '-f, --format <format>', description: 'diff output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['diff'], choices: [...DIFF_FORMATS] },
   { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors', 'diff'], kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
+  { flags: '--config <file>', description: 'options from this YAML file (default: camsweep.config.yaml in the current directory, or $CAMSWEEP_CONFIG); flags override the environment (CAMSWEEP_*), which overrides the file', group: 'Output', commands: [...COMMANDS], kind: 'string' },
   { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'diff'], kind: 'bool', default: false },
 ];
 
