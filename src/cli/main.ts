@@ -10,7 +10,7 @@ import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types
 import { PolicyError } from '../policy/policy.js';
 import { colorsFor, outputWidth, type Colors } from '../report/color.js';
 import { renderExplain } from '../report/explain.js';
-import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
+import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderJsonlTail } from '../report/json.js';
 import { BaselineError, BaselineTally, parseBaseline, type Baseline } from '../report/baseline.js';
 import { diffExit, diffReports, renderDiff, type DiffFormat } from '../report/diff.js';
 import { fails, gateExit } from '../report/gate.js';
@@ -28,6 +28,7 @@ import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
 import { readReportSide } from './diff.js';
 import { configFile, envLayer, readConfig } from './config.js';
+import { Progress } from './progress.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -150,12 +151,34 @@ function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
   return { width: typeof o.output === 'string' ? 100 : outputWidth(io.stdout, io.env), color: colorsOf(io, o).enabled };
 }
 
-function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
+function emit(io: Io, o: Opts, report: ScanReport, state: RunState, live?: JsonlLive): void {
+  if (live) { live.end(report); return; }
   const fmt = pickFormat(o, io);
   const text = fmt === 'table' ? renderTable(report, tableOptions(io, o))
     : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
   if (typeof o.output === 'string') writeOutputFile(o.output, text);
   else out(io, state, text);
+}
+
+/** JSON Lines written as the run goes: a device line as each verdict is final, the rest (summary last) at the end. */
+interface JsonlLive { device(d: DeviceReport): void; end(r: ScanReport): void }
+
+function jsonlLive(io: Io, o: Opts, state: RunState): JsonlLive {
+  let fd: number | undefined;
+  let failed: RunError | undefined;
+  const write = (t: string) => {
+    if (typeof o.output !== 'string') { out(io, state, t); return; }
+    try { fd ??= fs.openSync(o.output, 'w'); fs.writeSync(fd, t); } catch (e) { failed ??= new RunError(`cannot write ${o.output}: ${writeError(e)}`); }
+  };
+  return {
+    // Called from inside the run: a write error is kept and thrown at the end, not into the scan.
+    device: (d) => { if (!failed) write(jsonlDevice(d)); },
+    end: (r) => {
+      if (!failed) write(renderJsonlTail(r));
+      if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+      if (failed) throw failed;
+    },
+  };
 }
 
 /** The parts of a request every command that scans shares, from the parsed options (defaults: the option table). */
@@ -172,36 +195,24 @@ function portsOf(o: Opts): number[] {
   try { return parsePorts(String(o.ports ?? optionDefault('ports', 'scan'))); } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function noteFor(io: Io, o: Opts): (s: string) => void {
-  return (s) => { if (!o.quiet) io.stderr.write(s + '\n'); };
+function noteFor(io: Io, o: Opts, bar?: Progress): (s: string) => void {
+  return (s) => { if (!o.quiet) { bar?.clear(); io.stderr.write(s + '\n'); } };
 }
 
-/** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, the output check, the interrupt. */
-function hooksFor(io: Io, o: Opts, state: RunState): runner.RunHooks {
+/** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, streamed JSON Lines, the output check, the interrupt. */
+function hooksFor(io: Io, o: Opts, state: RunState, live?: JsonlLive): runner.RunHooks {
+  const bar = new Progress(io.stderr, Boolean(o.quiet));
+  const onDevice = bar.live || live ? (d: DeviceReport) => { live?.device(d); bar.onDevice(d); } : undefined;
   return {
-    note: noteFor(io, o), log: (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }, ...progress(io, o),
-    ready: () => checkOutput(o), interrupted: () => state.interrupted,
+    note: noteFor(io, o, bar), log: (m) => { if (!o.quiet) { bar.clear(); io.stderr.write(`  ${clean(m, 300)}\n`); } },
+    ...(bar.live ? { onHostDone: (d: number, t: number, f: number) => bar.onHostDone(d, t, f) } : {}), ...(onDevice ? { onDevice } : {}),
+    ready: () => checkOutput(o), interrupted: () => { bar.clear(); return state.interrupted; },
   };
 }
 
 let rtCache: Promise<runner.Runtime> | undefined;
 function runtime(): Promise<runner.Runtime> {
   return (rtCache ??= runner.defaultRuntime());
-}
-
-function progress(io: Io, o: Opts) {
-  const live = !o.quiet && Boolean(io.stderr.isTTY);
-  let lastDraw = 0;
-  return {
-    onHostDone(done: number, total: number, found: number) {
-      if (!live) return;
-      const now = Date.now();
-      if (done !== total && now - lastDraw < 100) return;
-      lastDraw = now;
-      io.stderr.write(`\r\x1b[2Kscanned ${done}/${total} hosts, ${found} device${found === 1 ? '' : 's'}`);
-      if (done === total) io.stderr.write('\r\x1b[2K');
-    },
-  };
 }
 
 function parseProtocols(v: unknown): ProtocolName[] {
@@ -255,17 +266,20 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
     ...requestOf(o, ports), targets: words, protocols, passive, listenMs: o.listenTime as number, ...(ifNames ? { interfaces: ifNames } : {}), ipv6: o.ipv6 !== false,
     maxHosts: o.maxHosts as number, credentials, failOn: String(o.failOn), forbidLocalSubnets: io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1',
   };
-  // Run.
-  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state), signal);
+  // Run (JSON Lines stream device by device).
+  const live = pickFormat(o, io) === 'jsonl' ? jsonlLive(io, o, state) : undefined;
+  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state, live), signal);
   // Render, exit.
-  emit(io, o, r.report, state);
+  emit(io, o, r.report, state, live);
   if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
 async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state), signal);
-  emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, r.report, state);
+  const od = { ...o, format: o.format ?? (o.output ? 'json' : 'table') };
+  const live = od.format === 'jsonl' ? jsonlLive(io, od, state) : undefined;
+  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, live), signal);
+  emit(io, od, r.report, state, live);
   return scanExit(state, r.couldNotSee, r.report.devices, o.failOnGiven ? String(o.failOn) : 'never');
 }
 

@@ -27,7 +27,7 @@ import { adaptiveLimiter, rateLimiter, type AdaptiveLimiter } from '../util/limi
 import { pause, Scope } from '../util/deadline.js';
 import { classifyError, coded, isLocalError, type ModuleResult, type Status } from '../model/status.js';
 import { LoopHealth } from '../util/loop.js';
-import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
+import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type MergedDevice, type Seen } from './merge.js';
 
 export const ALL_PROTOCOLS = [...DISCOVERY_NAMES, 'tcp'] as const;
 export type ProtocolName = (typeof ALL_PROTOCOLS)[number];
@@ -54,7 +54,14 @@ export interface ScanOptions {
 
 export interface ScanHooks {
   onHostDone?(done: number, total: number, found: number): void;
+  /**
+   * Each device once, as soon as its verdict is final: after discovery has stopped listening and every
+   * swept address of the device is done (executePlan), so a consumer can stream it. The run's report
+   * holds the same objects.
+   */
   onDevice?(d: DeviceReport): void;
+  /** One host of the sweep is done (its record when it had an open port). */
+  onHostScanned?(ip: string, r: HostResult | undefined): void;
 }
 
 /** What judging needs, read by the caller (src/data/load.ts): the rules, the policy, the OUI table. */
@@ -244,7 +251,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
 
-  const scanOne = async (ip: string): Promise<void> => {
+  const scanOne = async (ip: string): Promise<HostResult | undefined> => {
     const host = root.child(o.hostTimeoutMs);
     const at = new Date().toISOString();
     const errors: HostError[] = [];
@@ -310,7 +317,9 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       rec.http?.sort((a, b) => a.port - b.port);
       rec.rtsp?.sort((a, b) => a.port - b.port);
       results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
-      hostResults.push({ record: rec, errors, results, at });
+      const res: HostResult = { record: rec, errors, results, at };
+      hostResults.push(res);
+      return res;
     } finally {
       host.dispose();
       if (local) {
@@ -327,7 +336,8 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       if (root.aborted) return;
       const next = iterator.next();
       if (next.done) return;
-      await scanOne(next.value);
+      const res = await scanOne(next.value);
+      hooks.onHostScanned?.(next.value, res);
       hooks.onHostDone?.(++done, total, hostResults.length);
     }
   };
@@ -502,6 +512,131 @@ export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
   return seen;
 }
 
+/** What the sweep and discovery saw, formed into devices: scoped, merged per physical device, judged. Pure but for the clock. */
+function formDevices(plan: ScanPlan, k: Knowledge, neigh: Map<string, string> | undefined, hosts: readonly HostResult[], sightings: readonly Sighting[],
+  only?: (m: MergedDevice) => boolean): { devices: DeviceReport[]; seenNotProbed: SeenNotProbed[]; merged: MergedDevice[] } {
+  const errorsByIp = new Map<string, HostError[]>();
+  const resultsByIp = new Map<string, ModuleResult[]>();
+  const tcpSeen: Seen[] = [];
+  for (const r of hosts) {
+    const link = neigh?.get(r.record.ip);
+    tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record, at: r.at, ...(link ? { linkMac: link } : {}) });
+    errorsByIp.set(r.record.ip, r.errors);
+    resultsByIp.set(r.record.ip, r.results);
+  }
+  let discSeen: Seen[] = sightings.map((s) => toSeen(s, neigh));
+  let outside: Seen[] = [];
+  if (plan.restrictToTargets) {
+    // An IPv6 (link-local) answer is never a target itself: keep it when it is the same device as a
+    // target (same MAC, serial, endpoint or declared address), so it merges into that device.
+    const inside = discSeen.filter((s) => plan.scope.has(s.ip));
+    const v6 = discSeen.filter((s) => !plan.scope.has(s.ip) && s.ip.includes(':'));
+    const linked = new Set<Seen>();
+    if (v6.length) {
+      const pool = [...tcpSeen, ...inside, ...v6];
+      const roots = groupSightings(pool);
+      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
+      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
+    }
+    outside = discSeen.filter((s) => !plan.scope.has(s.ip) && !linked.has(s));
+    discSeen = discSeen.filter((s) => plan.scope.has(s.ip) || linked.has(s));
+  }
+  const seenNotProbed: SeenNotProbed[] = only ? [] : mergeSightings(outside).map((rec) => {
+    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
+    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
+  });
+  const seen: Seen[] = [...tcpSeen, ...discSeen];
+  const all = mergeDevices(seen);
+  const now = new Date().toISOString();
+  // Only the devices asked for are judged (a streaming pass judges the ones that became final).
+  const picked = all.map((m, i) => ({ m, i })).filter(({ m }) => !only || only(m));
+  const assessed = new Map<number, DeviceReport>();
+  for (const { m, i } of picked) {
+    const rec = m.record;
+    const sights: DeviceSighting[] = m.seen.map((x) => ({ module: x.protocol, address: x.ip, identifier: sightingIdentifier(x), at: x.at ?? now }));
+    if (!rec.mac && neigh) {
+      for (const ip of rec.addresses ?? [rec.ip]) {
+        const mac = neigh.get(ip);
+        if (!mac) continue;
+        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
+        sights.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: now });
+        break;
+      }
+    }
+    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
+    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => resultsByIp.get(ip) ?? []);
+    assessed.set(i, assess(rec, k, errs, res, { sightings: sights }));
+  }
+  // What the merge did not join: an identifier shared with another device whose MAC differs.
+  const devices = picked.map(({ m, i }) => {
+    const dev = assessed.get(i)!;
+    const notes = [...new Set(m.shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed.get(x.other)?.device_id ?? 'another device'} (${all[x.other].record.ip}): its MAC differs, so it is another device`))];
+    return notes.length ? withNotes(dev, notes) : dev;
+  });
+  return { devices, seenNotProbed, merged: all };
+}
+
+/** What identifies one formed device across passes: its addresses and MAC. */
+function formedKey(ip: string, addresses: readonly string[] | undefined, mac: string | undefined): string {
+  return `${(addresses ?? [ip]).join(',')}|${mac ?? ''}`;
+}
+
+/**
+ * Hands out devices as soon as their verdict is final. A TCP host joins other sightings only by its
+ * address (its own record carries no MAC, serial or endpoint), so once discovery has stopped listening,
+ * a device is final when every address of it that the sweep covers is done. Devices that share an
+ * identifier with another one (a note names the other) wait for the end of the run. Passes are
+ * batched (at most one per BATCH_MS, longer as the scan grows) so the cost stays linear-ish.
+ */
+class DeviceStream {
+  private sightings: readonly Sighting[] | undefined;
+  private readonly hosts: HostResult[] = [];
+  private readonly done = new Set<string>();
+  private readonly out = new Map<string, DeviceReport>();
+  private readonly handed = new Set<DeviceReport>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private lastMs = 0;
+  constructor(private readonly plan: ScanPlan, private readonly k: Knowledge, private readonly neigh: Map<string, string> | undefined, private readonly emit: (d: DeviceReport) => void) {
+    if (!plan.protocols.some((p) => p !== 'tcp')) this.sightings = [];
+  }
+  discoveryDone(s: readonly Sighting[]): void { this.sightings = s; this.schedule(); }
+  hostDone(ip: string, r: HostResult | undefined): void {
+    this.done.add(ip);
+    if (r) this.hosts.push(r);
+    this.schedule();
+  }
+  stop(): void { this.stopped = true; if (this.timer) clearTimeout(this.timer); }
+  /** The object handed out for this device, when it was. */
+  emitted(d: DeviceReport): DeviceReport | undefined { return this.out.get(formedKey(d.ip, d.addresses, d.mac)); }
+  wasEmitted(d: DeviceReport): boolean { return this.handed.has(d); }
+  private schedule(): void {
+    if (this.stopped || this.timer || !this.sightings) return;
+    // A pass over n sightings costs about n; spacing passes by their own cost keeps the total near-linear.
+    this.timer = setTimeout(() => { this.timer = undefined; this.pass(); }, Math.max(100, this.lastMs * 4));
+  }
+  private pass(): void {
+    if (this.stopped || !this.sightings) return;
+    const t0 = performance.now();
+    const final = (m: MergedDevice): boolean => {
+      if (m.shared.length) return false;
+      const rec = m.record;
+      if (this.out.has(formedKey(rec.ip, rec.addresses, rec.mac))) return false;
+      for (const x of m.seen) for (const ip of [x.ip, ...(x.aliases ?? [])]) if (this.plan.hosts.has(ip) && !this.done.has(ip)) return false;
+      return true;
+    };
+    const f = formDevices(this.plan, this.k, this.neigh, this.hosts, this.sightings, final);
+    for (const d of f.devices) {
+      const key = formedKey(d.ip, d.addresses, d.mac);
+      if (this.out.has(key)) continue;
+      this.out.set(key, d);
+      this.handed.add(d);
+      this.emit(d);
+    }
+    this.lastMs = performance.now() - t0;
+  }
+}
+
 /** Apply a plan: discovery and TCP sweep together, merged per physical device, judged. */
 export interface ScanStats { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number }
 
@@ -530,77 +665,31 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const loop = new LoopHealth().start();
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
+  const neigh = rt?.neighbours?.();
+  // Streaming (hooks.onDevice): devices whose verdict can no longer change are judged and handed out
+  // while the sweep goes on; the end of the run forms every device again and keeps those objects.
+  const stream = hooks.onDevice ? new DeviceStream(plan, k, neigh, hooks.onDevice) : undefined;
   try {
     const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, root, budget) : Promise.resolve(undefined);
+    void disc.then((x) => stream?.discoveryDone(x?.sightings ?? []), () => {});
+    const sweepHooks: ScanHooks = { ...hooks, onHostScanned: (ip, r) => { hooks.onHostScanned?.(ip, r); stream?.hostDone(ip, r); } };
     const tcp = plan.protocols.includes('tcp')
-      ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      ? sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
       : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
     loop.stop();
     root.dispose();
+    stream?.stop();
   }
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
-  const neigh = rt?.neighbours?.();
-  const errorsByIp = new Map<string, HostError[]>();
-  const resultsByIp = new Map<string, ModuleResult[]>();
-  const tcpSeen: Seen[] = [];
-  for (const r of t.hosts) {
-    const link = neigh?.get(r.record.ip);
-    tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record, at: r.at, ...(link ? { linkMac: link } : {}) });
-    errorsByIp.set(r.record.ip, r.errors);
-    resultsByIp.set(r.record.ip, r.results);
-  }
-  let discSeen: Seen[] = d.sightings.map((s) => toSeen(s, neigh));
-  let outside: Seen[] = [];
-  if (plan.restrictToTargets) {
-    // An IPv6 (link-local) answer is never a target itself: keep it when it is the same device as a
-    // target (same MAC, serial, endpoint or declared address), so it merges into that device.
-    const inside = discSeen.filter((s) => plan.scope.has(s.ip));
-    const v6 = discSeen.filter((s) => !plan.scope.has(s.ip) && s.ip.includes(':'));
-    const linked = new Set<Seen>();
-    if (v6.length) {
-      const pool = [...tcpSeen, ...inside, ...v6];
-      const roots = groupSightings(pool);
-      const targetRoots = new Set(roots.slice(0, tcpSeen.length + inside.length));
-      v6.forEach((s, i) => { if (targetRoots.has(roots[tcpSeen.length + inside.length + i])) linked.add(s); });
-    }
-    outside = discSeen.filter((s) => !plan.scope.has(s.ip) && !linked.has(s));
-    discSeen = discSeen.filter((s) => plan.scope.has(s.ip) || linked.has(s));
-  }
-  const seenNotProbed: SeenNotProbed[] = mergeSightings(outside).map((rec) => {
-    const { ip, addresses, mac, mac_from: _from, seen_by, hostname, ...announced } = rec;
-    return { ip, status: 'not-in-scope' as const, ...(addresses?.length ? { addresses } : {}), ...(mac ? { mac } : {}), ...(hostname ? { hostname } : {}), seen_by: (seen_by ?? []).filter((p) => p !== 'tcp'), announced };
-  });
+  const formed = formDevices(plan, k, neigh, t.hosts, d.sightings);
+  const { seenNotProbed } = formed;
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
-  const seen: Seen[] = [...tcpSeen, ...discSeen];
-  const merged = mergeDevices(seen);
-  const now = new Date().toISOString();
-  const formed = merged.map((m) => {
-    const rec = m.record;
-    const sightings: DeviceSighting[] = m.seen.map((s) => ({ module: s.protocol, address: s.ip, identifier: sightingIdentifier(s), at: s.at ?? now }));
-    if (!rec.mac && neigh) {
-      for (const ip of rec.addresses ?? [rec.ip]) {
-        const mac = neigh.get(ip);
-        if (!mac) continue;
-        rec.mac = mac; rec.mac_from = 'arp'; rec.seen_by = [...new Set([...(rec.seen_by ?? []), 'arp'])].sort();
-        sightings.push({ module: 'arp', address: ip, identifier: `mac:${mac.toLowerCase()}`, at: now });
-        break;
-      }
-    }
-    return { rec, sightings };
-  });
-  const assessed = formed.map(({ rec, sightings }) => {
-    const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => errorsByIp.get(ip) ?? []);
-    const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => resultsByIp.get(ip) ?? []);
-    return assess(rec, k, errs, res, { sightings });
-  });
-  // What the merge did not join: an identifier shared with another device whose MAC differs.
-  const devices = assessed.map((dev, i) => {
-    const notes = [...new Set(merged[i].shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
-    const out = notes.length ? withNotes(dev, notes) : dev;
-    hooks.onDevice?.(out);
+  const devices = formed.devices.map((dev) => {
+    const out = stream?.emitted(dev) ?? dev;
+    if (!stream?.wasEmitted(out)) hooks.onDevice?.(out);
     return out;
   });
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
