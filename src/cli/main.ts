@@ -11,8 +11,8 @@ import { PolicyError } from '../policy/policy.js';
 import { colorsFor, outputWidth, type Colors } from '../report/color.js';
 import { renderExplain } from '../report/explain.js';
 import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderJsonlTail } from '../report/json.js';
-import { BaselineError, BaselineTally, parseBaseline, type Baseline } from '../report/baseline.js';
-import { diffExit, diffReports, renderDiff, type DiffFormat } from '../report/diff.js';
+import type { Baseline } from '../report/baseline.js';
+import type { DiffFormat } from '../report/diff.js';
 import { fails, gateExit } from '../report/gate.js';
 import { buildReport } from '../report/report.js';
 import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
@@ -26,8 +26,6 @@ import { VERSION } from '../version.js';
 import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
-import { readReportSide } from './diff.js';
-import { configFile, envLayer, readConfig } from './config.js';
 import { Progress } from './progress.js';
 
 export { RunError, UsageError };
@@ -75,7 +73,9 @@ function parseIntOpt(v: string, def: OptionDef): number {
 }
 
 /** Defaults < config file < environment (CAMSWEEP_*) < flags: the file's and the environment's values where no flag gave one. */
-function applyLayers(cmd: Command, name: CommandName, io: Io): void {
+async function applyLayers(cmd: Command, name: CommandName, io: Io): Promise<void> {
+  // Loaded when a command runs, not with the program: start-up opens as few files as it can.
+  const { configFile, envLayer, readConfig } = await import('./config.js');
   const file = configFile(cmd.opts().config, io.env, process.cwd());
   for (const layer of [file ? readConfig(file, name, parseIntOpt) : undefined, envLayer(io.env, name, parseIntOpt)]) {
     if (!layer) continue;
@@ -90,8 +90,9 @@ function givenFailOn(cmd: Command): boolean {
 }
 
 /** The --baseline file, read through the bounded input reader and validated (one-line errors, exit 2). */
-function baselineOf(o: Opts): Baseline | undefined {
+async function baselineOf(o: Opts): Promise<Baseline | undefined> {
   if (typeof o.baseline !== 'string') return undefined;
+  const { parseBaseline } = await import('../report/baseline.js');
   return parseBaseline(readInputFile(o.baseline, 'baseline', INPUT_CAPS.baseline), o.baseline);
 }
 
@@ -187,7 +188,7 @@ function requestOf(o: Opts, ports: number[], cmd: CommandName = 'scan'): Omit<Sc
   return {
     ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, rate: v('rate') as number,
     maxBytes: v('maxBytes') as number, ping: o.ping !== false, allowPublic: Boolean(o.allowPublic), policy: String(o.policy), userAgent: `camsweep/${VERSION}`,
-    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number, ...(cmd !== 'explain' && typeof o.baseline === 'string' ? { baseline: baselineOf(o) } : {}),
+    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number, ...(o.baselineLoaded ? { baseline: o.baselineLoaded as Baseline } : {}),
   };
 }
 
@@ -246,8 +247,9 @@ export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNot
   return gateExit(devices, failOn);
 }
 
-async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
+async function runScan(args: string[], oIn: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   // Parse: everything the user gave, before any packet and before any warning about the environment.
+  const o: Opts = { ...oIn, baselineLoaded: await baselineOf(oIn) };
   const ports = portsOf(o);
   const protocols = parseProtocols(o.protocols);
   const passive = Boolean(o.passive);
@@ -275,7 +277,8 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
-async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
+async function runDemo(oIn: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
+  const o: Opts = { ...oIn, baselineLoaded: await baselineOf(oIn) };
   const od = { ...o, format: o.format ?? (o.output ? 'json' : 'table') };
   const live = od.format === 'jsonl' ? jsonlLive(io, od, state) : undefined;
   const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, live), signal);
@@ -334,7 +337,10 @@ const TABLE_PART = 1000;
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = runner.loadKnowledge(String(o.policy));
-  const baseline = baselineOf(o);
+  const baseline = await baselineOf(o);
+  const bl = baseline ? await import('../report/baseline.js') : undefined;
+  const BaselineTally = bl?.BaselineTally;
+  const accept = baseline && bl ? (d: DeviceReport) => bl.applyBaseline(d, baseline, started) : undefined;
   checkOutput(o);
   const source = !file || file === '-' ? 'stdin' : file;
   const fmt = pickFormat(o, io);
@@ -346,7 +352,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   try {
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
-    const tally = baseline ? new BaselineTally(baseline) : undefined;
+    const tally = baseline && BaselineTally ? new BaselineTally(baseline) : undefined;
     const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [],
       options: { fail_on: o.failOn, ...(baseline ? { baseline: baseline.file } : {}) } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
@@ -354,7 +360,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     let part: DeviceReport[] = [];
     const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
-      const d = runner.judge(rec, k, baseline, started);
+      const d = runner.judge(rec, k, accept);
       counts.devices++;
       counts[d.verdict.status]++;
       tally?.add(d);
@@ -388,6 +394,8 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
 
 async function runDiff(oldFile: string, newFile: string, o: Opts, io: Io, state: RunState): Promise<number> {
   checkOutput(o);
+  // Loaded when used: start-up stays small for every other command.
+  const [{ readReportSide }, { diffExit, diffReports, renderDiff }] = await Promise.all([import('./diff.js'), import('../report/diff.js')]);
   const [a, b] = [await readReportSide(oldFile), await readReportSide(newFile)];
   const failOn = String(o.failOn);
   const d = diffReports(a, b, failOn);
@@ -503,7 +511,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
       return 2; // commander already printed a one-line error
     }
     const msg = (e as Error)?.message ?? String(e);
-    if (e instanceof UsageError || e instanceof InputError || e instanceof BaselineError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
+    if (e instanceof UsageError || e instanceof InputError || (e as Error)?.name === 'BaselineError' || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
       io.stderr.write(`camsweep: error: ${clean(msg, 500)}\n`);
       return 2;
     }

@@ -1,6 +1,6 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
-import { DIFF_FORMATS } from '../report/diff.js';
+import type { DiffFormat } from '../report/diff.js';
 import { FAIL_ON } from '../report/gate.js';
 
 export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'diff'] as const;
@@ -26,6 +26,7 @@ export interface OptionDef {
 }
 
 export const FORMATS = ['table', 'json', 'jsonl'] as const;
+export const DIFF_FORMATS: readonly DiffFormat[] = ['table', 'json', 'jsonl', 'markdown'];
 export { FAIL_ON, FAIL_RANK } from '../report/gate.js';
 
 const S: CommandName[] = ['scan'];

@@ -14,7 +14,8 @@ import { serialOf } from '../model/identity.js';
 import type { Acceptance, DeviceReport } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 
-export class BaselineError extends Error {}
+/** A bad baseline file (the CLI: one line, exit 2). Named, so a caller can tell it without loading this module. */
+export class BaselineError extends Error { override name = 'BaselineError'; }
 
 export interface BaselineEntry {
   device_id?: string; mac?: string; serial?: string;

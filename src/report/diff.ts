@@ -13,8 +13,8 @@ import type { DeviceReport, VerdictStatus } from '../model/types.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { FAIL_RANK, fails, type FailOn } from './gate.js';
 
-export const DIFF_FORMATS = ['table', 'json', 'jsonl', 'markdown'] as const;
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
+/** The renderings (the CLI's -f choices for diff: src/cli/options.ts DIFF_FORMATS). */
+export type DiffFormat = 'table' | 'json' | 'jsonl' | 'markdown';
 /** Version of the diff document (`-f json`): same rules as the scan report's schema_version. */
 export const DIFF_VERSION = '1.0';
 

@@ -13,7 +13,7 @@ import { defaultKnowledgeBase, defaultMacLookup, httpPaths, loadPolicy } from '.
 import type { NetIface } from '../model/net.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { type Policy } from '../policy/policy.js';
-import { applyBaseline, BaselineTally, type Baseline } from '../report/baseline.js';
+import type { Baseline } from '../report/baseline.js';
 import { buildReport } from '../report/report.js';
 import { assess, describePlan, executePlan, PlanError, planScan, type Knowledge, type ProtocolName, type ScanOptions, type ScanOutcome, type ScanPlan } from '../scan/scan.js';
 import { parseTarget, resolveTargets, type ResolvedTargets, type TargetSpec } from '../targets/targets.js';
@@ -139,12 +139,14 @@ export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHoo
   const drt = discovery ? { modules: rt.discovery, udp: rt.udp(pl.passive), http: rt.http(), log: (m: string) => hooks.log?.(m), neighbours: () => rt.neighbours() } : undefined;
   // A baseline's acceptances are decided once per device, as it is judged (streamed output shows them too).
   const b = report.baseline;
-  const tally = b ? new BaselineTally(b) : undefined;
+  // Loaded only when a baseline is given: start-up opens as few files as it can.
+  const { applyBaseline, BaselineTally } = b ? await import('../report/baseline.js') : { applyBaseline: undefined, BaselineTally: undefined };
+  const tally = b && BaselineTally ? new BaselineTally(b) : undefined;
   const accepted = new Map<DeviceReport, DeviceReport>();
   const accept = (d: DeviceReport): DeviceReport => {
     if (!b) return d;
     let x = accepted.get(d);
-    if (!x) { x = applyBaseline(d, b, started); accepted.set(d, x); tally!.add(x); }
+    if (!x) { x = applyBaseline!(d, b, started); accepted.set(d, x); tally!.add(x); }
     return x;
   };
   const r = await executePlan(pl, k, drt, { onHostDone: hooks.onHostDone, onDevice: hooks.onDevice && ((d) => hooks.onDevice!(accept(d))) }, signal);
@@ -261,9 +263,9 @@ export async function probe(address: string, req: Pick<ScanRequest, 'listenMs' |
 }
 
 /** Offline: judge one observation record (identify, explain of a saved record), with a baseline's acceptance when given. */
-export function judge(rec: ObservationRecord, k: Knowledge, baseline?: Baseline, now: Date = new Date()): DeviceReport {
+export function judge(rec: ObservationRecord, k: Knowledge, accept?: (d: DeviceReport) => DeviceReport): DeviceReport {
   const d = assess(rec, k);
-  return baseline ? applyBaseline(d, baseline, now) : d;
+  return accept ? accept(d) : d;
 }
 
 export type { DiscoveryName, Knowledge, ProtocolName, ScanPlan };

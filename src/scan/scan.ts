@@ -337,8 +337,9 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       const next = iterator.next();
       if (next.done) return;
       const res = await scanOne(next.value);
+      done++;
       hooks.onHostScanned?.(next.value, res);
-      hooks.onHostDone?.(++done, total, hostResults.length);
+      hooks.onHostDone?.(done, total, hostResults.length);
     }
   };
   try {
@@ -591,20 +592,31 @@ function formedKey(ip: string, addresses: readonly string[] | undefined, mac: st
 class DeviceStream {
   private sightings: readonly Sighting[] | undefined;
   private readonly hosts: HostResult[] = [];
+  /**
+   * Swept addresses that matter: every answering host, and a silent one only when a discovery sighting
+   * names it (kept for all until discovery is done, then pruned), so a /8 sweep does not fill memory.
+   */
   private readonly done = new Set<string>();
+  private interest: Set<string> | undefined;
   private readonly out = new Map<string, DeviceReport>();
   private readonly handed = new Set<DeviceReport>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private lastMs = 0;
   constructor(private readonly plan: ScanPlan, private readonly k: Knowledge, private readonly neigh: Map<string, string> | undefined, private readonly emit: (d: DeviceReport) => void) {
-    if (!plan.protocols.some((p) => p !== 'tcp')) this.sightings = [];
+    if (!plan.protocols.some((p) => p !== 'tcp')) { this.sightings = []; this.interest = new Set(); }
   }
-  discoveryDone(s: readonly Sighting[]): void { this.sightings = s; this.schedule(); }
-  hostDone(ip: string, r: HostResult | undefined): void {
-    this.done.add(ip);
-    if (r) this.hosts.push(r);
+  discoveryDone(s: readonly Sighting[]): void {
+    this.sightings = s;
+    this.interest = new Set(s.flatMap((x) => [x.ip, ...(x.aliases ?? [])]));
+    const answering = new Set(this.hosts.map((h) => h.record.ip));
+    for (const ip of this.done) if (!answering.has(ip) && !this.interest.has(ip)) this.done.delete(ip);
     this.schedule();
+  }
+  hostDone(ip: string, r: HostResult | undefined): void {
+    if (r || !this.interest || this.interest.has(ip)) this.done.add(ip);
+    if (r) { this.hosts.push(r); this.schedule(); }
+    else if (this.interest?.has(ip)) this.schedule();
   }
   stop(): void { this.stopped = true; if (this.timer) clearTimeout(this.timer); }
   /** The object handed out for this device, when it was. */
