@@ -138,3 +138,24 @@ describe('progress', () => {
   });
 });
 
+
+describe('streamed and whole reports agree', () => {
+  it('a scan with discovery gives the same devices as JSON Lines (streamed) and as JSON (simulated lab on 127.77.134.0/24)', async () => {
+    const full = await startLab({ subnet: '127.77.134.0/24' });
+    try {
+      const args = ['scan', `${full.targets[0]}-${full.targets.at(-1)!.split('.').pop()}`, '-p', full.portList.join(','), '--listen-time', '1500', '--fail-on', 'never', '-q'];
+      const [jl, js] = [await runCli([...args, '-f', 'jsonl']), await runCli([...args, '-f', 'json'])];
+      expect([jl.code, js.code], jl.stderr + js.stderr).toEqual([0, 0]);
+      const key = (d: { ip: string; device_id?: string; verdict: { status: string }; seen_by: string[]; identification: { maker?: string } }) =>
+        [d.ip, d.device_id, d.verdict.status, d.seen_by.join('+'), d.identification.maker ?? ''].join(' ');
+      const streamed = jl.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'device').map(key).sort();
+      const whole = (JSON.parse(js.stdout) as ScanReport).devices.map(key).sort();
+      expect(streamed).toEqual(whole);
+      expect(whole).toHaveLength(full.devices.length);
+      // Discovery took part: some device was seen by more than the TCP sweep.
+      expect(whole.some((k) => /\b(onvif|ssdp|mdns|sadp|dhip)\b/.test(k.split(' ')[3]))).toBe(true);
+    } finally {
+      await full.stop();
+    }
+  });
+});
