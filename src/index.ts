@@ -24,6 +24,9 @@ export { deviceId, identityKey } from './model/identity.js';
 export { renderTable } from './report/table.js';
 export { renderJson, renderJsonl } from './report/json.js';
 export { renderExplain } from './report/explain.js';
+export { applyBaselineAll, BaselineError, parseBaseline, type Baseline, type BaselineEntry } from './report/baseline.js';
+export { diffReports, diffExit, renderDiff, type Diff, type DiffFormat, type ReportSide } from './report/diff.js';
+export { fails, gateExit, FAIL_ON, type FailOn } from './report/gate.js';
 export { demo, defaultRuntime, judge, loadKnowledge, plan, prepare, probe, run, RunError, UsageError } from './runner/index.js';
 export type { Knowledge, Prepared, RunHooks, RunResult, Runtime, ScanRequest } from './runner/index.js';
 
