@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../src/lab/index.js';
 import { Progress, progressLine } from '../src/cli/progress.js';
+import { scan, scanRequest } from '../src/index.js';
 import type { ScanReport } from '../src/model/types.js';
 import { BIN, runCli, startCli, waitFor } from './helpers/cli.js';
 
@@ -22,12 +23,20 @@ let fast: string;
 let port: number;
 let slow: net.Server;
 const held: net.Socket[] = [];
+/** Connections to the slow host open right now (it reads and discards what it gets, and never answers). */
+let slowOpen = 0;
 
 beforeAll(async () => {
   lab = await startLab({ subnet: '127.77.133.0/24', only: ['nginx-server'], discovery: false });
   fast = lab.devices[0].ip;
   port = Number(Object.values(lab.devices[0].ports)[0]);
-  slow = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
+  slow = net.createServer((s) => {
+    held.push(s);
+    slowOpen++;
+    s.on('close', () => { slowOpen--; });
+    s.on('error', () => {});
+    s.resume();
+  });
   await new Promise<void>((resolve, reject) => { slow.once('error', reject); slow.listen(port, SLOW, () => resolve()); });
 });
 afterAll(async () => {
@@ -138,6 +147,21 @@ describe('progress', () => {
   });
 });
 
+
+describe('the library\'s onDevice hook', () => {
+  it('gets each device once, the fast one while the slow host still holds a connection; the report holds the same objects', async () => {
+    const got: Array<{ ip: string; slowOpen: boolean }> = [];
+    const seen: unknown[] = [];
+    const { report } = await scan(scanRequest({ targets: [fast, SLOW], ports: [port], protocols: ['tcp'], timeoutMs: TIMEOUT_MS, hostTimeoutMs: TIMEOUT_MS * 2, failOn: 'never' }), undefined, {
+      onDevice: (d) => { seen.push(d); got.push({ ip: d.ip, slowOpen: slowOpen > 0 }); },
+    });
+    expect(got.map((g) => g.ip)).toEqual([fast, SLOW]);
+    expect(got[0].slowOpen).toBe(true);
+    await waitFor(() => slowOpen === 0, 5000, 'the scan to have closed its connections to the slow host');
+    expect(report.devices).toHaveLength(2);
+    for (const d of report.devices) expect(seen).toContain(d);
+  });
+});
 
 describe('streamed and whole reports agree', () => {
   it('a scan with discovery gives the same devices as JSON Lines (streamed) and as JSON (simulated lab on 127.77.134.0/24)', async () => {

@@ -603,6 +603,8 @@ class DeviceStream {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private lastMs = 0;
+  /** What went wrong in a pass (it runs from a timer): thrown by executePlan when the run ends. */
+  error: unknown;
   constructor(private readonly plan: ScanPlan, private readonly k: Knowledge, private readonly neigh: Map<string, string> | undefined, private readonly emit: (d: DeviceReport) => void) {
     if (!plan.protocols.some((p) => p !== 'tcp')) { this.sightings = []; this.interest = new Set(); }
   }
@@ -625,7 +627,10 @@ class DeviceStream {
   private schedule(): void {
     if (this.stopped || this.timer || !this.sightings) return;
     // A pass over n sightings costs about n; spacing passes by their own cost keeps the total near-linear.
-    this.timer = setTimeout(() => { this.timer = undefined; this.pass(); }, Math.max(100, this.lastMs * 4));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try { this.pass(); } catch (e) { this.error ??= e; this.stop(); }
+    }, Math.max(100, this.lastMs * 4));
   }
   private pass(): void {
     if (this.stopped || !this.sightings) return;
@@ -694,6 +699,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     root.dispose();
     stream?.stop();
   }
+  if (stream?.error) throw stream.error;
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
   const formed = formDevices(plan, k, neigh, t.hosts, d.sightings);
