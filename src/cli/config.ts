@@ -79,7 +79,7 @@ export interface Layer { source: 'config' | 'env'; values: Map<string, { def: Op
 /** Read and check a config file: every key an option some command has, every value of its type. */
 export function parseConfig(text: string, file: string, cmd: CommandName, intParser: (v: string, def: OptionDef) => number): Layer {
   let doc: unknown;
-  try { doc = YAML.parse(text, { maxAliasCount: 50, prettyErrors: false }); } catch (e) {
+  try { doc = YAML.parse(text, { maxAliasCount: 50, prettyErrors: false, logLevel: 'error' }); } catch (e) {
     throw new UsageError(`${file}: not valid YAML: ${clean((e as Error).message.split('\n')[0], 200)}`);
   }
   const values: Layer['values'] = new Map();

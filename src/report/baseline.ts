@@ -37,7 +37,7 @@ function validDate(s: string): boolean {
 /** Parse and validate a baseline file (YAML or JSON): one-line errors naming the file and the entry. */
 export function parseBaseline(text: string, file: string): Baseline {
   let doc: unknown;
-  try { doc = YAML.parse(text, { maxAliasCount: 50, prettyErrors: false }); } catch (e) {
+  try { doc = YAML.parse(text, { maxAliasCount: 50, prettyErrors: false, logLevel: 'error' }); } catch (e) {
     throw new BaselineError(`${file}: not valid YAML/JSON: ${clean((e as Error).message.split('\n')[0], 200)}`);
   }
   const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' ? (doc as Record<string, unknown>).accepted : undefined;
