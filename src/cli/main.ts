@@ -10,7 +10,10 @@ import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types
 import { PolicyError } from '../policy/policy.js';
 import { colorsFor, outputWidth, type Colors } from '../report/color.js';
 import { renderExplain } from '../report/explain.js';
-import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
+import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderJsonlTail } from '../report/json.js';
+import type { Baseline } from '../report/baseline.js';
+import type { DiffFormat } from '../report/diff.js';
+import { fails, gateExit } from '../report/gate.js';
 import { buildReport } from '../report/report.js';
 import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
 import * as runner from '../runner/index.js';
@@ -20,10 +23,11 @@ import { parseShard, parseTarget, splitTargetText, TargetError } from '../target
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
-import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
+import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
 import { readShardReports, shardPolicy } from './merge.js';
+import { Progress } from './progress.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -75,11 +79,33 @@ function parseIntOpt(v: string, def: OptionDef): number {
   return n;
 }
 
-function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
-  if (failOn === 'never') return 0;
-  const bar = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
-  for (const d of devices) if (FAIL_RANK[d.verdict.status] >= bar) return 1;
-  return 0;
+/** Defaults < config file < environment (CAMSWEEP_*) < flags: the file's and the environment's values where no flag gave one. */
+async function applyLayers(cmd: Command, name: CommandName, io: Io): Promise<void> {
+  // Loaded when a command runs, not with the program: start-up opens as few files as it can.
+  const { configFile, envLayer, readConfig } = await import('./config.js');
+  const file = configFile(cmd.opts().config, io.env, process.cwd());
+  for (const layer of [file ? readConfig(file, name, parseIntOpt) : undefined, envLayer(io.env, name, parseIntOpt)]) {
+    if (!layer) continue;
+    for (const [key, { value }] of layer.values) if (cmd.getOptionValueSource(key) !== 'cli') cmd.setOptionValueWithSource(key, value, layer.source);
+  }
+}
+
+/** --fail-on was asked for (a flag, the environment or the config file), not left at its default (demo only gates when asked). */
+/** The option was set by the user: a flag, the environment or the config file, not the default. */
+function given(cmd: Command, key: string): boolean {
+  const src = cmd.getOptionValueSource(key);
+  return src !== undefined && src !== 'default';
+}
+
+function givenFailOn(cmd: Command): boolean {
+  return given(cmd, 'failOn');
+}
+
+/** The --baseline file, read through the bounded input reader and validated (one-line errors, exit 2). */
+async function baselineOf(o: Opts): Promise<Baseline | undefined> {
+  if (typeof o.baseline !== 'string') return undefined;
+  const { parseBaseline } = await import('../report/baseline.js');
+  return parseBaseline(readInputFile(o.baseline, 'baseline', INPUT_CAPS.baseline), o.baseline);
 }
 
 function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
@@ -138,12 +164,34 @@ function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
   return { width: typeof o.output === 'string' ? 100 : outputWidth(io.stdout, io.env), color: colorsOf(io, o).enabled };
 }
 
-function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
+function emit(io: Io, o: Opts, report: ScanReport, state: RunState, live?: JsonlLive): void {
+  if (live) { live.end(report); return; }
   const fmt = pickFormat(o, io);
   const text = fmt === 'table' ? renderTable(report, tableOptions(io, o))
     : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
   if (typeof o.output === 'string') writeOutputFile(o.output, text);
   else out(io, state, text);
+}
+
+/** JSON Lines written as the run goes: a device line as each verdict is final, the rest (summary last) at the end. */
+interface JsonlLive { device(d: DeviceReport): void; end(r: ScanReport): void }
+
+function jsonlLive(io: Io, o: Opts, state: RunState): JsonlLive {
+  let fd: number | undefined;
+  let failed: RunError | undefined;
+  const write = (t: string) => {
+    if (typeof o.output !== 'string') { out(io, state, t); return; }
+    try { fd ??= fs.openSync(o.output, 'w'); fs.writeSync(fd, t); } catch (e) { failed ??= new RunError(`cannot write ${o.output}: ${writeError(e)}`); }
+  };
+  return {
+    // Called from inside the run: a write error is kept and thrown at the end, not into the scan.
+    device: (d) => { if (!failed) write(jsonlDevice(d)); },
+    end: (r) => {
+      if (!failed) write(renderJsonlTail(r));
+      if (fd !== undefined) try { fs.closeSync(fd); } catch { /* closed */ }
+      if (failed) throw failed;
+    },
+  };
 }
 
 /** The parts of a request every command that scans shares, from the parsed options (defaults: the option table). */
@@ -152,7 +200,7 @@ function requestOf(o: Opts, ports: number[], cmd: CommandName = 'scan'): Omit<Sc
   return {
     ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, autoConcurrency: cmd === 'scan' && o.concurrencyGiven === false, rate: v('rate') as number,
     maxBytes: v('maxBytes') as number, ping: o.ping !== false, allowPublic: Boolean(o.allowPublic), policy: String(o.policy), userAgent: `camsweep/${VERSION}`,
-    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number,
+    listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number, ...(o.baselineLoaded ? { baseline: o.baselineLoaded as Baseline } : {}),
   };
 }
 
@@ -160,36 +208,24 @@ function portsOf(o: Opts): number[] {
   try { return parsePorts(String(o.ports ?? optionDefault('ports', 'scan'))); } catch (e) { throw new UsageError((e as Error).message); }
 }
 
-function noteFor(io: Io, o: Opts): (s: string) => void {
-  return (s) => { if (!o.quiet) io.stderr.write(s + '\n'); };
+function noteFor(io: Io, o: Opts, bar?: Progress): (s: string) => void {
+  return (s) => { if (!o.quiet) { bar?.clear(); io.stderr.write(s + '\n'); } };
 }
 
-/** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, the output check, the interrupt. */
-function hooksFor(io: Io, o: Opts, state: RunState): runner.RunHooks {
+/** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, streamed JSON Lines, the output check, the interrupt. */
+function hooksFor(io: Io, o: Opts, state: RunState, live?: JsonlLive): runner.RunHooks {
+  const bar = new Progress(io.stderr, Boolean(o.quiet));
+  const onDevice = bar.live || live ? (d: DeviceReport) => { live?.device(d); bar.onDevice(d); } : undefined;
   return {
-    note: noteFor(io, o), log: (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }, ...progress(io, o),
-    ready: () => checkOutput(o), interrupted: () => state.interrupted,
+    note: noteFor(io, o, bar), log: (m) => { if (!o.quiet) { bar.clear(); io.stderr.write(`  ${clean(m, 300)}\n`); } },
+    ...(bar.live ? { onHostDone: (d: number, t: number, f: number) => bar.onHostDone(d, t, f) } : {}), ...(onDevice ? { onDevice } : {}),
+    ready: () => checkOutput(o), interrupted: () => { bar.clear(); return state.interrupted; },
   };
 }
 
 let rtCache: Promise<runner.Runtime> | undefined;
 function runtime(): Promise<runner.Runtime> {
   return (rtCache ??= runner.defaultRuntime());
-}
-
-function progress(io: Io, o: Opts) {
-  const live = !o.quiet && Boolean(io.stderr.isTTY);
-  let lastDraw = 0;
-  return {
-    onHostDone(done: number, total: number, found: number) {
-      if (!live) return;
-      const now = Date.now();
-      if (done !== total && now - lastDraw < 100) return;
-      lastDraw = now;
-      io.stderr.write(`\r\x1b[2Kscanned ${done}/${total} hosts, ${found} device${found === 1 ? '' : 's'}`);
-      if (done === total) io.stderr.write('\r\x1b[2K');
-    },
-  };
 }
 
 function parseProtocols(v: unknown): ProtocolName[] {
@@ -220,11 +256,12 @@ export function parseCredentials(text: string, file: string): Credential[] {
 export function scanExit(state: { interrupted?: 'SIGINT' | 'SIGTERM' }, couldNotSee: boolean, devices: DeviceReport[], failOn: string): number {
   if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
   if (couldNotSee) return 3;
-  return failOnExit(devices, failOn);
+  return gateExit(devices, failOn);
 }
 
-async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
+async function runScan(args: string[], oIn: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   // Parse: everything the user gave, before any packet and before any warning about the environment.
+  const o: Opts = { ...oIn, baselineLoaded: await baselineOf(oIn) };
   const ports = portsOf(o);
   const protocols = parseProtocols(o.protocols);
   const passive = Boolean(o.passive);
@@ -244,10 +281,11 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
     ...requestOf(o, ports), targets: words, protocols, passive, ...(shard ? { shard } : {}), listenMs: o.listenTime as number, ...(ifNames ? { interfaces: ifNames } : {}), ipv6: o.ipv6 !== false,
     maxHosts: o.maxHosts as number, credentials, failOn: String(o.failOn), forbidLocalSubnets: io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1',
   };
-  // Run.
-  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state), signal);
+  // Run (JSON Lines stream device by device).
+  const live = pickFormat(o, io) === 'jsonl' ? jsonlLive(io, o, state) : undefined;
+  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state, live), signal);
   // Render, exit.
-  emit(io, o, r.report, state);
+  emit(io, o, r.report, state, live);
   if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
@@ -274,9 +312,12 @@ async function runMerge(files: string[], o: Opts, io: Io, state: RunState): Prom
   return scanExit({}, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
-async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state), signal);
-  emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, r.report, state);
+async function runDemo(oIn: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
+  const o: Opts = { ...oIn, baselineLoaded: await baselineOf(oIn) };
+  const od = { ...o, format: o.format ?? (o.output ? 'json' : 'table') };
+  const live = od.format === 'jsonl' ? jsonlLive(io, od, state) : undefined;
+  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, live), signal);
+  emit(io, od, r.report, state, live);
   return scanExit(state, r.couldNotSee, r.report.devices, o.failOnGiven ? String(o.failOn) : 'never');
 }
 
@@ -331,6 +372,10 @@ const TABLE_PART = 1000;
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = runner.loadKnowledge(String(o.policy));
+  const baseline = await baselineOf(o);
+  const bl = baseline ? await import('../report/baseline.js') : undefined;
+  const BaselineTally = bl?.BaselineTally;
+  const accept = baseline && bl ? (d: DeviceReport) => bl.applyBaseline(d, baseline, started) : undefined;
   checkOutput(o);
   const source = !file || file === '-' ? 'stdin' : file;
   const fmt = pickFormat(o, io);
@@ -342,17 +387,19 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   try {
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
-    const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
-    const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
+    const tally = baseline && BaselineTally ? new BaselineTally(baseline) : undefined;
+    const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [],
+      options: { fail_on: o.failOn, ...(baseline ? { baseline: baseline.file } : {}) } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
     if (fmt === 'json') await sink.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
     const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
-      const d = runner.judge(rec, k);
+      const d = runner.judge(rec, k, accept);
       counts.devices++;
       counts[d.verdict.status]++;
-      if (FAIL_RANK[d.verdict.status] >= bar) failing++;
+      tally?.add(d);
+      if (fails(d, String(o.failOn))) failing++;
       if (fmt === 'json') return sink.write(jsonPieces.device(d, counts.devices === 1));
       if (fmt === 'jsonl') return sink.write(jsonlDevice(d));
       part.push(d);
@@ -361,8 +408,10 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     if (!first.done) await one(first.value);
     for await (const rec of records) { const w = one(rec); if (w) await w; }
     const finished = new Date();
-    const summary = { hosts_scanned: counts.devices, ...counts };
-    const tail = { finished_at: finished.toISOString(), summary, warnings: state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[],
+    const summary = { hosts_scanned: counts.devices, ...counts, ...(tally?.accepted ? { accepted: tally.accepted } : {}) };
+    const notices = tally?.warnings() ?? [];
+    for (const n of notices) if (!o.quiet) io.stderr.write(`warning: ${clean(n, 500)}\n`);
+    const tail = { finished_at: finished.toISOString(), summary, warnings: [...notices, ...(state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [])],
       complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
     if (fmt === 'json') await sink.write(jsonPieces.tail(tail, counts.devices > 0));
     else if (fmt === 'jsonl') await sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
@@ -376,6 +425,20 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   } finally {
     sink.close();
   }
+}
+
+async function runDiff(oldFile: string, newFile: string, o: Opts, io: Io, state: RunState): Promise<number> {
+  checkOutput(o);
+  // Loaded when used: start-up stays small for every other command.
+  const [{ readReportSide }, { diffExit, diffReports, renderDiff }] = await Promise.all([import('./diff.js'), import('../report/diff.js')]);
+  const [a, b] = [await readReportSide(oldFile), await readReportSide(newFile)];
+  const failOn = String(o.failOn);
+  const d = diffReports(a, b, failOn);
+  const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as DiffFormat;
+  const text = renderDiff(fmt, d, a, b, failOn);
+  if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
+  if (!o.quiet && fmt !== 'table') for (const w of d.warnings) io.stderr.write(`warning: ${w}\n`);
+  return diffExit(d, [a, b], Boolean(o.exitOnChange));
 }
 
 async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
@@ -445,17 +508,18 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', exitCodeHelp());
   const sub = (name: CommandName, desc: string) => addOptions(program.command(name).description(desc).exitOverride()
-    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp());
+    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp())
+    .hook('preAction', (_p, action) => applyLayers(action, name, io));
 
   sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
     .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
     .action(async (targets: string[], o: Opts, cmd: Command) => {
       if (io.parseOnly) { portsOf(o); parseProtocols(o.protocols); for (const t of targets) parseTarget(t); return io.parseOnly('scan', targets, o); }
-      code = await runScan(targets, { ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli', concurrencyGiven: cmd.getOptionValueSource('concurrency') === 'cli' }, io, ac.signal, state); });
+      code = await runScan(targets, { ...o, failOnGiven: givenFailOn(cmd), concurrencyGiven: given(cmd, 'concurrency') }, io, ac.signal, state); });
   sub('demo', 'start the built-in simulated camera lab on loopback, scan it and print the result')
     .action(async (o: Opts, cmd: Command) => {
       if (io.parseOnly) return io.parseOnly('demo', [], o);
-      code = await runDemo({ ...o, failOnGiven: cmd.getOptionValueSource('failOn') === 'cli' }, io, ac.signal, state); });
+      code = await runDemo({ ...o, failOnGiven: givenFailOn(cmd) }, io, ac.signal, state); });
   sub('lab', 'run the simulated camera lab on loopback until interrupted, and print what to scan')
     .action(async (o: Opts) => { if (io.parseOnly) return io.parseOnly('lab', [], o); code = await runLab(o, io, ac.signal, state); });
   sub('identify', 'judge saved observation records (JSON array, JSON Lines or a saved scan report) offline')
@@ -481,8 +545,11 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .argument('<reports...>', 'the shard reports (JSON, from scan --shard K/N -f json)')
     .action(async (files: string[], o: Opts, cmd: Command) => {
       if (io.parseOnly) return io.parseOnly('merge', files, o);
-      code = await runMerge(files, { ...o, policyGiven: cmd.getOptionValueSource('policy') === 'cli' }, io, state);
+      code = await runMerge(files, { ...o, policyGiven: given(cmd, 'policy') }, io, state);
     });
+  sub('diff', 'compare two saved scans (JSON or JSON Lines): devices added, removed and changed (verdict, maker, address, model, firmware, name), with an exit code for CI')
+    .argument('<old>', 'the earlier scan report').argument('<new>', 'the later scan report')
+    .action(async (a: string, b: string, o: Opts) => { code = await runDiff(a, b, o, io, state); });
   program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });
 
   try {
@@ -494,7 +561,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
       return 2; // commander already printed a one-line error
     }
     const msg = (e as Error)?.message ?? String(e);
-    if (e instanceof UsageError || e instanceof InputError || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
+    if (e instanceof UsageError || e instanceof InputError || (e as Error)?.name === 'BaselineError' || e instanceof TargetError || e instanceof PolicyError || e instanceof KnowledgeBaseError) {
       io.stderr.write(`camsweep: error: ${clean(msg, 500)}\n`);
       return 2;
     }

@@ -1,7 +1,9 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
+import type { DiffFormat } from '../report/diff.js';
+import { FAIL_ON } from '../report/gate.js';
 
-export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'merge'] as const;
+export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'merge', 'diff'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export const OPTION_GROUPS = ['Targets', 'Scan', 'Discovery', 'Policy', 'Output'] as const;
 export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list', 'shard'] as const;
@@ -24,13 +26,8 @@ export interface OptionDef {
 }
 
 export const FORMATS = ['table', 'json', 'jsonl'] as const;
-export const FAIL_ON = ['restricted', 'suspect', 'unknown', 'never'] as const;
-
-/**
- * How strict each --fail-on level is: a device fails the run when its verdict ranks at or above the
- * level. `unknown` fails everything not shown to be clear (restricted, suspect and unknown devices).
- */
-export const FAIL_RANK: Record<'clear' | 'unknown' | 'suspect' | 'restricted', number> = { clear: 0, unknown: 1, suspect: 2, restricted: 3 };
+export const DIFF_FORMATS: readonly DiffFormat[] = ['table', 'json', 'jsonl', 'markdown'];
+export { FAIL_ON, FAIL_RANK } from '../report/gate.js';
 
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
@@ -57,18 +54,23 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}): one GetDeviceInformation attempt each, only to targets that asked for authentication, never as HTTP Basic; never guessed', group: 'Discovery', commands: S, kind: 'string' },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, dod-1260h, canada, texas, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--ids', description: 'list the ids a policy file may use (vendor, list and pack ids) instead of a policy', group: 'Policy', commands: ['vendors'], kind: 'bool', default: false },
-  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify', 'merge'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify', 'merge', 'diff'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '--exit-on-change', description: 'diff: exit 4 when any device was added, removed or changed (1 still wins: a device added or changed to at or above --fail-on)', group: 'Policy', commands: ['diff'], kind: 'bool', default: false },
+  { flags: '--baseline <file>', description: 'accepted devices (YAML/JSON: mac, serial or device_id, with reason, accepted_by, expires): shown as accepted, they do not fail --fail-on until they expire', group: 'Policy', commands: ['scan', 'demo', 'identify'], kind: 'string' },
   { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors', 'merge'], choices: [...FORMATS] },
-  { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
+  { flags: '-f, --format <format>', description: 'diff output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['diff'], choices: [...DIFF_FORMATS] },
+  { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors', 'diff'], kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
-  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool', default: false },
+  { flags: '--config <file>', description: 'options from this YAML file (default: camsweep.config.yaml in the current directory, or $CAMSWEEP_CONFIG); flags override the environment (CAMSWEEP_*), which overrides the file', group: 'Output', commands: [...COMMANDS], kind: 'string' },
+  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'diff'], kind: 'bool', default: false },
 ];
 
 export const EXIT_CODES = [
   { code: 0, meaning: 'finished and saw everything; nothing at or above --fail-on' },
-  { code: 1, meaning: 'finished; at least one device at or above --fail-on (default: restricted)' },
+  { code: 1, meaning: 'finished; at least one device at or above --fail-on (default: restricted) and not accepted by --baseline; diff: a device added at or above --fail-on, or whose verdict rose to it' },
   { code: 2, meaning: 'usage or input error (bad option, target, file, policy, oversized input; refused target)' },
-  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error; a merge with a shard missing or incomplete' },
+  { code: 3, meaning: 'the scan could not run or could not see: cannot bind, no interface (also --passive), output not writable, hosts left unscanned by a local error (EMFILE, ENOBUFS), internal error; a merge with a shard missing or incomplete; diff: either scan is incomplete' },
+  { code: 4, meaning: 'diff --exit-on-change: a device was added, removed or changed (none of them at or above --fail-on)' },
   { code: 130, meaning: 'interrupted by SIGINT (Ctrl-C): the partial report was written; a second Ctrl-C stops at once' },
   { code: 143, meaning: 'interrupted by SIGTERM: the partial report was written' },
 ] as const;

@@ -13,7 +13,8 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 }
 
-function serialOf(rec: ObservationRecord, idSerial?: string): string | undefined {
+/** The device's serial number (upper case), from the identification or what the device announced: what ids and baselines match on. */
+export function serialOf(rec: ObservationRecord, idSerial?: string): string | undefined {
   const s = text(idSerial) ?? text(rec.onvif?.serial) ?? text(rec.upnp?.serialNumber) ?? text(rec.sadp?.DeviceSN) ?? text(rec.dhip?.SerialNo) ?? text(rec.dhip?.SerialNumber);
   const t = s?.toUpperCase();
   return t && t.length >= 6 && !/^0+$/.test(t) ? t : undefined;

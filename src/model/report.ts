@@ -9,7 +9,8 @@ import { STATUSES } from './status.js';
  * Version of the observation-record and scan-report formats: fields may be added in a minor version;
  * a removal or change bumps the major. 1.2 added device_id, sightings, notes and results (per device
  * and per run) and HostError.status; 1.3 added shard and shard_sightings (a `--shard K/N` run),
- * merge (a report joined by `camsweep merge`) and the run-level results' shard.
+ * merge (a report joined by `camsweep merge`), the run-level results' shard, devices[].acceptance (a
+ * baseline's acceptance of the device) and summary.accepted.
  */
 export const SCHEMA_VERSION = '1.3';
 
@@ -68,6 +69,18 @@ export const VERDICT = obj({
   listings: arr(LISTING), reasons: arr(str()), policy: str(),
 }, ['status', 'listings', 'reasons', 'policy']);
 
+export const ACCEPTANCE_STATUSES = ['accepted', 'expired'] as const;
+export const ACCEPTANCE_KEYS = ['device_id', 'mac', 'serial'] as const;
+
+export const ACCEPTANCE = obj({
+  status: oneOf(ACCEPTANCE_STATUSES, { description: 'accepted: the device does not fail --fail-on until `expires`; expired: the acceptance ran out and the device fails again' }),
+  matched_by: oneOf(ACCEPTANCE_KEYS, { description: 'which identifier of the baseline entry matched the device' }),
+  value: str({ description: 'the identifier as the baseline gives it' }),
+  reason: str(), accepted_by: str(),
+  expires: str({ format: 'date', description: 'the last day the acceptance holds (YYYY-MM-DD, UTC)' }),
+  baseline: str({ description: 'the baseline file it came from' }),
+}, ['status', 'matched_by', 'value', 'reason', 'accepted_by', 'expires'], { description: 'the device is listed in a baseline of accepted devices' });
+
 export const HOST_ERROR = obj({
   stage: str(), port: int(), code: str(), message: str(),
   status: oneOf(STATUSES, { description: 'the code in the closed result vocabulary' }),
@@ -103,6 +116,7 @@ export const DEVICE = obj({
   verdict: VERDICT,
   errors: arr(HOST_ERROR),
   results: arr(ref('module_result', MODULE_RESULT), { description: 'how each module went against this device: TCP connects and probes, per port' }),
+  acceptance: ACCEPTANCE,
 }, ['ip', 'open_ports', 'seen_by', 'observations', 'identification', 'verdict', 'errors']);
 
 export const NOT_SCANNED = obj({ ip: str(), status: lit('local-error'), code: str({ description: 'the local error, e.g. EMFILE' }) }, ['ip', 'status', 'code']);
@@ -115,6 +129,7 @@ export const SEEN_NOT_PROBED = obj({
 export const SUMMARY = obj({
   hosts_scanned: int({ minimum: 0 }), devices: int({ minimum: 0 }), restricted: int({ minimum: 0 }), suspect: int({ minimum: 0 }),
   clear: int({ minimum: 0 }), unknown: int({ minimum: 0 }),
+  accepted: int({ minimum: 0, description: 'devices a baseline accepts (not expired): they do not fail --fail-on' }),
 }, ['hosts_scanned', 'devices', 'restricted', 'suspect', 'clear', 'unknown']);
 
 export const STATS = obj({
@@ -198,6 +213,7 @@ export type HostError = TypeOf<typeof HOST_ERROR>;
 export type Sighting = TypeOf<typeof SIGHTING>;
 export type DeviceReport = TypeOf<typeof DEVICE>;
 export type NotScanned = TypeOf<typeof NOT_SCANNED>;
+export type Acceptance = TypeOf<typeof ACCEPTANCE>;
 export type SeenNotProbed = TypeOf<typeof SEEN_NOT_PROBED>;
 export type ScanReport = TypeOf<typeof REPORT>;
 export type ShardInfo = TypeOf<typeof SHARD>;

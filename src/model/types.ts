@@ -12,7 +12,7 @@ export type {
   Headers, HttpObservation, MdnsObservation, ObservationRecord, OnvifObservation, RtspObservation, TlsObservation, UpnpObservation, VendorDiscoveryObservation,
 } from './fields.js';
 export type {
-  Claim, DeviceReport, DeviceType, Evidence, Extraction, HostError, Identification, ListingRef, MergeInfo, NotScanned, RecorderChannels, ScanReport, SeenNotProbed, ShardInfo, ShardSighting,
+  Acceptance, Claim, DeviceReport, DeviceType, Evidence, Extraction, HostError, Identification, ListingRef, MergeInfo, NotScanned, RecorderChannels, ScanReport, SeenNotProbed, ShardInfo, ShardSighting,
   Sighting as DeviceSighting, Verdict, VerdictStatus,
 } from './report.js';
 export { SCHEMA_VERSION } from './report.js';

@@ -9,9 +9,13 @@ export function renderJson(r: ScanReport): string {
 
 /** JSON Lines: one {"type":"device",...} per device, one {"type":"seen-not-probed",...} per outside responder, then one {"type":"summary",...}. */
 export function renderJsonl(r: ScanReport): string {
-  const { devices, seen_not_probed: outside, ...meta } = r;
-  return devices.map((d) => jsonlDevice(d)).join('')
-    + (outside ?? []).map((x) => jsonTerminalSafe(JSON.stringify({ type: 'seen-not-probed', ...x })) + '\n').join('')
+  return r.devices.map((d) => jsonlDevice(d)).join('') + renderJsonlTail(r);
+}
+
+/** What follows the device lines (a scan streams those as each verdict is final): the outside responders, then the summary. */
+export function renderJsonlTail(r: ScanReport): string {
+  const { devices: _d, seen_not_probed: outside, ...meta } = r;
+  return (outside ?? []).map((x) => jsonTerminalSafe(JSON.stringify({ type: 'seen-not-probed', ...x })) + '\n').join('')
     + jsonTerminalSafe(JSON.stringify({ type: 'summary', ...meta })) + '\n';
 }
 

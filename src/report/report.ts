@@ -5,7 +5,8 @@ import { staleNotice, type Policy } from '../policy/policy.js';
 
 export function summarise(devices: DeviceReport[], hostsScanned: number): ScanReport['summary'] {
   const count = (s: VerdictStatus) => devices.filter((d) => d.verdict.status === s).length;
-  return { hosts_scanned: hostsScanned, devices: devices.length, restricted: count('restricted'), suspect: count('suspect'), clear: count('clear'), unknown: count('unknown') };
+  const accepted = devices.filter((d) => d.acceptance?.status === 'accepted').length;
+  return { hosts_scanned: hostsScanned, devices: devices.length, restricted: count('restricted'), suspect: count('suspect'), clear: count('clear'), unknown: count('unknown'), ...(accepted ? { accepted } : {}) };
 }
 
 export function buildReport(a: {

@@ -49,7 +49,8 @@ export function deviceCells(d: DeviceReport): Record<string, CellValue> {
   const phrases = evidencePhrases(d);
   return {
     address: clean(d.ip, 45) || EMPTY,
-    verdict: d.verdict.status,
+    verdict: !d.acceptance ? d.verdict.status
+      : { parts: [`${d.verdict.status} (${d.acceptance.status === 'accepted' ? 'accepted' : 'acceptance expired'})`], short: [`${d.verdict.status}${d.acceptance.status === 'accepted' ? '*' : '!'}`], sep: '' },
     maker: clean(id.maker_name ?? '', 40) || EMPTY,
     brand: labelBrand(d) ?? EMPTY,
     model: modelCell(d) || EMPTY,
@@ -116,6 +117,8 @@ export function renderTableFooter(r: Pick<ScanReport, 'summary' | 'policy' | 'in
   const width = Math.max(20, Math.floor(o.width));
   const on = o.color;
   const lines = paintWrapped(summaryUnits(r), width, on);
+  const accepted = r.summary.accepted ?? 0;
+  if (accepted) lines.push(...paintWrapped(words(`Accepted by the baseline: ${plural(accepted, 'device')} (shown "(accepted)" or "*"): they do not fail --fail-on until the acceptance expires.`), width, on));
   if (r.interrupted) lines.push(...paintWrapped(words(`Interrupted (${clean(r.interrupted, 16)}): the results are partial.`, ['bold', 'yellow']), width, on));
   if (r.not_scanned?.length) {
     const codes = [...new Set(r.not_scanned.map((x) => clean(x.code, 20)))].join(', ');

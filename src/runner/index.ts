@@ -13,6 +13,7 @@ import { defaultKnowledgeBase, defaultMacLookup, httpPaths, loadPolicy } from '.
 import type { NetIface } from '../model/net.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { type Policy } from '../policy/policy.js';
+import type { Baseline } from '../report/baseline.js';
 import { buildReport } from '../report/report.js';
 import { assess, describePlan, executePlan, PlanError, planScan, type Knowledge, type ProtocolName, type ScanOptions, type ScanOutcome, type ScanPlan } from '../scan/scan.js';
 import { shardSightingOf } from '../scan/merge.js';
@@ -58,6 +59,8 @@ export interface ScanRequest {
   forbidLocalSubnets?: boolean;
   /** Scan only part `index` of `count` of the targets (--shard K/N; docs/sharding.md). */
   shard?: ShardSpec;
+  /** Accepted devices (src/report/baseline.ts): shown as accepted, and they do not fail --fail-on until they expire. */
+  baseline?: Baseline;
 }
 
 export interface RunHooks {
@@ -138,14 +141,29 @@ export function plan(req: ScanRequest, p: Prepared): ScanPlan {
 }
 
 /** Apply a plan and build the report. */
-export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHooks, signal: AbortSignal | undefined, report: { command: ScanReport['command']; targets: string[]; options: Record<string, unknown>; hostsScanned?: (o: ScanOutcome) => number; warnings?: string[] }): Promise<RunResult> {
+export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHooks, signal: AbortSignal | undefined, report: { command: ScanReport['command']; targets: string[]; options: Record<string, unknown>; hostsScanned?: (o: ScanOutcome) => number; warnings?: string[]; baseline?: Baseline }): Promise<RunResult> {
   const discovery = pl.protocols.some((p) => p !== 'tcp');
   const started = new Date();
   const drt = discovery ? { modules: rt.discovery, udp: rt.udp(pl.passive), http: rt.http(), log: (m: string) => hooks.log?.(m), neighbours: () => rt.neighbours() } : undefined;
-  const r = await executePlan(pl, k, drt, { onHostDone: hooks.onHostDone, onDevice: hooks.onDevice }, signal);
+  // A baseline's acceptances are decided once per device, as it is judged (streamed output shows them too).
+  const b = report.baseline;
+  // Loaded only when a baseline is given: start-up opens as few files as it can.
+  const { applyBaseline, BaselineTally } = b ? await import('../report/baseline.js') : { applyBaseline: undefined, BaselineTally: undefined };
+  const tally = b && BaselineTally ? new BaselineTally(b) : undefined;
+  const accepted = new Map<DeviceReport, DeviceReport>();
+  const accept = (d: DeviceReport): DeviceReport => {
+    if (!b) return d;
+    let x = accepted.get(d);
+    if (!x) { x = applyBaseline!(d, b, started); accepted.set(d, x); tally!.add(x); }
+    return x;
+  };
+  const r = await executePlan(pl, k, drt, { onHostDone: hooks.onHostDone, onDevice: hooks.onDevice && ((d) => hooks.onDevice!(accept(d))) }, signal);
+  r.devices = r.devices.map(accept);
   const interrupted = hooks.interrupted?.();
   const couldNotSee = r.notScanned.length > 0 || r.localErrors.length > 0 || r.degraded !== undefined;
-  const warnings = [...(report.warnings ?? []), ...r.warnings];
+  const notices = tally?.warnings() ?? [];
+  for (const x of notices) hooks.note?.(`warning: ${clean(x, 500)}`);
+  const warnings = [...(report.warnings ?? []), ...r.warnings, ...notices];
   if (interrupted && report.command === 'scan') warnings.push(`scan interrupted by ${interrupted}; results are partial`);
   const out = buildReport({
     version: VERSION, command: report.command, started, finished: new Date(), targets: report.targets, policy: k.policy, devices: r.devices,
@@ -182,7 +200,9 @@ export async function scan(req: ScanRequest, rt: Runtime, hooks: RunHooks = {}, 
     options: {
       ports: req.ports, protocols: pl.protocols, passive: req.passive, listen_time_ms: pl.listenMs, interfaces: pl.interfaces.map((i) => i.name),
       timeout_ms: req.timeoutMs, host_timeout_ms: req.hostTimeoutMs, concurrency: pl.options.concurrency, rate: req.rate, fail_on: req.failOn, credentials: req.credentials.length,
+      ...(req.baseline ? { baseline: req.baseline.file } : {}),
     },
+    baseline: req.baseline,
   });
   const st = r.outcome.stats;
   hooks.note?.(`Done in ${(st.duration_ms / 1000).toFixed(1)} s${st.tcp_ms !== undefined ? `; TCP sweep ${(st.tcp_ms / 1000).toFixed(1)} s` : ''}${st.discovery_ms ? `; discovery ${Object.entries(st.discovery_ms).map(([n, v]) => `${n} ${(v / 1000).toFixed(1)} s`).join(', ')}` : ''}`);
@@ -204,7 +224,7 @@ export async function startLabSomewhere(rt: Runtime) {
 }
 
 /** `camsweep demo`: start the simulated lab on loopback, scan it (every protocol, unicast), judge it, stop it. */
-export async function demo(req: Pick<ScanRequest, 'listenMs' | 'timeoutMs' | 'hostTimeoutMs' | 'concurrency' | 'rate' | 'maxBytes' | 'policy' | 'userAgent'>, rt: Runtime, hooks: RunHooks = {}, signal?: AbortSignal): Promise<RunResult> {
+export async function demo(req: Pick<ScanRequest, 'listenMs' | 'timeoutMs' | 'hostTimeoutMs' | 'concurrency' | 'rate' | 'maxBytes' | 'policy' | 'userAgent' | 'baseline'>, rt: Runtime, hooks: RunHooks = {}, signal?: AbortSignal): Promise<RunResult> {
   const k = loadKnowledge(req.policy);
   hooks.ready?.();
   const lab = await startLabSomewhere(rt);
@@ -221,7 +241,8 @@ export async function demo(req: Pick<ScanRequest, 'listenMs' | 'timeoutMs' | 'ho
     } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
     return await run(pl, k, rt, { ...hooks, log: undefined }, signal, {
       command: 'demo', targets: lab.targets, hostsScanned: () => lab.targets.length,
-      options: { ports: lab.portList, protocols: pl.protocols, listen_time_ms: pl.listenMs, timeout_ms: req.timeoutMs, concurrency: pl.options.concurrency },
+      options: { ports: lab.portList, protocols: pl.protocols, listen_time_ms: pl.listenMs, timeout_ms: req.timeoutMs, concurrency: pl.options.concurrency, ...(req.baseline ? { baseline: req.baseline.file } : {}) },
+      baseline: req.baseline,
     });
   } finally {
     await lab.stop();
@@ -252,9 +273,10 @@ export async function probe(address: string, req: Pick<ScanRequest, 'listenMs' |
   return { devices: r.devices, knowledge: k };
 }
 
-/** Offline: judge one observation record (identify, explain of a saved record). */
-export function judge(rec: ObservationRecord, k: Knowledge): DeviceReport {
-  return assess(rec, k);
+/** Offline: judge one observation record (identify, explain of a saved record), with a baseline's acceptance when given. */
+export function judge(rec: ObservationRecord, k: Knowledge, accept?: (d: DeviceReport) => DeviceReport): DeviceReport {
+  const d = assess(rec, k);
+  return accept ? accept(d) : d;
 }
 
 export type { DiscoveryName, Knowledge, ProtocolName, ScanPlan };

@@ -29,7 +29,7 @@ import { pause, Scope } from '../util/deadline.js';
 import { classifyError, coded, isLocalError, type ModuleResult, type Status } from '../model/status.js';
 import { LoopHealth } from '../util/loop.js';
 import { HeapKeeper } from '../util/heap.js';
-import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type Seen } from './merge.js';
+import { compareIp as compareAddresses, groupSightings, ipKey, mergeDevices, mergeRecord, mergeSightings, sightingIdentifier, type MergedDevice, type Seen } from './merge.js';
 
 export const ALL_PROTOCOLS = [...DISCOVERY_NAMES, 'tcp'] as const;
 export type ProtocolName = (typeof ALL_PROTOCOLS)[number];
@@ -56,7 +56,14 @@ export interface ScanOptions {
 
 export interface ScanHooks {
   onHostDone?(done: number, total: number, found: number): void;
+  /**
+   * Each device once, as soon as its verdict is final: after discovery has stopped listening and every
+   * swept address of the device is done (executePlan), so a consumer can stream it. The run's report
+   * holds the same objects.
+   */
   onDevice?(d: DeviceReport): void;
+  /** One host of the sweep is done (its record when it had an open port). */
+  onHostScanned?(ip: string, r: HostResult | undefined): void;
 }
 
 /** What judging needs, read by the caller (src/data/load.ts): the rules, the policy, the OUI table. */
@@ -272,7 +279,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
 
-  const scanOne = async (ip: string): Promise<void> => {
+  const scanOne = async (ip: string): Promise<HostResult | undefined> => {
     const host = root.child(o.hostTimeoutMs);
     const at = new Date().toISOString();
     const errors: HostError[] = [];
@@ -349,7 +356,9 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       rec.http?.sort((a, b) => a.port - b.port);
       rec.rtsp?.sort((a, b) => a.port - b.port);
       results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
-      hostResults.push({ record: rec, errors, results, at });
+      const res: HostResult = { record: rec, errors, results, at };
+      hostResults.push(res);
+      return res;
     } finally {
       host.dispose();
       if (local) {
@@ -366,8 +375,10 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       if (root.aborted) return;
       const next = iterator.next();
       if (next.done) return;
-      await scanOne(next.value);
-      hooks.onHostDone?.(++done, total, hostResults.length);
+      const res = await scanOne(next.value);
+      done++;
+      hooks.onHostScanned?.(next.value, res);
+      hooks.onHostDone?.(done, total, hostResults.length);
     }
   };
   try {
@@ -541,6 +552,82 @@ export function toSeen(s: Sighting, neigh?: Map<string, string>): Seen {
   return seen;
 }
 
+/** What identifies one formed device across passes: its addresses and MAC. */
+function formedKey(ip: string, addresses: readonly string[] | undefined, mac: string | undefined): string {
+  return `${(addresses ?? [ip]).join(',')}|${mac ?? ''}`;
+}
+
+/**
+ * Hands out devices as soon as their verdict is final. A TCP host joins other sightings only by its
+ * address (its own record carries no MAC, serial or endpoint), so once discovery has stopped listening,
+ * a device is final when every address of it that the sweep covers is done. Devices that share an
+ * identifier with another one (a note names the other) wait for the end of the run. Passes are
+ * batched (at most one per BATCH_MS, longer as the scan grows) so the cost stays linear-ish.
+ */
+class DeviceStream {
+  private sightings: readonly Sighting[] | undefined;
+  private readonly hosts: HostResult[] = [];
+  /**
+   * Swept addresses that matter: every answering host, and a silent one only when a discovery sighting
+   * names it (kept for all until discovery is done, then pruned), so a /8 sweep does not fill memory.
+   */
+  private readonly done = new Set<string>();
+  private interest: Set<string> | undefined;
+  private readonly out = new Map<string, DeviceReport>();
+  private readonly handed = new Set<DeviceReport>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private lastMs = 0;
+  /** What went wrong in a pass (it runs from a timer): thrown by executePlan when the run ends. */
+  error: unknown;
+  constructor(private readonly plan: ScanPlan, private readonly form: (hosts: readonly HostResult[], sightings: readonly Sighting[], only: (m: MergedDevice) => boolean) => DeviceReport[], private readonly emit: (d: DeviceReport) => void) {
+    if (!plan.protocols.some((p) => p !== 'tcp')) { this.sightings = []; this.interest = new Set(); }
+  }
+  discoveryDone(s: readonly Sighting[]): void {
+    this.sightings = s;
+    this.interest = new Set(s.flatMap((x) => [x.ip, ...(x.aliases ?? [])]));
+    const answering = new Set(this.hosts.map((h) => h.record.ip));
+    for (const ip of this.done) if (!answering.has(ip) && !this.interest.has(ip)) this.done.delete(ip);
+    this.schedule();
+  }
+  hostDone(ip: string, r: HostResult | undefined): void {
+    if (r || !this.interest || this.interest.has(ip)) this.done.add(ip);
+    if (r) { this.hosts.push(r); this.schedule(); }
+    else if (this.interest?.has(ip)) this.schedule();
+  }
+  stop(): void { this.stopped = true; if (this.timer) clearTimeout(this.timer); }
+  /** The object handed out for this device, when it was. */
+  emitted(d: DeviceReport): DeviceReport | undefined { return this.out.get(formedKey(d.ip, d.addresses, d.mac)); }
+  wasEmitted(d: DeviceReport): boolean { return this.handed.has(d); }
+  private schedule(): void {
+    if (this.stopped || this.timer || !this.sightings) return;
+    // A pass over n sightings costs about n; spacing passes by their own cost keeps the total near-linear.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      try { this.pass(); } catch (e) { this.error ??= e; this.stop(); }
+    }, Math.max(100, this.lastMs * 4));
+  }
+  private pass(): void {
+    if (this.stopped || !this.sightings) return;
+    const t0 = performance.now();
+    const final = (m: MergedDevice): boolean => {
+      if (m.shared.length) return false;
+      const rec = m.record;
+      if (this.out.has(formedKey(rec.ip, rec.addresses, rec.mac))) return false;
+      for (const x of m.seen) for (const ip of [x.ip, ...(x.aliases ?? [])]) if (this.plan.hosts.has(ip) && !this.done.has(ip)) return false;
+      return true;
+    };
+    for (const d of this.form(this.hosts, this.sightings, final)) {
+      const key = formedKey(d.ip, d.addresses, d.mac);
+      if (this.out.has(key)) continue;
+      this.out.set(key, d);
+      this.handed.add(d);
+      this.emit(d);
+    }
+    this.lastMs = performance.now() - t0;
+  }
+}
+
 /** Apply a plan: discovery and TCP sweep together, merged per physical device, judged. */
 export interface ScanStats { duration_ms: number; tcp_ms?: number; discovery_ms?: Record<string, number>; sightings: number }
 
@@ -574,8 +661,12 @@ export function formDevices(seen: Seen[], k: Knowledge, a: {
   neigh?: Map<string, string>; errorsByIp?: Map<string, HostError[]>; resultsByIp?: Map<string, ModuleResult[]>;
   /** When the neighbour table was read for an address (a saved report's arp sighting); default now. */
   neighAt?: Map<string, string>; now?: string;
+  /** Judge only these merged devices (a streaming pass judges the ones whose verdict became final). */
+  only?: (m: MergedDevice) => boolean;
 } = {}): DeviceReport[] {
-  const merged = mergeDevices(seen);
+  const all = mergeDevices(seen);
+  const merged = a.only ? all.filter(a.only) : all;
+  const index = new Map(merged.map((m, i) => [all.indexOf(m), i]));
   const now = a.now ?? new Date().toISOString();
   const neigh = a.neigh;
   const formed = merged.map((m) => {
@@ -601,7 +692,10 @@ export function formDevices(seen: Seen[], k: Knowledge, a: {
   const devices = assessed.map((dev, i) => {
     // In the order of the other devices (by address), whatever order the sightings came in.
     const shared = [...merged[i].shared].sort((x, y) => x.other - y.other || x.kind.localeCompare(y.kind) || x.value.localeCompare(y.value));
-    const notes = [...new Set(shared.map((x) => `shares ${x.kind} ${x.value} with ${assessed[x.other].device_id} (${assessed[x.other].ip}): its MAC differs, so it is another device`))];
+    const notes = [...new Set(shared.map((x) => {
+      const other = assessed[index.get(x.other) ?? -1];
+      return `shares ${x.kind} ${x.value} with ${other?.device_id ?? 'another device'} (${other?.ip ?? all[x.other].record.ip}): its MAC differs, so it is another device`;
+    }))];
     return notes.length ? withNotes(dev, notes) : dev;
   });
   return devices.sort((x, y) => compareIp(x.ip, y.ip));
@@ -668,42 +762,61 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const heap = new HeapKeeper().start();
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
+  const neigh = rt?.neighbours?.();
+  /** The sweep's hosts and discovery's sightings as sightings of one kind, with each host's errors and results. */
+  const collect = (hosts: readonly HostResult[], sightings: readonly Sighting[]) => {
+    const errorsByIp = new Map<string, HostError[]>();
+    const resultsByIp = new Map<string, ModuleResult[]>();
+    const tcpSeen: Seen[] = [];
+    for (const r of hosts) {
+      const link = neigh?.get(r.record.ip);
+      tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record, at: r.at, ...(link ? { linkMac: link } : {}) });
+      errorsByIp.set(r.record.ip, r.errors);
+      resultsByIp.set(r.record.ip, r.results);
+    }
+    return { tcpSeen, discSeen: sightings.map((s) => toSeen(s, neigh)), errorsByIp, resultsByIp };
+  };
+  const scopeOf: AssembleScope = { scope: plan.scope, ...(plan.shard ? { part: plan.hosts } : {}), restrictToTargets: plan.restrictToTargets };
+  // Streaming (hooks.onDevice): devices whose verdict can no longer change are judged and handed out
+  // while the sweep goes on; the end of the run forms every device again and keeps those objects.
+  const stream = hooks.onDevice ? new DeviceStream(plan, (hosts, sightings, only) => {
+    const c = collect(hosts, sightings);
+    return assemble(scopeOf, c.tcpSeen, c.discSeen, k, { neigh, errorsByIp: c.errorsByIp, resultsByIp: c.resultsByIp, only }).devices;
+  }, hooks.onDevice) : undefined;
   try {
     const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, root, budget) : Promise.resolve(undefined);
+    void disc.then((x) => stream?.discoveryDone(x?.sightings ?? []), () => {});
+    const sweepHooks: ScanHooks = { ...hooks, onHostScanned: (ip, r) => { hooks.onHostScanned?.(ip, r); stream?.hostDone(ip, r); } };
     const tcp = plan.protocols.includes('tcp')
-      ? sweepHosts(plan.hosts, plan.names, plan.options, hooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      ? sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
       : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
+    stream?.stop();
     loop.stop();
     heap.stop();
     root.dispose();
   }
+  if (stream?.error) throw stream.error;
   const starved = loop.starvation(plan.options.timeoutMs);
   const degraded = starved ? `${starved} while scanning: deadlines and round trips were the machine's, not the network's, so hosts and ports may have been missed` : undefined;
   if (degraded) warnings.push(`results may be incomplete: ${degraded}`);
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
-  const neigh = rt?.neighbours?.();
-  const errorsByIp = new Map<string, HostError[]>();
-  const resultsByIp = new Map<string, ModuleResult[]>();
-  const tcpSeen: Seen[] = [];
-  for (const r of t.hosts) {
-    const link = neigh?.get(r.record.ip);
-    tcpSeen.push({ ip: r.record.ip, protocol: 'tcp', record: r.record, at: r.at, ...(link ? { linkMac: link } : {}) });
-    errorsByIp.set(r.record.ip, r.errors);
-    resultsByIp.set(r.record.ip, r.results);
-  }
-  const discSeen = d.sightings.map((s) => toSeen(s, neigh));
+  const { tcpSeen, discSeen, errorsByIp, resultsByIp } = collect(t.hosts, d.sightings);
   // A shard keeps every sighting as it came (before the merge below changes any record) for camsweep merge.
   const raw = plan.shard ? [
     ...tcpSeen.map((s) => ({ seen: structuredClone(s), errors: errorsByIp.get(s.ip), results: resultsByIp.get(s.ip) })),
     ...discSeen.map((s) => ({ seen: structuredClone(s) })),
   ] : undefined;
-  const { devices, seenNotProbed } = assemble({ scope: plan.scope, ...(plan.shard ? { part: plan.hosts } : {}), restrictToTargets: plan.restrictToTargets },
-    tcpSeen, discSeen, k, { neigh, errorsByIp, resultsByIp });
+  const formed = assemble(scopeOf, tcpSeen, discSeen, k, { neigh, errorsByIp, resultsByIp });
+  const { seenNotProbed } = formed;
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
-  for (const dev of devices) hooks.onDevice?.(dev);
+  const devices = formed.devices.map((dev) => {
+    const out = stream?.emitted(dev) ?? dev;
+    if (!stream?.wasEmitted(out)) hooks.onDevice?.(out);
+    return out;
+  });
   if (t.recovered) warnings.push(`${t.recovered} connection(s) failed for lack of local resources (EMFILE, ENOBUFS) and succeeded when retried`);
   if (t.notScanned.length) warnings.push(`${t.notScanned.length} host(s) could not be scanned: this machine ran out of resources (${[...new Set(t.notScanned.map((x) => x.code))].join(', ')}); raise ulimit -n or lower --concurrency`);
   for (const e of d.localErrors) warnings.push(`discovery could not look: ${e}`);

@@ -14,6 +14,9 @@ export const INPUT_CAPS = {
   credentials: 1 * MiB,
   /** A policy file is a few kilobytes. */
   policy: 1 * MiB,
+  /** A baseline of accepted devices, a config file. */
+  baseline: 4 * MiB,
+  config: 1 * MiB,
   /** A JSON document (array or saved report) read whole for `identify` / `explain --input`. */
   document: 64 * MiB,
   /** One JSON Lines record. */

@@ -19,6 +19,8 @@ export interface CliOptions {
   stdinFile?: string;
   /** Sample the child's peak resident memory (VmHWM, /proc) while it runs. */
   sampleRss?: boolean;
+  /** Working directory of the child (default: this process's). */
+  cwd?: string;
 }
 
 export interface Started { child: ChildProcess; done: Promise<Run>; stderrSoFar(): string; stdoutSoFar(): string }
@@ -33,6 +35,7 @@ export function startCli(args: string[], opts: CliOptions = {}): Started {
   const child = spawn(cmd, cmdArgs, {
     env: { ...process.env, NO_COLOR: '1', CAMSWEEP_FORBID_LOCAL_SUBNETS: '1', ...opts.env },
     stdio: [stdin, 'pipe', 'pipe'],
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
   if (typeof stdin === 'number') fs.closeSync(stdin);
   let stdout = '';
