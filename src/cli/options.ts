@@ -1,7 +1,10 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
 
-export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain'] as const;
+import { FAIL_ON } from '../model/fail-on.js';
+import { REPORTER_NAMES, formatHelp } from '../report/registry.js';
+
+export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export const OPTION_GROUPS = ['Targets', 'Scan', 'Discovery', 'Policy', 'Output'] as const;
 export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list'] as const;
@@ -23,14 +26,9 @@ export interface OptionDef {
   commandDefaults?: Partial<Record<CommandName, string | number | boolean>>;
 }
 
-export const FORMATS = ['table', 'json', 'jsonl'] as const;
-export const FAIL_ON = ['restricted', 'suspect', 'unknown', 'never'] as const;
-
-/**
- * How strict each --fail-on level is: a device fails the run when its verdict ranks at or above the
- * level. `unknown` fails everything not shown to be clear (restricted, suspect and unknown devices).
- */
-export const FAIL_RANK: Record<'clear' | 'unknown' | 'suspect' | 'restricted', number> = { clear: 0, unknown: 1, suspect: 2, restricted: 3 };
+export { FAIL_ON, FAIL_RANK } from '../model/fail-on.js';
+/** The report formats of -f: the reporter registry's (src/report/registry.ts). */
+export const FORMATS = REPORTER_NAMES;
 
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
