@@ -8,11 +8,12 @@ import { defaultKnowledgeBase } from '../data/load.js';
 import type { Credential } from '../discovery/types.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { PolicyError } from '../policy/policy.js';
-import { colorsFor, outputWidth, type Colors } from '../report/color.js';
+import { colorsFor, outputWidth } from '../report/color.js';
 import { renderExplain } from '../report/explain.js';
-import { jsonlDevice, jsonPieces, renderJson, renderJsonl } from '../report/json.js';
+import { jsonlDevice, jsonPieces } from '../report/json.js';
+import { formatHelp } from '../report/registry.js';
 import { buildReport } from '../report/report.js';
-import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
+import { renderTableFooter, renderTableRows } from '../report/table.js';
 import * as runner from '../runner/index.js';
 import { RunError, UsageError, type ScanRequest } from '../runner/index.js';
 import { ALL_PROTOCOLS, type ProtocolName } from '../scan/scan.js';
@@ -20,9 +21,12 @@ import { splitTargetText, TargetError } from '../targets/targets.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
-import { EXIT_CODES, FAIL_RANK, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
+import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
 import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
+import { checkDestinations, checkWritable, destinations, oneOutputFile, renderOptionsFor, writeFile, writeReport, type Destination } from './outputs.js';
+import { failsAt } from '../model/fail-on.js';
+import { parseSavedReport } from './saved-report.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -50,6 +54,7 @@ function addOptions(cmd: Command, name: CommandName): Command {
     if (def.choices) o.choices(def.choices);
     if (def.default !== undefined && def.kind !== 'bool') o.default(def.default);
     if (def.kind === 'int') o.argParser((v: string) => parseIntOpt(v, def));
+    if (def.repeat) o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     if (def.group !== group) { group = def.group; o.helpGroup(`${group}:`); } else o.helpGroup(`${group}:`);
     cmd.addOption(o);
   }
@@ -69,38 +74,8 @@ function parseIntOpt(v: string, def: OptionDef): number {
 }
 
 function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
-  if (failOn === 'never') return 0;
-  const bar = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
-  for (const d of devices) if (FAIL_RANK[d.verdict.status] >= bar) return 1;
+  for (const d of devices) if (failsAt(d.verdict.status, failOn)) return 1;
   return 0;
-}
-
-function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
-  if (o.format) return o.format as 'table' | 'json' | 'jsonl';
-  if (o.output) return 'json';
-  return io.stdout.isTTY ? 'table' : 'json';
-}
-
-/** Fail before any work (and before the first packet) when the output file cannot be written. */
-function checkOutput(o: Opts): void {
-  if (typeof o.output !== 'string') return;
-  const file = o.output;
-  const fail = (why: string) => { throw new RunError(`cannot write ${file}: ${why}`); };
-  let st: fs.Stats | undefined;
-  try { st = fs.statSync(file); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail((e as NodeJS.ErrnoException).code ?? 'error'); }
-  if (st?.isDirectory()) fail('is a directory (EISDIR)');
-  try {
-    if (st) fs.accessSync(file, fs.constants.W_OK);
-    else {
-      const dir = path.dirname(path.resolve(file));
-      const ds = fs.statSync(dir);
-      if (!ds.isDirectory()) fail('a parent is not a directory (ENOTDIR)');
-      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
-    }
-  } catch (e) {
-    if (e instanceof RunError) throw e;
-    fail(writeError(e));
-  }
 }
 
 /** Write to stdout, quietly doing nothing once the reader has gone away (EPIPE). */
@@ -109,34 +84,14 @@ function out(io: Io, state: RunState, text: string): void {
   io.stdout.write(text);
 }
 
-const WRITE_ERRORS: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory', EROFS: 'read-only file system', ENOSPC: 'no space left on device' };
-
-function writeError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code ?? '';
-  return WRITE_ERRORS[code] ? `${WRITE_ERRORS[code]} (${code})` : code || clean((e as Error).message, 200);
-}
-
-function writeOutputFile(file: string, text: string): void {
-  try { fs.writeFileSync(file, text); } catch (e) {
-    throw new RunError(`cannot write ${file}: ${writeError(e)}`);
-  }
-}
-
-function colorsOf(io: Io, o: Opts): Colors {
-  return colorsFor(typeof o.output === 'string' ? { isTTY: false } : io.stdout, o.color === false, io.env);
-}
-
-/** The table's width: the terminal's (or $COLUMNS, else 100); a file gets 100. */
+/** Table options for standard output: the terminal's width (or $COLUMNS, else 100) and colour. */
 function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
-  return { width: typeof o.output === 'string' ? 100 : outputWidth(io.stdout, io.env), color: colorsOf(io, o).enabled };
+  return { width: outputWidth(io.stdout, io.env), color: colorsFor(io.stdout, o.color === false, io.env).enabled };
 }
 
-function emit(io: Io, o: Opts, report: ScanReport, state: RunState): void {
-  const fmt = pickFormat(o, io);
-  const text = fmt === 'table' ? renderTable(report, tableOptions(io, o))
-    : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
-  if (typeof o.output === 'string') writeOutputFile(o.output, text);
-  else out(io, state, text);
+/** Render a whole report to its destinations (standard output, -o files, the summary file). */
+function emit(io: Io, o: Opts, ds: readonly Destination[], report: ScanReport, state: RunState): void {
+  writeReport(report, ds, io, o, (t) => out(io, state, t));
 }
 
 /** The parts of a request every command that scans shares, from the parsed options (defaults: the option table). */
@@ -158,10 +113,10 @@ function noteFor(io: Io, o: Opts): (s: string) => void {
 }
 
 /** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, the output check, the interrupt. */
-function hooksFor(io: Io, o: Opts, state: RunState): runner.RunHooks {
+function hooksFor(io: Io, o: Opts, state: RunState, ds: readonly Destination[]): runner.RunHooks {
   return {
     note: noteFor(io, o), log: (m) => { if (!o.quiet) io.stderr.write(`  ${clean(m, 300)}\n`); }, ...progress(io, o),
-    ready: () => checkOutput(o), interrupted: () => state.interrupted,
+    ready: () => checkDestinations(ds), interrupted: () => state.interrupted,
   };
 }
 
@@ -220,6 +175,7 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   // Parse: everything the user gave, before any packet and before any warning about the environment.
   const ports = portsOf(o);
   const protocols = parseProtocols(o.protocols);
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
   const passive = Boolean(o.passive);
   const words: string[] = [...args];
   if (typeof o.list === 'string') {
@@ -237,17 +193,19 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
     maxHosts: o.maxHosts as number, credentials, failOn: String(o.failOn), forbidLocalSubnets: io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1',
   };
   // Run.
-  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state), signal);
+  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state, ds), signal);
   // Render, exit.
-  emit(io, o, r.report, state);
+  emit(io, o, ds, r.report, state);
   if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
 async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
-  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state), signal);
-  emit(io, { ...o, format: o.format ?? (o.output ? 'json' : 'table') }, r.report, state);
-  return scanExit(state, r.couldNotSee, r.report.devices, o.failOnGiven ? String(o.failOn) : 'never');
+  const ds = destinations(o, io.env, 'table');
+  const failOn = o.failOnGiven ? String(o.failOn) : 'never';
+  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, ds), signal);
+  emit(io, { ...o, failOn }, ds, r.report, state);
+  return scanExit(state, r.couldNotSee, r.report.devices, failOn);
 }
 
 async function runLab(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
@@ -284,9 +242,8 @@ function stdoutSink(io: Io, state: RunState): Sink {
   };
 }
 
-function sinkFor(io: Io, o: Opts, state: RunState): Sink {
-  if (typeof o.output !== 'string') return stdoutSink(io, state);
-  const file = o.output;
+function sinkFor(io: Io, file: string | undefined, state: RunState): Sink {
+  if (file === undefined) return stdoutSink(io, state);
   let fd: number;
   try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
   return {
@@ -298,33 +255,43 @@ function sinkFor(io: Io, o: Opts, state: RunState): Sink {
 /** Rows per table when a long identify is printed as a table (each part is a table of its own). */
 const TABLE_PART = 1000;
 
+/** Commands whose help lists the report formats. */
+const REPORTING_COMMANDS = new Set<CommandName>(['scan', 'demo', 'identify', 'report']);
+
+/** Formats identify writes as it goes (one destination only); the others are rendered from the whole report at the end. */
+const STREAMED = new Set(['table', 'json', 'jsonl']);
+
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
   const k = runner.loadKnowledge(String(o.policy));
-  checkOutput(o);
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
+  checkDestinations(ds);
   const source = !file || file === '-' ? 'stdin' : file;
-  const fmt = pickFormat(o, io);
+  const streamed = ds.length === 1 && STREAMED.has(ds[0].reporter.name) ? ds[0] : undefined;
+  const fmt = streamed?.reporter.name ?? 'whole';
+  const tableOpts = streamed ? renderOptionsFor(streamed, io, o) : tableOptions(io, o);
   const started = new Date();
   const records = readRecordStream(file, io.stdin, signal);
   // The first record is read before anything is written, so a file that is not records gives a clean error.
   const first = await records.next();
-  const sink = sinkFor(io, o, state);
+  const sink = streamed ? sinkFor(io, streamed.file, state) : undefined;
+  const whole: DeviceReport[] = [];
   try {
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
-    const bar = String(o.failOn) === 'never' ? Infinity : FAIL_RANK[String(o.failOn) as keyof typeof FAIL_RANK];
     const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [], options: { fail_on: o.failOn } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
-    if (fmt === 'json') await sink.write(jsonPieces.head(head));
+    if (fmt === 'json') await sink!.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
-    const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
+    const flush = () => { const t = part.length ? renderTableRows(part, tableOpts) : ''; part = []; return t ? sink!.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
       const d = runner.judge(rec, k);
       counts.devices++;
       counts[d.verdict.status]++;
-      if (FAIL_RANK[d.verdict.status] >= bar) failing++;
-      if (fmt === 'json') return sink.write(jsonPieces.device(d, counts.devices === 1));
-      if (fmt === 'jsonl') return sink.write(jsonlDevice(d));
+      if (failsAt(d.verdict.status, String(o.failOn))) failing++;
+      if (fmt === 'whole') { whole.push(d); return undefined; }
+      if (fmt === 'json') return sink!.write(jsonPieces.device(d, counts.devices === 1));
+      if (fmt === 'jsonl') return sink!.write(jsonlDevice(d));
       part.push(d);
       return part.length >= TABLE_PART ? flush() : undefined;
     };
@@ -332,25 +299,47 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     for await (const rec of records) { const w = one(rec); if (w) await w; }
     const finished = new Date();
     const summary = { hosts_scanned: counts.devices, ...counts };
-    const tail = { finished_at: finished.toISOString(), summary, warnings: state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[],
-      complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
-    if (fmt === 'json') await sink.write(jsonPieces.tail(tail, counts.devices > 0));
-    else if (fmt === 'jsonl') await sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
+    const warnings = state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [] as string[];
+    const tail = { finished_at: finished.toISOString(), summary, warnings, complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
+    if (fmt === 'whole') {
+      const report = buildReport({ version: VERSION, command: 'identify', started, finished, targets: [source], policy: k.policy, devices: whole, hostsScanned: whole.length, warnings, options: { fail_on: o.failOn }, complete: !state.interrupted, interrupted: state.interrupted });
+      emit(io, o, ds, report, state);
+    } else if (fmt === 'json') await sink!.write(jsonPieces.tail(tail, counts.devices > 0));
+    else if (fmt === 'jsonl') await sink!.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
     else {
       await flush();
-      if (counts.devices === 0) await sink.write('No devices answered.\n');
-      await sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, tableOptions(io, o)));
+      if (counts.devices === 0) await sink!.write('No devices answered.\n');
+      await sink!.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, tableOpts));
     }
     if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
     return failing ? 1 : 0;
   } finally {
-    sink.close();
+    sink?.close();
   }
+}
+
+/** `camsweep report SCAN.json`: re-render a saved JSON report in any format; the exit code as the scan's would be. */
+async function runReport(file: string | undefined, o: Opts, io: Io, state: RunState): Promise<number> {
+  const stdin = !file || file === '-';
+  if (stdin && io.stdin.isTTY) throw new UsageError('no input: give a saved scan report (camsweep scan -f json -o scan.json), or pipe one in');
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
+  checkDestinations(ds);
+  const source = stdin ? 'stdin' : file;
+  const text = stdin ? await readInputStream(io.stdin, 'standard input (saved scan report)', INPUT_CAPS.document) : readInputFile(file, 'saved scan report', INPUT_CAPS.document);
+  const report = parseSavedReport(text, source);
+  emit(io, o, ds, report, state);
+  const incomplete = report.complete === false || report.interrupted !== undefined || (report.not_scanned?.length ?? 0) > 0;
+  if (incomplete) {
+    io.stderr.write(`camsweep: error: the saved scan did not see everything (${report.interrupted ? `interrupted by ${clean(report.interrupted, 10)}` : 'incomplete'}); exit 3\n`);
+    return 3;
+  }
+  return failOnExit(report.devices, String(o.failOn));
 }
 
 async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const k = runner.loadKnowledge(String(o.policy));
-  checkOutput(o);
+  const outFile = oneOutputFile(o, 'explain');
+  if (outFile) checkWritable(outFile);
   let devices: DeviceReport[];
   if (what.trim().startsWith('{')) devices = parseRecords(what, 'argument').map((r) => runner.judge(r, k));
   else if (typeof o.input === 'string') {
@@ -370,7 +359,7 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, st
   }
   const now = new Date();
   const text = devices.map((d) => renderExplain(d, k, now)).join('\n');
-  if (typeof o.output === 'string') writeOutputFile(o.output, text);
+  if (outFile) writeFile(outFile, text);
   else out(io, state, text);
   return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
 }
@@ -415,7 +404,8 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', exitCodeHelp());
   const sub = (name: CommandName, desc: string) => addOptions(program.command(name).description(desc).exitOverride()
-    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp());
+    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name)
+    .addHelpText('after', (REPORTING_COMMANDS.has(name) ? formatHelp() : '') + exitCodeHelp());
 
   sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
     .argument('[targets...]', 'targets; also read from --list FILE or from stdin when piped')
@@ -433,11 +423,15 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .action(async (what: string, o: Opts) => { code = await runExplain(what, o, io, ac.signal, state); });
   sub('vendors', 'list a policy: its instruments (type, scope, dates, sources), the companies they cover, their brands and OEM relations')
     .action(async (o: Opts) => {
-      checkOutput(o);
-      const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as VendorsFormat;
+      const outFile = oneOutputFile(o, 'vendors');
+      if (outFile) checkWritable(outFile);
+      const fmt = (o.format ?? (io.stdout.isTTY && !outFile ? 'table' : 'json')) as VendorsFormat;
       const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = runner.loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
-      if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
+      if (outFile) writeFile(outFile, text); else out(io, state, text);
     });
+  sub('report', 're-render a saved JSON scan report in any format (-f, -o FILE.html, FILE.csv, …); exits as the scan would have')
+    .argument('[scan]', 'saved report (camsweep scan -f json -o scan.json), or - for stdin')
+    .action(async (file: string | undefined, o: Opts) => { code = await runReport(file, o, io, state); });
   program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });
 
   try {

@@ -2,7 +2,7 @@
 // reference (`camsweep help-options --markdown` prints it).
 
 import { FAIL_ON } from '../model/fail-on.js';
-import { REPORTER_NAMES, formatHelp } from '../report/registry.js';
+import { REPORTER_NAMES } from '../report/registry.js';
 
 export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -17,6 +17,8 @@ export interface OptionDef {
   default?: string | number | boolean | string[];
   choices?: string[];
   kind?: (typeof OPTION_KINDS)[number];
+  /** May be given more than once (the values are collected into a list). */
+  repeat?: boolean;
   /** Smallest value accepted (ints): a zero timeout or concurrency is refused, not obeyed. */
   min?: number;
   /**
@@ -33,6 +35,7 @@ export const FORMATS = REPORTER_NAMES;
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
 const JUDGING: CommandName[] = ['scan', 'demo', 'identify', 'explain'];
+const REPORTING: CommandName[] = ['scan', 'demo', 'identify', 'report'];
 
 export const OPTIONS: OptionDef[] = [
   { flags: '-l, --list <file>', description: 'read targets from a file (one per line, # comments)', group: 'Targets', commands: S, kind: 'string' },
@@ -54,11 +57,13 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}): one GetDeviceInformation attempt each, only to targets that asked for authentication, never as HTTP Basic; never guessed', group: 'Discovery', commands: S, kind: 'string' },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, dod-1260h, canada, texas, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--ids', description: 'list the ids a policy file may use (vendor, list and pack ids) instead of a policy', group: 'Policy', commands: ['vendors'], kind: 'bool', default: false },
-  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify'], choices: [...FAIL_ON], default: 'restricted' },
-  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors'], choices: [...FORMATS] },
-  { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors'], kind: 'string' },
-  { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
-  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool', default: false },
+  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: REPORTING, choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '-f, --format <format>', description: 'format on standard output (default: table on a terminal, json otherwise); with -o, also the format of a file whose extension names none', group: 'Output', commands: REPORTING, choices: [...FORMATS] },
+  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['vendors'], choices: ['table', 'json', 'jsonl'] },
+  { flags: '-o, --output <file>', description: 'write the report to a file instead of standard output, in the format its extension names (.html .csv .md .xml .sarif .json .jsonl .txt); repeat for several', group: 'Output', commands: [...REPORTING, 'explain', 'vendors'], kind: 'string', repeat: true },
+  { flags: '--summary-file [file]', description: 'also append a Markdown summary to this file (no file: to $GITHUB_STEP_SUMMARY)', group: 'Output', commands: REPORTING, kind: 'string' },
+  { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'report'], kind: 'bool' },
+  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'report'], kind: 'bool', default: false },
 ];
 
 export const EXIT_CODES = [
