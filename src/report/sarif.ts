@@ -2,7 +2,8 @@
 // result per restricted or suspect device (and per device failing --fail-on), with two rules,
 // camsweep/restricted-device and camsweep/suspect-device (and camsweep/unidentified-device when
 // --fail-on unknown). A result is an "error" when its device fails --fail-on, a "warning" otherwise.
-// A device is a logical location (kind "resource": its address, fully qualified by its device id);
+// A device is a logical location (kind "resource": its address, fully qualified by its device id) and,
+// for dashboards that take only files, the pseudo path devices/ADDRESS;
 // partialFingerprints.deviceId keeps a device's result the same result from one scan to the next.
 // The invocation says whether the scan saw everything. Text cleaned (src/util/sanitize.ts); JSON
 // output made terminal-safe like the JSON report. Pure.
@@ -31,6 +32,14 @@ const RULES: Record<Exclude<VerdictStatus, 'clear'>, { id: string; name: string;
   },
 };
 
+/**
+ * A device as a repository-relative pseudo path, devices/ADDRESS (":" of IPv6 as "_"): code-scanning
+ * dashboards accept only relative paths as a result's location.
+ */
+export function devicePath(d: DeviceReport): string {
+  return `devices/${clean(d.ip, 45).replace(/[^0-9A-Za-z.-]/g, '_')}`;
+}
+
 function resultOf(d: DeviceReport, o: RenderOptions, ruleIndex: Map<string, number>): Record<string, unknown> {
   const status = d.verdict.status as Exclude<VerdictStatus, 'clear'>;
   const rule = RULES[status];
@@ -41,7 +50,10 @@ function resultOf(d: DeviceReport, o: RenderOptions, ruleIndex: Map<string, numb
   return {
     ruleId: rule.id, ruleIndex: ruleIndex.get(rule.id), level: failsAt(d.verdict.status, o.failOn) ? 'error' : 'warning',
     message: { text },
-    locations: [{ logicalLocations: [{ name: clean(d.ip, 45), fullyQualifiedName: clean(d.device_id ?? d.ip, 45), kind: 'resource' }] }],
+    locations: [{
+      physicalLocation: { artifactLocation: { uri: devicePath(d) }, region: { startLine: 1 } },
+      logicalLocations: [{ name: clean(d.ip, 45), fullyQualifiedName: clean(d.device_id ?? d.ip, 45), kind: 'resource' }],
+    }],
     ...(d.device_id ? { partialFingerprints: { deviceId: clean(d.device_id, 20) } } : {}),
     properties: {
       verdict: status, maker: clean(id.maker ?? '', 60) || undefined, model: clean(id.model ?? '', 60) || undefined, firmware: clean(id.firmware ?? '', 60) || undefined,
