@@ -2,7 +2,7 @@
 // reference (`camsweep help-options --markdown` prints it).
 
 import { FAIL_ON } from '../model/fail-on.js';
-import { REPORTER_NAMES } from '../report/registry.js';
+import { REPORTER_NAMES, reporters } from '../report/registry.js';
 
 export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -60,7 +60,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: REPORTING, choices: [...FAIL_ON], default: 'restricted' },
   { flags: '-f, --format <format>', description: 'format on standard output (default: table on a terminal, json otherwise); with -o, also the format of a file whose extension names none', group: 'Output', commands: REPORTING, choices: [...FORMATS] },
   { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['vendors'], choices: ['table', 'json', 'jsonl'] },
-  { flags: '-o, --output <file>', description: 'write the report to a file instead of standard output, in the format its extension names (.html .csv .md .xml .sarif .json .jsonl .txt); repeat for several', group: 'Output', commands: [...REPORTING, 'explain', 'vendors'], kind: 'string', repeat: true },
+  { flags: '-o, --output <file>', description: `write the report to a file instead of standard output, in the format its extension names (${REPORTER_NAMES.map((n) => reporters[n].extensions[0]).join(' ')}); repeat for several`, group: 'Output', commands: [...REPORTING, 'explain', 'vendors'], kind: 'string', repeat: true },
   { flags: '--summary-file [file]', description: 'also append a Markdown summary to this file (no file: to $GITHUB_STEP_SUMMARY)', group: 'Output', commands: REPORTING, kind: 'string' },
   { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'report'], kind: 'bool' },
   { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'report'], kind: 'bool', default: false },
