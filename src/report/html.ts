@@ -34,7 +34,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .card b{display:block;font-size:24px}
 .v-restricted{color:${COLOURS.restricted}}.v-suspect{color:${COLOURS.suspect}}.v-clear{color:${COLOURS.clear}}.v-unknown{color:${COLOURS.unknown}}
 table{border-collapse:collapse;width:100%;margin:6px 0}
-th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+.nw,#devices th{white-space:nowrap}
 thead th{background:var(--band)}
 th button{all:unset;cursor:pointer;font-weight:700}
 th button:focus-visible{outline:2px solid #1a73e8}
@@ -48,7 +49,9 @@ td.num,th.num{text-align:right}
 .device h3 a{color:inherit}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;overflow-wrap:anywhere}
+#citations td:nth-child(6){min-width:24em}
 .chart{max-width:520px}
+#makers{width:auto;min-width:50%}
 .small{font-size:12px;color:var(--muted)}
 @media print{body{padding:0;max-width:none;font-size:11px}.controls,.noprint{display:none!important}tr{break-inside:avoid}tr[hidden]{display:table-row!important}a{color:inherit;text-decoration:none}}
 `;
@@ -163,9 +166,9 @@ function deviceTable(r: ScanReport): string {
   const rows = r.devices.map((d, i) => {
     const id = d.identification;
     const ev = evidencePhrases(d).slice(0, 4).map((p) => esc(p.text, 120)).join(', ') || 'no rule matched';
-    return `<tr data-verdict="${esc(d.verdict.status, 20)}" data-maker="${esc(makerOf(d), 80)}"><td data-v="${esc(addressKey(clean(d.ip, 45)), 60)}"><a href="#${anchor(d, i)}">${esc(d.ip, 45)}</a></td>`
-      + `<td data-v="${3 - FAIL_RANK[d.verdict.status]}" class="verdict v-${d.verdict.status}">${d.verdict.status}</td><td>${esc(makerOf(d), 80)}</td><td>${esc(labelBrand(d) ?? '', 60)}</td>`
-      + `<td>${esc(id.model ?? '', 80)}</td><td>${esc(id.firmware ?? '', 80)}</td><td>${esc(d.mac ?? '', 17)}</td><td>${ev}</td></tr>`;
+    return `<tr data-verdict="${esc(d.verdict.status, 20)}" data-maker="${esc(makerOf(d), 80)}"><td class="nw" data-v="${esc(addressKey(clean(d.ip, 45)), 60)}"><a href="#${anchor(d, i)}">${esc(d.ip, 45)}</a></td>`
+      + `<td data-v="${3 - FAIL_RANK[d.verdict.status]}" class="verdict nw v-${esc(d.verdict.status, 20)}">${d.verdict.status}</td><td>${esc(makerOf(d), 80)}</td><td>${esc(labelBrand(d) ?? '', 60)}</td>`
+      + `<td>${esc(id.model ?? '', 80)}</td><td>${esc(id.firmware ?? '', 80)}</td><td class="nw">${esc(d.mac ?? '', 17)}</td><td>${ev}</td></tr>`;
   }).join('\n');
   return `<section id="devices-section"><h2>Devices</h2>
 <div id="controls" class="controls" hidden>
