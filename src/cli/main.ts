@@ -9,10 +9,9 @@ import type { Credential } from '../discovery/types.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { PolicyError } from '../policy/policy.js';
 import { colorsFor, outputWidth } from '../report/color.js';
-import { renderExplain } from '../report/explain.js';
 import { jsonlDevice, jsonPieces } from '../report/json.js';
-import { formatHelp } from '../report/registry.js';
 import { buildReport } from '../report/report.js';
+import { formatHelp } from '../report/registry.js';
 import { renderTableFooter, renderTableRows } from '../report/table.js';
 import * as runner from '../runner/index.js';
 import { RunError, UsageError, type ScanRequest } from '../runner/index.js';
@@ -22,11 +21,10 @@ import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
 import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
-import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
+import type { VendorsFormat } from './vendors.js';
+import { failsAt } from '../model/fail-on.js';
 import { parseRecords, readRecordStream } from './records.js';
 import { checkDestinations, checkWritable, destinations, oneOutputFile, renderOptionsFor, writeFile, writeReport, type Destination } from './outputs.js';
-import { failsAt } from '../model/fail-on.js';
-import { parseSavedReport } from './saved-report.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -90,8 +88,8 @@ function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
 }
 
 /** Render a whole report to its destinations (standard output, -o files, the summary file). */
-function emit(io: Io, o: Opts, ds: readonly Destination[], report: ScanReport, state: RunState): void {
-  writeReport(report, ds, io, o, (t) => out(io, state, t));
+function emit(io: Io, o: Opts, ds: readonly Destination[], report: ScanReport, state: RunState): Promise<void> {
+  return writeReport(report, ds, io, o, (t) => out(io, state, t));
 }
 
 /** The parts of a request every command that scans shares, from the parsed options (defaults: the option table). */
@@ -195,7 +193,7 @@ async function runScan(args: string[], o: Opts, io: Io, signal: AbortSignal, sta
   // Run.
   const r = await runner.scan(req, await runtime(), hooksFor(io, o, state, ds), signal);
   // Render, exit.
-  emit(io, o, ds, r.report, state);
+  await emit(io, o, ds, r.report, state);
   if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
@@ -204,7 +202,7 @@ async function runDemo(o: Opts, io: Io, signal: AbortSignal, state: RunState): P
   const ds = destinations(o, io.env, 'table');
   const failOn = o.failOnGiven ? String(o.failOn) : 'never';
   const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, ds), signal);
-  emit(io, { ...o, failOn }, ds, r.report, state);
+  await emit(io, { ...o, failOn }, ds, r.report, state);
   return scanExit(state, r.couldNotSee, r.report.devices, failOn);
 }
 
@@ -267,8 +265,8 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
   checkDestinations(ds);
   const source = !file || file === '-' ? 'stdin' : file;
-  const streamed = ds.length === 1 && STREAMED.has(ds[0].reporter.name) ? ds[0] : undefined;
-  const fmt = streamed?.reporter.name ?? 'whole';
+  const streamed = ds.length === 1 && STREAMED.has(ds[0].format) ? ds[0] : undefined;
+  const fmt = streamed?.format ?? 'whole';
   const tableOpts = streamed ? renderOptionsFor(streamed, io, o) : tableOptions(io, o);
   const started = new Date();
   const records = readRecordStream(file, io.stdin, signal);
@@ -303,7 +301,7 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const tail = { finished_at: finished.toISOString(), summary, warnings, complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
     if (fmt === 'whole') {
       const report = buildReport({ version: VERSION, command: 'identify', started, finished, targets: [source], policy: k.policy, devices: whole, hostsScanned: whole.length, warnings, options: { fail_on: o.failOn }, complete: !state.interrupted, interrupted: state.interrupted });
-      emit(io, o, ds, report, state);
+      await emit(io, o, ds, report, state);
     } else if (fmt === 'json') await sink!.write(jsonPieces.tail(tail, counts.devices > 0));
     else if (fmt === 'jsonl') await sink!.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
     else {
@@ -326,8 +324,9 @@ async function runReport(file: string | undefined, o: Opts, io: Io, state: RunSt
   checkDestinations(ds);
   const source = stdin ? 'stdin' : file;
   const text = stdin ? await readInputStream(io.stdin, 'standard input (saved scan report)', INPUT_CAPS.document) : readInputFile(file, 'saved scan report', INPUT_CAPS.document);
+  const { parseSavedReport } = await import('./saved-report.js');
   const report = parseSavedReport(text, source);
-  emit(io, o, ds, report, state);
+  await emit(io, o, ds, report, state);
   const incomplete = report.complete === false || report.interrupted !== undefined || (report.not_scanned?.length ?? 0) > 0;
   if (incomplete) {
     io.stderr.write(`camsweep: error: the saved scan did not see everything (${report.interrupted ? `interrupted by ${clean(report.interrupted, 10)}` : 'incomplete'}); exit 3\n`);
@@ -357,6 +356,8 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, st
     // Explained as a saved record of it would be.
     devices = r.devices.map((d) => runner.judge(d.observations, k));
   }
+  // Loaded here, not at start-up: every module imported at start costs descriptors while it loads.
+  const { renderExplain } = await import('../report/explain.js');
   const now = new Date();
   const text = devices.map((d) => renderExplain(d, k, now)).join('\n');
   if (outFile) writeFile(outFile, text);
@@ -426,6 +427,7 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
       const outFile = oneOutputFile(o, 'vendors');
       if (outFile) checkWritable(outFile);
       const fmt = (o.format ?? (io.stdout.isTTY && !outFile ? 'table' : 'json')) as VendorsFormat;
+      const { renderIds, renderVendors } = await import('./vendors.js');
       const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = runner.loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
       if (outFile) writeFile(outFile, text); else out(io, state, text);
     });

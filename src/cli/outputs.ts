@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { FailOn } from '../model/fail-on.js';
 import type { ScanReport } from '../model/types.js';
 import { colorsFor, outputWidth } from '../report/color.js';
-import { isReporterName, reporterForFile, reporters, type ReporterName } from '../report/registry.js';
-import { renderToString, type RenderOptions, type Reporter } from '../report/reporter.js';
+import { isReporterName, loadReporter, reporterForFile, type ReporterName } from '../report/registry.js';
+import { renderToString, type RenderOptions } from '../report/reporter.js';
 import { RunError, UsageError } from '../runner/index.js';
 import { clean } from '../util/sanitize.js';
 
@@ -16,7 +16,8 @@ type Opts = Record<string, unknown>;
 export interface Destination {
   /** A file, or undefined for standard output. */
   file?: string;
-  reporter: Reporter;
+  /** The format (src/report/registry.ts). */
+  format: ReporterName;
   /** Append (the Markdown summary) instead of replacing. */
   append?: boolean;
 }
@@ -86,15 +87,15 @@ export function destinations(o: Opts, env: NodeJS.ProcessEnv, stdoutDefault: Rep
     const key = path.resolve(file);
     if (seen.has(key)) throw new UsageError(`-o ${file} is given twice`);
     seen.add(key);
-    out.push({ file, reporter: reporterForFile(file) ?? reporters[flag ?? 'json'] });
+    out.push({ file, format: reporterForFile(file) ?? flag ?? 'json' });
   }
-  if (files.length === 0) out.unshift({ reporter: reporters[flag ?? stdoutDefault] });
-  else if (flag && !out.some((d) => d.reporter.name === flag)) out.unshift({ reporter: reporters[flag] });
+  if (files.length === 0) out.unshift({ format: flag ?? stdoutDefault });
+  else if (flag && !out.some((d) => d.format === flag)) out.unshift({ format: flag });
   if (o.summaryFile !== undefined && o.summaryFile !== false) {
     const file = o.summaryFile === true ? env.GITHUB_STEP_SUMMARY : String(o.summaryFile);
     if (!file) throw new UsageError('--summary-file without a file writes to $GITHUB_STEP_SUMMARY, which is not set');
     if (seen.has(path.resolve(file))) throw new UsageError(`--summary-file ${file} is also given as -o`);
-    out.push({ file, reporter: reporters.markdown, append: true });
+    out.push({ file, format: 'markdown', append: true });
   }
   return out;
 }
@@ -112,9 +113,9 @@ export function renderOptionsFor(d: Destination, io: { stdout: { isTTY?: boolean
 }
 
 /** Render the report to every destination: files written whole, standard output through `toStdout`. */
-export function writeReport(report: ScanReport, ds: readonly Destination[], io: { stdout: { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv }, o: Opts, toStdout: (text: string) => void): void {
+export async function writeReport(report: ScanReport, ds: readonly Destination[], io: { stdout: { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv }, o: Opts, toStdout: (text: string) => void): Promise<void> {
   for (const d of ds) {
-    const text = renderToString(d.reporter, report, renderOptionsFor(d, io, o));
+    const text = renderToString(await loadReporter(d.format), report, renderOptionsFor(d, io, o));
     if (d.file) writeFile(d.file, d.append ? (text.endsWith('\n') ? text : text + '\n') + '\n' : text, d.append);
     else toStdout(text);
   }

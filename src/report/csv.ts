@@ -10,7 +10,6 @@
 import type { DeviceReport, ScanReport } from '../model/types.js';
 import { clean } from '../util/sanitize.js';
 import { evidencePhrases, labelBrand } from './evidence.js';
-import type { Reporter } from './reporter.js';
 
 const list = (xs: ReadonlyArray<unknown> | undefined, max = 80) => (xs ?? []).map((x) => clean(x, max)).filter(Boolean).join('; ');
 
@@ -51,8 +50,3 @@ export function renderCsv(r: Pick<ScanReport, 'devices'>): string {
   for (const d of r.devices) rows.push(CSV_COLUMNS.map((c) => csvCell(c.value(d))).join(','));
   return rows.join('\r\n') + '\r\n';
 }
-
-export const csvReporter: Reporter = {
-  name: 'csv', extensions: ['.csv'], description: 'one row per device, stable documented columns (spreadsheets)',
-  render: (r) => renderCsv(r),
-};

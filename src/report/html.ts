@@ -14,7 +14,7 @@ import { failsAt, FAIL_RANK } from '../model/fail-on.js';
 import { clean } from '../util/sanitize.js';
 import { evidencePhrases, labelBrand } from './evidence.js';
 import { esc } from './markup.js';
-import type { RenderOptions, Reporter } from './reporter.js';
+import type { RenderOptions } from './reporter.js';
 import { citedListings, countByMaker, coverage, durationSeconds, makerOf, rankedEvidence, VERDICTS } from './summary.js';
 
 const COLOURS: Record<VerdictStatus, string> = { restricted: '#b3261e', suspect: '#b26a00', clear: '#1e7d32', unknown: '#5f6368' };
@@ -234,8 +234,3 @@ ${r.devices.map((d, i) => deviceChain(d, i)).join('\n')}
 </html>
 `;
 }
-
-export const htmlReporter: Reporter = {
-  name: 'html', extensions: ['.html', '.htm'], description: 'self-contained audit report: summary, policy and citations, sortable device table, evidence (offline, printable)',
-  render: (r, o) => renderHtml(r, o),
-};

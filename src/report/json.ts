@@ -2,7 +2,6 @@
 // JSON Lines. Pure. Output is terminal-safe: C1 and bidi characters left in strings are escaped.
 import type { DeviceReport, ScanReport } from '../model/types.js';
 import { jsonTerminalSafe } from '../util/sanitize.js';
-import type { Reporter } from './reporter.js';
 
 export function renderJson(r: ScanReport): string {
   return jsonTerminalSafe(JSON.stringify(r, null, 2)) + '\n';
@@ -36,14 +35,4 @@ export const jsonPieces = {
     const t = JSON.stringify(rest, null, 2);
     return (any ? '\n  ]' : ']') + (t === '{}' ? '\n}\n' : ',\n' + jsonTerminalSafe(t.slice(2)) + '\n');
   },
-};
-
-export const jsonReporter: Reporter = {
-  name: 'json', extensions: ['.json'], description: 'the whole report (schema/scan-report.schema.json); `camsweep report` re-renders it',
-  render: (r) => renderJson(r),
-};
-
-export const jsonlReporter: Reporter = {
-  name: 'jsonl', extensions: ['.jsonl', '.ndjson'], description: 'JSON Lines: a device line per device, then a summary line (identify reads it back)',
-  render: (r) => renderJsonl(r),
 };

@@ -5,7 +5,7 @@
 import type { DeviceReport, ScanReport } from '../model/types.js';
 import { failsAt } from '../model/fail-on.js';
 import { esc } from './markup.js';
-import type { RenderOptions, Reporter } from './reporter.js';
+import type { RenderOptions } from './reporter.js';
 import { coverage, durationSeconds, makerOf, rankedEvidence } from './summary.js';
 
 function evidenceLines(d: DeviceReport): string[] {
@@ -53,8 +53,3 @@ export function renderJunit(r: ScanReport, o: RenderOptions): string {
     '',
   ].join('\n');
 }
-
-export const junitReporter: Reporter = {
-  name: 'junit', extensions: ['.junit.xml', '.xml'], description: 'JUnit XML: one test case per device, failing at or above --fail-on',
-  render: (r, o) => renderJunit(r, o),
-};

@@ -5,7 +5,7 @@ import type { DeviceReport, ScanReport } from '../model/types.js';
 import { FAIL_RANK, failsAt } from '../model/fail-on.js';
 import { evidencePhrases } from './evidence.js';
 import { md } from './markup.js';
-import type { RenderOptions, Reporter } from './reporter.js';
+import type { RenderOptions } from './reporter.js';
 import { citedListings, countByMaker, coverage, durationSeconds, makerOf, VERDICTS } from './summary.js';
 
 /** Devices listed one per row at most (the rest are counted). */
@@ -62,8 +62,3 @@ export function renderMarkdown(r: ScanReport, o: RenderOptions): string {
   }
   return out.join('\n');
 }
-
-export const markdownReporter: Reporter = {
-  name: 'markdown', extensions: ['.md', '.markdown'], description: 'summary for pull requests and CI job summaries (GitHub-flavoured)',
-  render: (r, o) => renderMarkdown(r, o),
-};

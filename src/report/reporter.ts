@@ -15,19 +15,23 @@ export interface RenderOptions {
 
 export const DEFAULT_RENDER: RenderOptions = { width: 100, color: false, failOn: 'restricted' };
 
-export interface Reporter {
+/** What the registry says of a format without loading it: enough for -f, -o and the help. */
+export interface ReporterInfo {
   /** The -f name. */
   name: string;
   /** File name endings that choose this format for -o (with the dot; the longest match wins). */
   extensions: readonly string[];
   /** One line for --help and the README. */
   description: string;
+}
+
+export interface Reporter extends ReporterInfo {
   /** The whole output; an iterable of pieces when the format is written as it goes. */
   render(r: ScanReport, o: RenderOptions): string | Iterable<string>;
 }
 
 /** The output of a reporter as one string. */
-export function renderToString(rep: Reporter, r: ScanReport, o: Partial<RenderOptions> = {}): string {
+export function renderToString(rep: Pick<Reporter, 'render'>, r: ScanReport, o: Partial<RenderOptions> = {}): string {
   const out = rep.render(r, { ...DEFAULT_RENDER, ...o });
   return typeof out === 'string' ? out : [...out].join('');
 }

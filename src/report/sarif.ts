@@ -11,7 +11,7 @@ import type { DeviceReport, ScanReport, VerdictStatus } from '../model/types.js'
 import { failsAt } from '../model/fail-on.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { evidencePhrases } from './evidence.js';
-import type { RenderOptions, Reporter } from './reporter.js';
+import type { RenderOptions } from './reporter.js';
 import { coverage, makerOf, rankedEvidence } from './summary.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -87,8 +87,3 @@ export function renderSarif(r: ScanReport, o: RenderOptions): string {
   };
   return jsonTerminalSafe(JSON.stringify(log, null, 2)) + '\n';
 }
-
-export const sarifReporter: Reporter = {
-  name: 'sarif', extensions: ['.sarif', '.sarif.json'], description: 'SARIF 2.1.0 for code-scanning dashboards: a result per restricted or suspect device',
-  render: (r, o) => renderSarif(r, o),
-};

@@ -10,7 +10,6 @@ import type { DeviceReport, ScanReport, VerdictStatus } from '../model/types.js'
 import { clean } from '../util/sanitize.js';
 import { paint, type Style } from './color.js';
 import { evidencePhrases, labelBrand } from './evidence.js';
-import type { Reporter } from './reporter.js';
 import { fitCell, layoutColumns, visibleWidth, wrapWords, type CellValue, type ColumnSpec } from './layout.js';
 
 export interface TableOptions {
@@ -136,8 +135,3 @@ export function renderTable(r: ScanReport, o: TableOptions): string {
   const head = r.devices.length ? renderTableRows(r.devices, o) : wrapWords(['No', 'devices', 'answered.'], width).map((l) => l.join(' ')).join('\n') + '\n';
   return head + renderTableFooter(r, o);
 }
-
-export const tableReporter: Reporter = {
-  name: 'table', extensions: ['.txt'], description: 'the human table (fits the terminal; colour on a terminal)',
-  render: (r, o) => renderTable(r, { width: o.width, color: o.color }),
-};

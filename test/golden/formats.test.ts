@@ -5,9 +5,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { reporters, REPORTER_NAMES } from '../../src/report/registry.js';
-import { renderToString } from '../../src/report/reporter.js';
+import { loadReporter, reporterForFile, reporters, REPORTER_NAMES, type ReporterName } from '../../src/report/registry.js';
+import { renderToString, type Reporter } from '../../src/report/reporter.js';
 import { loadFixed12 } from '../report/hostile.js';
+
+/** Every registered reporter, loaded. */
+const loaded = Object.fromEntries(await Promise.all(REPORTER_NAMES.map(async (n) => [n, await loadReporter(n)] as const))) as Record<ReporterName, Reporter>;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const report = loadFixed12();
@@ -25,7 +28,7 @@ const FILES: Record<string, string> = { html: 'report-1.2.html', csv: 'report-1.
 describe('golden: every reporter over the fixed 1.2 report', () => {
   for (const name of REPORTER_NAMES) {
     it(name, () => {
-      const got = renderToString(reporters[name], report, { width: 100, color: false, failOn: 'restricted' });
+      const got = renderToString(loaded[name], report, { width: 100, color: false, failOn: 'restricted' });
       if (FILES[name]) golden(FILES[name], got);
       else if (name === 'table') golden('table-1.2-100.txt', got);
       else if (name === 'json') expect(got).toBe(readFileSync(path.join(HERE, 'report-1.2.json'), 'utf8'));
@@ -35,10 +38,10 @@ describe('golden: every reporter over the fixed 1.2 report', () => {
   }
 
   it('--fail-on moves JUnit failures and SARIF levels (fail-on never: no failure, only warnings)', () => {
-    const j = renderToString(reporters.junit, report, { failOn: 'never' });
+    const j = renderToString(loaded.junit, report, { failOn: 'never' });
     expect(j).not.toContain('<failure');
     expect(j).toMatch(/failures="0"/);
-    const s = JSON.parse(renderToString(reporters.sarif, report, { failOn: 'never' })) as { runs: Array<{ results: Array<{ level: string }> }> };
+    const s = JSON.parse(renderToString(loaded.sarif, report, { failOn: 'never' })) as { runs: Array<{ results: Array<{ level: string }> }> };
     expect(s.runs[0].results.length).toBe(report.summary.restricted + report.summary.suspect);
     expect(new Set(s.runs[0].results.map((x) => x.level))).toEqual(new Set(['warning']));
   });

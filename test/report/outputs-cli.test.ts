@@ -7,10 +7,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { httpServer } from '../helpers/responders.js';
-import { reporters } from '../../src/report/registry.js';
-import { renderToString } from '../../src/report/reporter.js';
+import { loadReporter, reporterForFile, reporters, REPORTER_NAMES, type ReporterName } from '../../src/report/registry.js';
+import { renderToString, type Reporter } from '../../src/report/reporter.js';
 import { parseSavedReport } from '../../src/cli/saved-report.js';
 import { FIXED_12, hostileReport, loadFixed12, parseCsv } from './hostile.js';
+
+/** Every registered reporter, loaded. */
+const loaded = Object.fromEntries(await Promise.all(REPORTER_NAMES.map(async (n) => [n, await loadReporter(n)] as const))) as Record<ReporterName, Reporter>;
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'camsweep-outputs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -33,8 +36,8 @@ describe('several outputs in one run', () => {
     expect((JSON.parse(sarif) as { version: string }).version).toBe('2.1.0');
     // The saved JSON re-renders to the same HTML and CSV (one report model behind every format).
     const saved = parseSavedReport(json, 'r.json');
-    expect(renderToString(reporters.html, saved, { failOn: 'never' })).toBe(html);
-    expect(renderToString(reporters.csv, saved)).toBe(csv);
+    expect(renderToString(loaded.html, saved, { failOn: 'never' })).toBe(html);
+    expect(renderToString(loaded.csv, saved)).toBe(csv);
   });
 
   it('with -o and no -f nothing goes to stdout; -f naming a format a file already has adds nothing either', async () => {
@@ -112,7 +115,7 @@ describe('camsweep report SCAN.json', () => {
   it.each(['html', 'csv', 'markdown', 'junit', 'sarif', 'table', 'json', 'jsonl'] as const)('-f %s prints what the reporter renders from the saved report', async (fmt) => {
     const r = await runCli(['report', saved, '-f', fmt, '--fail-on', 'never']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(renderToString(reporters[fmt], parseSavedReport(readFileSync(saved, 'utf8'), 'x'), { width: 100, failOn: 'never' }));
+    expect(r.stdout).toBe(renderToString(loaded[fmt], parseSavedReport(readFileSync(saved, 'utf8'), 'x'), { width: 100, failOn: 'never' }));
   });
 
   it('exits as the scan would have: 1 with a restricted device at --fail-on restricted; reads stdin', async () => {
@@ -170,5 +173,14 @@ describe('help', () => {
     for (const name of Object.keys(reporters)) expect(r.stdout).toContain(name);
     expect(r.stdout).toMatch(/Output formats \(-f NAME; -o FILE picks one by its extension\):\n {2}table/);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain(`choices: ${Object.keys(reporters).map((n) => `"${n}"`).join(', ')})`);
+  });
+});
+
+describe('start-up under a descriptor limit too low even to load the modules', () => {
+  it('one line and exit 3, not a stack trace (prlimit --nofile=24)', async () => {
+    const r = await runCli(['scan', '127.77.120.20', '-p', '8080', '--protocols', 'tcp'], { nofile: 24 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^camsweep: error: only \d+ file descriptors are free \(limit 24\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
