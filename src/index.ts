@@ -4,6 +4,7 @@
 //   const { report } = await scan(scanRequest({ targets: ['192.168.10.0/24'], policy: 'ndaa' }));
 //   for (const d of report.devices) console.log(d.device_id, d.ip, d.verdict.status, d.identification.maker_name);
 //   process.stdout.write(renderTable(report, { width: 100, color: false }));
+//   writeFileSync('audit.html', renderToString(await loadReporter('html'), report, { failOn: 'restricted' }));
 //
 // Defaults come from the CLI's one option table (src/cli/options.ts); the same guards apply (public
 // addresses refused unless allowPublic, at most maxHosts hosts, follow-ups only to the targets).
@@ -24,6 +25,14 @@ export { deviceId, identityKey } from './model/identity.js';
 export { renderTable } from './report/table.js';
 export { renderJson, renderJsonl } from './report/json.js';
 export { renderExplain } from './report/explain.js';
+export { renderHtml } from './report/html.js';
+export { renderCsv, CSV_COLUMNS } from './report/csv.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderJunit } from './report/junit.js';
+export { renderSarif } from './report/sarif.js';
+export { REPORTER_NAMES, loadReporter, reporterForFile, reporters, type ReporterName } from './report/registry.js';
+export { renderToString, type RenderOptions, type Reporter, type ReporterInfo } from './report/reporter.js';
+export { FAIL_ON, FAIL_RANK, failsAt, type FailOn } from './model/fail-on.js';
 export { demo, defaultRuntime, judge, loadKnowledge, plan, prepare, probe, run, RunError, UsageError } from './runner/index.js';
 export type { Knowledge, Prepared, RunHooks, RunResult, Runtime, ScanRequest } from './runner/index.js';
 

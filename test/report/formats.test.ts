@@ -205,3 +205,12 @@ describe('docs/csv-columns.md lists the CSV columns in order', () => {
 });
 
 void CONTROLS;
+
+describe('the library entry exports every format', () => {
+  it('renderToString(await loadReporter(name), report) from src/index.ts is what the module renders', async () => {
+    const lib = await import('../../src/index.js');
+    const r = loadFixed12();
+    for (const n of lib.REPORTER_NAMES) expect(lib.renderToString(await lib.loadReporter(n), r)).toBe(renderToString(loaded[n], r));
+    expect(lib.renderToString(await lib.loadReporter('csv'), r)).toBe(lib.renderCsv(r));
+  });
+});

@@ -184,3 +184,33 @@ describe('start-up under a descriptor limit too low even to load the modules', (
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('a saved report, mutated at random, is refused with an InputError or read, never a crash', () => {
+  it('property: parseSavedReport over mutated fixtures', async () => {
+    const fc = (await import('fast-check')).default;
+    const { InputError } = await import('../../src/util/input.js');
+    const base = loadFixed12();
+    const paths: Array<(string | number)[]> = [];
+    (function walk(v: unknown, p: (string | number)[]) {
+      if (p.length > 7 || paths.length > 4000) return;
+      paths.push(p);
+      if (Array.isArray(v)) v.slice(0, 3).forEach((x, i) => walk(x, [...p, i]));
+      else if (v && typeof v === 'object') for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...p, k]);
+    })(base, []);
+    const junk = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string(), { maxKeys: 3 }), fc.constant('__proto__'));
+    fc.assert(fc.property(fc.constantFrom(...paths.slice(1)), junk, (p, value) => {
+      const doc = structuredClone(base) as unknown as Record<string | number, unknown>;
+      let o = doc as Record<string | number, unknown>;
+      for (const k of p.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+      if (value === undefined) delete o[p[p.length - 1]]; else o[p[p.length - 1]] = value;
+      try {
+        const r = parseSavedReport(JSON.stringify(doc), 'm.json');
+        // What is read renders in every format without throwing.
+        for (const n of REPORTER_NAMES) renderToString(loaded[n], r);
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        expect((e as Error).message).not.toMatch(/\n/);
+      }
+    }), { numRuns: 400 });
+  }, 60000);
+});
