@@ -6,9 +6,12 @@ import { clean } from '../util/sanitize.js';
 
 const MARKUP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** A value as HTML or XML text or attribute content: cleaned to one line, bounded, every markup character escaped. */
+/**
+ * A value as HTML or XML text or attribute content: cleaned to one line, bounded, every markup
+ * character escaped, and the two non-characters XML 1.0 forbids (U+FFFE, U+FFFF) replaced.
+ */
 export function esc(v: unknown, max = 512): string {
-  return clean(v, max).replace(/[&<>"']/g, (c) => MARKUP[c]);
+  return clean(v, max).replace(/[&<>"']/g, (c) => MARKUP[c]).replace(/[\uFFFE\uFFFF]/g, '\uFFFD');
 }
 
 /** A value as Markdown inline text: cleaned, bounded, every character Markdown or HTML would act on backslash-escaped. */

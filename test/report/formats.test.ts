@@ -115,6 +115,8 @@ describe('JUnit XML', () => {
   const parse = (x: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(x) as { testsuites: { testsuite: { testcase: Array<Record<string, unknown>>; '@tests': string; '@failures': string } } };
   it('is well-formed XML, with markup from devices as text', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
+    // Only characters XML 1.0 allows (fast-xml-parser does not check the ranges itself).
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
     expect(xml).not.toContain(SCRIPT);
   });
   it('one test case per device (and the coverage case); failures exactly the devices at or above --fail-on', () => {

@@ -9,7 +9,7 @@ export const FIXED_12 = fileURLToPath(new URL('../../fixtures/report/scan-report
 export const FORMULA = "=cmd|' /C calc'!A0";
 export const SCRIPT = '<script>alert(1)</script>';
 /** Every kind of character a terminal, a viewer or a parser would act on. */
-export const CONTROLS = '\u0000\u0001\u0007\b\t\n\u000b\f\r\u001b[31mRED\u001b[0m\u001b]8;;http://x/\u0007link\u001b]8;;\u0007\u007f\u0085\u009b2J\u202eevil\u202c\u2066x\u2069\u2028\u2029\u061c\u200e\u200f';
+export const CONTROLS = '\u0000\u0001\u0007\b\t\n\u000b\f\r\u001b[31mRED\u001b[0m\u001b]8;;http://x/\u0007link\u001b]8;;\u0007\u007f\u0085\u009b2J\u202eevil\u202c\u2066x\u2069\u2028\u2029\u061c\u200e\u200f\uFFFE\uFFFF';
 
 export function loadFixed12(): ScanReport {
   return JSON.parse(readFileSync(FIXED_12, 'utf8')) as ScanReport;
@@ -21,7 +21,7 @@ export function hostileReport(): ScanReport {
   d.identification.model = FORMULA;
   d.identification.firmware = `+1${CONTROLS}`;
   d.identification.maker_name = `<img src=x onerror=alert(2)>${CONTROLS}`;
-  d.identification.serial = '@SUM(1+1)*cmd|\' /C calc\'!A0';
+  d.identification.serial = '@SUM(1+1)*cmd|\' /C calc\'!A0\uFFFF\uFFFE';
   d.hostname = `-2+3${CONTROLS}`;
   d.mac = '\t=1+1';
   d.identification.evidence = d.identification.evidence.map((e, i) => ({ ...e, value: i === 0 ? SCRIPT : `${e.value}${CONTROLS}`, matched: SCRIPT, description: `${e.description} ${SCRIPT}${CONTROLS}` }));
