@@ -1,6 +1,5 @@
 // The command line. Only this file decides exit codes; everything else returns data or throws typed errors.
 import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import YAML from 'yaml';
 import { KnowledgeBaseError } from '../fingerprint/rules.js';
@@ -24,7 +23,7 @@ import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, p
 import type { VendorsFormat } from './vendors.js';
 import { failsAt } from '../model/fail-on.js';
 import { parseRecords, readRecordStream } from './records.js';
-import { checkDestinations, checkWritable, destinations, oneOutputFile, renderOptionsFor, writeFile, writeReport, type Destination } from './outputs.js';
+import { checkDestinations, checkWritable, destinations, oneOutputFile, renderOptionsFor, writeError, writeFile, writeReport, type Destination } from './outputs.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -243,9 +242,9 @@ function stdoutSink(io: Io, state: RunState): Sink {
 function sinkFor(io: Io, file: string | undefined, state: RunState): Sink {
   if (file === undefined) return stdoutSink(io, state);
   let fd: number;
-  try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${writeError(e)}`); }
   return {
-    write: (t) => { try { fs.writeSync(fd, t); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); } },
+    write: (t) => { try { fs.writeSync(fd, t); } catch (e) { throw new RunError(`cannot write ${file}: ${writeError(e)}`); } },
     close: () => { try { fs.closeSync(fd); } catch { /* already closed */ } },
   };
 }
