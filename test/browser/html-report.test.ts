@@ -34,10 +34,10 @@ describe.skipIf(!present && !inCi)('the HTML report in headless chromium', () =>
     // The browser itself reaches nothing either: no name resolves, every connection would go to a
     // dead proxy on loopback, and playwright already turns off background networking and updates.
     browser = await chromium.launch({
-      executablePath: CHROMIUM, timeout: 60000,
+      executablePath: CHROMIUM, timeout: 120000,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--host-resolver-rules=MAP * ~NOTFOUND', '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=<-loopback>', '--no-pings', '--disable-domain-reliability'],
     });
-  }, 90000);
+  }, 150000);
   afterAll(async () => {
     await browser?.close();
     rmSync(tmp, { recursive: true, force: true });
@@ -133,7 +133,7 @@ describe.skipIf(!present && !inCi)('the HTML report in headless chromium', () =>
     expect(dialogs).toEqual([]);
     expect(requests).toEqual([url]);
     await page.context().close();
-  }, 90000);
+  }, 150000);
 
   it(`a device value ${SCRIPT} shows as text; nothing runs, nothing is fetched`, async () => {
     const { page, url, requests, problems, dialogs } = await open(hostileReport(), 'hostile.html');
