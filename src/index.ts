@@ -4,6 +4,7 @@
 //   const { report } = await scan(scanRequest({ targets: ['192.168.10.0/24'], policy: 'ndaa' }));
 //   for (const d of report.devices) console.log(d.device_id, d.ip, d.verdict.status, d.identification.maker_name);
 //   process.stdout.write(renderTable(report, { width: 100, color: false }));
+//   writeFileSync('audit.html', renderToString(await loadReporter('html'), report, { failOn: 'restricted' }));
 //
 // Defaults come from the CLI's one option table (src/cli/options.ts); the same guards apply (public
 // addresses refused unless allowPublic, at most maxHosts hosts, follow-ups only to the targets).
@@ -24,9 +25,16 @@ export { deviceId, identityKey } from './model/identity.js';
 export { renderTable } from './report/table.js';
 export { renderJson, renderJsonl } from './report/json.js';
 export { renderExplain } from './report/explain.js';
+export { renderHtml } from './report/html.js';
+export { renderCsv, CSV_COLUMNS } from './report/csv.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderJunit } from './report/junit.js';
+export { renderSarif } from './report/sarif.js';
+export { REPORTER_NAMES, loadReporter, reporterForFile, reporters, type ReporterName } from './report/registry.js';
+export { renderToString, type RenderOptions, type Reporter, type ReporterInfo } from './report/reporter.js';
+export { FAIL_ON, FAIL_RANK, fails, failsAt, gateExit, gateWord, isAccepted, type FailOn } from './model/fail-on.js';
 export { applyBaselineAll, BaselineError, parseBaseline, type Baseline, type BaselineEntry } from './report/baseline.js';
 export { diffReports, diffExit, renderDiff, type Diff, type DiffFormat, type ReportSide } from './report/diff.js';
-export { fails, gateExit, FAIL_ON, type FailOn } from './report/gate.js';
 export { demo, defaultRuntime, judge, loadKnowledge, mergeShards, plan, prepare, probe, run, RunError, UsageError } from './runner/index.js';
 export type { Knowledge, MergeOutcome, Prepared, RunHooks, RunResult, Runtime, ScanRequest, ShardInput } from './runner/index.js';
 export { checkSameScan, parseShardReport, readShardReports } from './cli/merge.js';

@@ -10,7 +10,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { startLab, type Lab } from '../src/lab/index.js';
 import { acceptanceFor, applyBaselineAll, BaselineError, holds, parseBaseline } from '../src/report/baseline.js';
-import { fails, gateExit } from '../src/report/gate.js';
+import { fails, gateExit } from '../src/model/fail-on.js';
 import type { DeviceReport, ScanReport } from '../src/model/types.js';
 import { runCli } from './helpers/cli.js';
 

@@ -1,6 +1,5 @@
 // The command line. Only this file decides exit codes; everything else returns data or throws typed errors.
 import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import YAML from 'yaml';
 import { KnowledgeBaseError } from '../fingerprint/rules.js';
@@ -8,14 +7,14 @@ import { defaultKnowledgeBase } from '../data/load.js';
 import type { Credential } from '../discovery/types.js';
 import type { DeviceReport, ObservationRecord, ScanReport } from '../model/types.js';
 import { PolicyError } from '../policy/policy.js';
-import { colorsFor, outputWidth, type Colors } from '../report/color.js';
-import { renderExplain } from '../report/explain.js';
-import { jsonlDevice, jsonPieces, renderJson, renderJsonl, renderJsonlTail } from '../report/json.js';
+import { colorsFor, outputWidth } from '../report/color.js';
+import { jsonlDevice, jsonPieces, renderJsonlTail } from '../report/json.js';
 import type { Baseline } from '../report/baseline.js';
 import type { DiffFormat } from '../report/diff.js';
-import { fails, gateExit } from '../report/gate.js';
+import { fails, gateExit } from '../model/fail-on.js';
 import { buildReport } from '../report/report.js';
-import { renderTable, renderTableFooter, renderTableRows } from '../report/table.js';
+import { formatHelp } from '../report/registry.js';
+import { renderTableFooter, renderTableRows } from '../report/table.js';
 import * as runner from '../runner/index.js';
 import { RunError, UsageError, type ScanRequest } from '../runner/index.js';
 import { ALL_PROTOCOLS, type ProtocolName } from '../scan/scan.js';
@@ -24,10 +23,11 @@ import { clean, jsonTerminalSafe } from '../util/sanitize.js';
 import { INPUT_CAPS, InputError, readInputFile, readInputStream, stdinHasData } from '../util/input.js';
 import { VERSION } from '../version.js';
 import { EXIT_CODES, exitCodeHelp, optionDefault, optionsFor, optionsMarkdown, parsePorts, type CommandName, type OptionDef } from './options.js';
-import { renderIds, renderVendors, type VendorsFormat } from './vendors.js';
+import type { VendorsFormat } from './vendors.js';
 import { parseRecords, readRecordStream } from './records.js';
 import { readShardReports, shardPolicy } from './merge.js';
 import { Progress } from './progress.js';
+import { checkDestinations, checkWritable, destinations, oneOutputFile, renderOptionsFor, writeError, writeFile, writeReport, type Destination } from './outputs.js';
 
 export { RunError, UsageError };
 export { parseRecords };
@@ -61,6 +61,7 @@ function addOptions(cmd: Command, name: CommandName): Command {
     if (def.default !== undefined && def.kind !== 'bool') o.default(def.default);
     if (def.kind === 'int') o.argParser((v: string) => parseIntOpt(v, def));
     if (def.kind === 'shard') o.argParser((v: string) => { const sh = parseShard(v); return `${sh.index}/${sh.count}`; });
+    if (def.repeat) o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     if (def.group !== group) { group = def.group; o.helpGroup(`${group}:`); } else o.helpGroup(`${group}:`);
     cmd.addOption(o);
   }
@@ -108,32 +109,9 @@ async function baselineOf(o: Opts): Promise<Baseline | undefined> {
   return parseBaseline(readInputFile(o.baseline, 'baseline', INPUT_CAPS.baseline), o.baseline);
 }
 
-function pickFormat(o: Opts, io: Io): 'table' | 'json' | 'jsonl' {
-  if (o.format) return o.format as 'table' | 'json' | 'jsonl';
-  if (o.output) return 'json';
-  return io.stdout.isTTY ? 'table' : 'json';
-}
-
-/** Fail before any work (and before the first packet) when the output file cannot be written. */
-function checkOutput(o: Opts): void {
-  if (typeof o.output !== 'string') return;
-  const file = o.output;
-  const fail = (why: string) => { throw new RunError(`cannot write ${file}: ${why}`); };
-  let st: fs.Stats | undefined;
-  try { st = fs.statSync(file); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail((e as NodeJS.ErrnoException).code ?? 'error'); }
-  if (st?.isDirectory()) fail('is a directory (EISDIR)');
-  try {
-    if (st) fs.accessSync(file, fs.constants.W_OK);
-    else {
-      const dir = path.dirname(path.resolve(file));
-      const ds = fs.statSync(dir);
-      if (!ds.isDirectory()) fail('a parent is not a directory (ENOTDIR)');
-      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
-    }
-  } catch (e) {
-    if (e instanceof RunError) throw e;
-    fail(writeError(e));
-  }
+function failOnExit(devices: Iterable<DeviceReport>, failOn: string): number {
+  for (const d of devices) if (fails(d, failOn)) return 1;
+  return 0;
 }
 
 /** Write to stdout, quietly doing nothing once the reader has gone away (EPIPE). */
@@ -142,48 +120,33 @@ function out(io: Io, state: RunState, text: string): void {
   io.stdout.write(text);
 }
 
-const WRITE_ERRORS: Record<string, string> = { ENOENT: 'no such directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory', EROFS: 'read-only file system', ENOSPC: 'no space left on device' };
-
-function writeError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code ?? '';
-  return WRITE_ERRORS[code] ? `${WRITE_ERRORS[code]} (${code})` : code || clean((e as Error).message, 200);
-}
-
-function writeOutputFile(file: string, text: string): void {
-  try { fs.writeFileSync(file, text); } catch (e) {
-    throw new RunError(`cannot write ${file}: ${writeError(e)}`);
-  }
-}
-
-function colorsOf(io: Io, o: Opts): Colors {
-  return colorsFor(typeof o.output === 'string' ? { isTTY: false } : io.stdout, o.color === false, io.env);
-}
-
-/** The table's width: the terminal's (or $COLUMNS, else 100); a file gets 100. */
+/** Table options for standard output: the terminal's width (or $COLUMNS, else 100) and colour. */
 function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
-  return { width: typeof o.output === 'string' ? 100 : outputWidth(io.stdout, io.env), color: colorsOf(io, o).enabled };
+  return { width: outputWidth(io.stdout, io.env), color: colorsFor(io.stdout, o.color === false, io.env).enabled };
 }
 
-function emit(io: Io, o: Opts, report: ScanReport, state: RunState, live?: JsonlLive): void {
-  if (live) { live.end(report); return; }
-  const fmt = pickFormat(o, io);
-  const text = fmt === 'table' ? renderTable(report, tableOptions(io, o))
-    : fmt === 'jsonl' ? renderJsonl(report) : renderJson(report);
-  if (typeof o.output === 'string') writeOutputFile(o.output, text);
-  else out(io, state, text);
+/** Render a whole report to its destinations (standard output, -o files, the summary file); a streamed JSON Lines destination is ended, not rendered again. */
+async function emit(io: Io, o: Opts, ds: readonly Destination[], report: ScanReport, state: RunState, live?: JsonlLive): Promise<void> {
+  if (live) live.end(report);
+  await writeReport(report, live ? ds.filter((d) => d !== live.dest) : ds, io, o, (t) => out(io, state, t));
 }
 
 /** JSON Lines written as the run goes: a device line as each verdict is final, the rest (summary last) at the end. */
-interface JsonlLive { device(d: DeviceReport): void; end(r: ScanReport): void }
+interface JsonlLive { dest: Destination; device(d: DeviceReport): void; end(r: ScanReport): void }
 
-function jsonlLive(io: Io, o: Opts, state: RunState): JsonlLive {
+/** The first JSON Lines destination (standard output or a file) streams; the others are rendered at the end. */
+function jsonlLive(io: Io, ds: readonly Destination[], state: RunState): JsonlLive | undefined {
+  const dest = ds.find((d) => d.format === 'jsonl' && !d.append);
+  if (!dest) return undefined;
+  const file = dest.file;
   let fd: number | undefined;
   let failed: RunError | undefined;
   const write = (t: string) => {
-    if (typeof o.output !== 'string') { out(io, state, t); return; }
-    try { fd ??= fs.openSync(o.output, 'w'); fs.writeSync(fd, t); } catch (e) { failed ??= new RunError(`cannot write ${o.output}: ${writeError(e)}`); }
+    if (file === undefined) { out(io, state, t); return; }
+    try { fd ??= fs.openSync(file, 'w'); fs.writeSync(fd, t); } catch (e) { failed ??= new RunError(`cannot write ${file}: ${writeError(e)}`); }
   };
   return {
+    dest,
     // Called from inside the run: a write error is kept and thrown at the end, not into the scan.
     device: (d) => { if (!failed) write(jsonlDevice(d)); },
     end: (r) => {
@@ -213,13 +176,13 @@ function noteFor(io: Io, o: Opts, bar?: Progress): (s: string) => void {
 }
 
 /** The runner's hooks for the terminal: notes and logs on stderr (unless -q), progress, streamed JSON Lines, the output check, the interrupt. */
-function hooksFor(io: Io, o: Opts, state: RunState, live?: JsonlLive): runner.RunHooks {
+function hooksFor(io: Io, o: Opts, state: RunState, ds: readonly Destination[], live?: JsonlLive): runner.RunHooks {
   const bar = new Progress(io.stderr, Boolean(o.quiet));
   const onDevice = bar.live || live ? (d: DeviceReport) => { live?.device(d); bar.onDevice(d); } : undefined;
   return {
     note: noteFor(io, o, bar), log: (m) => { if (!o.quiet) { bar.clear(); io.stderr.write(`  ${clean(m, 300)}\n`); } },
     ...(bar.live ? { onHostDone: (d: number, t: number, f: number) => bar.onHostDone(d, t, f) } : {}), ...(onDevice ? { onDevice } : {}),
-    ready: () => checkOutput(o), interrupted: () => { bar.clear(); return state.interrupted; },
+    ready: () => checkDestinations(ds), interrupted: () => { bar.clear(); return state.interrupted; },
   };
 }
 
@@ -264,6 +227,7 @@ async function runScan(args: string[], oIn: Opts, io: Io, signal: AbortSignal, s
   const o: Opts = { ...oIn, baselineLoaded: await baselineOf(oIn) };
   const ports = portsOf(o);
   const protocols = parseProtocols(o.protocols);
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
   const passive = Boolean(o.passive);
   const words: string[] = [...args];
   if (typeof o.list === 'string') {
@@ -281,11 +245,11 @@ async function runScan(args: string[], oIn: Opts, io: Io, signal: AbortSignal, s
     ...requestOf(o, ports), targets: words, protocols, passive, ...(shard ? { shard } : {}), listenMs: o.listenTime as number, ...(ifNames ? { interfaces: ifNames } : {}), ipv6: o.ipv6 !== false,
     maxHosts: o.maxHosts as number, credentials, failOn: String(o.failOn), forbidLocalSubnets: io.env.CAMSWEEP_FORBID_LOCAL_SUBNETS === '1',
   };
-  // Run (JSON Lines stream device by device).
-  const live = pickFormat(o, io) === 'jsonl' ? jsonlLive(io, o, state) : undefined;
-  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state, live), signal);
+  // Run (a JSON Lines destination streams device by device).
+  const live = jsonlLive(io, ds, state);
+  const r = await runner.scan(req, await runtime(), hooksFor(io, o, state, ds, live), signal);
   // Render, exit.
-  emit(io, o, r.report, state, live);
+  await emit(io, o, ds, r.report, state, live);
   if (r.couldNotSee && !state.interrupted) io.stderr.write(`camsweep: error: the scan could not see everything: ${r.why}; the report lists them (exit 3)\n`);
   return scanExit(state, r.couldNotSee, r.report.devices, String(o.failOn));
 }
@@ -304,21 +268,23 @@ async function runMerge(files: string[], o: Opts, io: Io, state: RunState): Prom
   if (k.policy.name !== policy.name || JSON.stringify(lists) !== JSON.stringify(policy.lists)) {
     throw new UsageError(`--policy ${clean(String(o.policy), 60)} is not the policy the shards were judged under ("${clean(policy.name, 60)}": ${policy.lists.map((l) => clean(l, 60)).join(', ')}); a merge judges as the scan did (re-judge the result with camsweep identify --policy)`);
   }
-  checkOutput(o);
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
+  checkDestinations(ds);
   const r = runner.mergeShards(inputs, k);
   for (const w of r.warnings) if (!o.quiet) io.stderr.write(`warning: ${clean(w, 300)}\n`);
-  emit(io, o, r.report, state);
+  await emit(io, o, ds, r.report, state);
   if (r.couldNotSee) io.stderr.write(`camsweep: error: the merged report is incomplete: ${r.why}; complete is false (exit 3)\n`);
   return scanExit({}, r.couldNotSee, r.report.devices, String(o.failOn));
 }
 
 async function runDemo(oIn: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const o: Opts = { ...oIn, baselineLoaded: await baselineOf(oIn) };
-  const od = { ...o, format: o.format ?? (o.output ? 'json' : 'table') };
-  const live = od.format === 'jsonl' ? jsonlLive(io, od, state) : undefined;
-  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, live), signal);
-  emit(io, od, r.report, state, live);
-  return scanExit(state, r.couldNotSee, r.report.devices, o.failOnGiven ? String(o.failOn) : 'never');
+  const ds = destinations(o, io.env, 'table');
+  const failOn = o.failOnGiven ? String(o.failOn) : 'never';
+  const live = jsonlLive(io, ds, state);
+  const r = await runner.demo({ ...requestOf(o, []) }, await runtime(), hooksFor(io, o, state, ds, live), signal);
+  await emit(io, { ...o, failOn }, ds, r.report, state, live);
+  return scanExit(state, r.couldNotSee, r.report.devices, failOn);
 }
 
 async function runLab(o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
@@ -355,19 +321,24 @@ function stdoutSink(io: Io, state: RunState): Sink {
   };
 }
 
-function sinkFor(io: Io, o: Opts, state: RunState): Sink {
-  if (typeof o.output !== 'string') return stdoutSink(io, state);
-  const file = o.output;
+function sinkFor(io: Io, file: string | undefined, state: RunState): Sink {
+  if (file === undefined) return stdoutSink(io, state);
   let fd: number;
-  try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  try { fd = fs.openSync(file, 'w'); } catch (e) { throw new RunError(`cannot write ${file}: ${writeError(e)}`); }
   return {
-    write: (t) => { try { fs.writeSync(fd, t); } catch (e) { throw new RunError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); } },
+    write: (t) => { try { fs.writeSync(fd, t); } catch (e) { throw new RunError(`cannot write ${file}: ${writeError(e)}`); } },
     close: () => { try { fs.closeSync(fd); } catch { /* already closed */ } },
   };
 }
 
 /** Rows per table when a long identify is printed as a table (each part is a table of its own). */
 const TABLE_PART = 1000;
+
+/** Commands whose help lists the report formats. */
+const REPORTING_COMMANDS = new Set<CommandName>(['scan', 'demo', 'identify', 'report']);
+
+/** Formats identify writes as it goes (one destination only); the others are rendered from the whole report at the end. */
+const STREAMED = new Set(['table', 'json', 'jsonl']);
 
 async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   if ((!file || file === '-') && io.stdin.isTTY) throw new UsageError('no input: give a file of observation records, or pipe them in');
@@ -376,14 +347,18 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
   const bl = baseline ? await import('../report/baseline.js') : undefined;
   const BaselineTally = bl?.BaselineTally;
   const accept = baseline && bl ? (d: DeviceReport) => bl.applyBaseline(d, baseline, started) : undefined;
-  checkOutput(o);
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
+  checkDestinations(ds);
   const source = !file || file === '-' ? 'stdin' : file;
-  const fmt = pickFormat(o, io);
+  const streamed = ds.length === 1 && STREAMED.has(ds[0].format) ? ds[0] : undefined;
+  const fmt = streamed?.format ?? 'whole';
+  const tableOpts = streamed ? renderOptionsFor(streamed, io, o) : tableOptions(io, o);
   const started = new Date();
   const records = readRecordStream(file, io.stdin, signal);
   // The first record is read before anything is written, so a file that is not records gives a clean error.
   const first = await records.next();
-  const sink = sinkFor(io, o, state);
+  const sink = streamed ? sinkFor(io, streamed.file, state) : undefined;
+  const whole: DeviceReport[] = [];
   try {
     const counts = { devices: 0, restricted: 0, suspect: 0, clear: 0, unknown: 0 };
     let failing = 0;
@@ -391,17 +366,18 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const base = buildReport({ version: VERSION, command: 'identify', started, finished: started, targets: [source], policy: k.policy, devices: [], hostsScanned: 0, warnings: [],
       options: { fail_on: o.failOn, ...(baseline ? { baseline: baseline.file } : {}) } });
     const head = { schema_version: base.schema_version, tool: base.tool, command: base.command, started_at: base.started_at, targets: base.targets, policy: base.policy, options: base.options };
-    if (fmt === 'json') await sink.write(jsonPieces.head(head));
+    if (fmt === 'json') await sink!.write(jsonPieces.head(head));
     let part: DeviceReport[] = [];
-    const flush = () => { const t = part.length ? renderTableRows(part, tableOptions(io, o)) : ''; part = []; return t ? sink.write(t) : undefined; };
+    const flush = () => { const t = part.length ? renderTableRows(part, tableOpts) : ''; part = []; return t ? sink!.write(t) : undefined; };
     const one = (rec: ObservationRecord) => {
       const d = runner.judge(rec, k, accept);
       counts.devices++;
       counts[d.verdict.status]++;
       tally?.add(d);
       if (fails(d, String(o.failOn))) failing++;
-      if (fmt === 'json') return sink.write(jsonPieces.device(d, counts.devices === 1));
-      if (fmt === 'jsonl') return sink.write(jsonlDevice(d));
+      if (fmt === 'whole') { whole.push(d); return undefined; }
+      if (fmt === 'json') return sink!.write(jsonPieces.device(d, counts.devices === 1));
+      if (fmt === 'jsonl') return sink!.write(jsonlDevice(d));
       part.push(d);
       return part.length >= TABLE_PART ? flush() : undefined;
     };
@@ -411,39 +387,64 @@ async function runIdentify(file: string | undefined, o: Opts, io: Io, signal: Ab
     const summary = { hosts_scanned: counts.devices, ...counts, ...(tally?.accepted ? { accepted: tally.accepted } : {}) };
     const notices = tally?.warnings() ?? [];
     for (const n of notices) if (!o.quiet) io.stderr.write(`warning: ${clean(n, 500)}\n`);
-    const tail = { finished_at: finished.toISOString(), summary, warnings: [...notices, ...(state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [])],
-      complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
-    if (fmt === 'json') await sink.write(jsonPieces.tail(tail, counts.devices > 0));
-    else if (fmt === 'jsonl') await sink.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
+    const warnings = [...notices, ...(state.interrupted ? [`interrupted by ${state.interrupted}; results are partial`] : [])];
+    const tail = { finished_at: finished.toISOString(), summary, warnings, complete: !state.interrupted, ...(state.interrupted ? { interrupted: state.interrupted } : {}) };
+    if (fmt === 'whole') {
+      const report = buildReport({ version: VERSION, command: 'identify', started, finished, targets: [source], policy: k.policy, devices: whole, hostsScanned: whole.length, warnings,
+        options: { fail_on: o.failOn, ...(baseline ? { baseline: baseline.file } : {}) }, complete: !state.interrupted, interrupted: state.interrupted });
+      await emit(io, o, ds, report, state);
+    } else if (fmt === 'json') await sink!.write(jsonPieces.tail(tail, counts.devices > 0));
+    else if (fmt === 'jsonl') await sink!.write(jsonTerminalSafe(JSON.stringify({ type: 'summary', ...head, ...tail })) + '\n');
     else {
       await flush();
-      if (counts.devices === 0) await sink.write('No devices answered.\n');
-      await sink.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, tableOptions(io, o)));
+      if (counts.devices === 0) await sink!.write('No devices answered.\n');
+      await sink!.write(renderTableFooter({ summary, policy: head.policy, interrupted: state.interrupted }, tableOpts));
     }
     if (state.interrupted) return state.interrupted === 'SIGTERM' ? 143 : 130;
     return failing ? 1 : 0;
   } finally {
-    sink.close();
+    sink?.close();
   }
 }
 
 async function runDiff(oldFile: string, newFile: string, o: Opts, io: Io, state: RunState): Promise<number> {
-  checkOutput(o);
+  const outFile = oneOutputFile(o, 'diff');
+  if (outFile) checkWritable(outFile);
   // Loaded when used: start-up stays small for every other command.
   const [{ readReportSide }, { diffExit, diffReports, renderDiff }] = await Promise.all([import('./diff.js'), import('../report/diff.js')]);
   const [a, b] = [await readReportSide(oldFile), await readReportSide(newFile)];
   const failOn = String(o.failOn);
   const d = diffReports(a, b, failOn);
-  const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as DiffFormat;
+  const fmt = (o.format ?? (io.stdout.isTTY && !outFile ? 'table' : 'json')) as DiffFormat;
   const text = renderDiff(fmt, d, a, b, failOn);
-  if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
+  if (outFile) writeFile(outFile, text); else out(io, state, text);
   if (!o.quiet && fmt !== 'table') for (const w of d.warnings) io.stderr.write(`warning: ${w}\n`);
   return diffExit(d, [a, b], Boolean(o.exitOnChange));
 }
 
+/** `camsweep report SCAN.json`: re-render a saved JSON report in any format; the exit code as the scan's would be. */
+async function runReport(file: string | undefined, o: Opts, io: Io, state: RunState): Promise<number> {
+  const stdin = !file || file === '-';
+  if (stdin && io.stdin.isTTY) throw new UsageError('no input: give a saved scan report (camsweep scan -f json -o scan.json), or pipe one in');
+  const ds = destinations(o, io.env, io.stdout.isTTY ? 'table' : 'json');
+  checkDestinations(ds);
+  const source = stdin ? 'stdin' : file;
+  const text = stdin ? await readInputStream(io.stdin, 'standard input (saved scan report)', INPUT_CAPS.document) : readInputFile(file, 'saved scan report', INPUT_CAPS.document);
+  const { parseSavedReport } = await import('./saved-report.js');
+  const report = parseSavedReport(text, source);
+  await emit(io, o, ds, report, state);
+  const incomplete = report.complete === false || report.interrupted !== undefined || (report.not_scanned?.length ?? 0) > 0;
+  if (incomplete) {
+    io.stderr.write(`camsweep: error: the saved scan did not see everything (${report.interrupted ? `interrupted by ${clean(report.interrupted, 10)}` : 'incomplete'}); exit 3\n`);
+    return 3;
+  }
+  return failOnExit(report.devices, String(o.failOn));
+}
+
 async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, state: RunState): Promise<number> {
   const k = runner.loadKnowledge(String(o.policy));
-  checkOutput(o);
+  const outFile = oneOutputFile(o, 'explain');
+  if (outFile) checkWritable(outFile);
   let devices: DeviceReport[];
   if (what.trim().startsWith('{')) devices = parseRecords(what, 'argument').map((r) => runner.judge(r, k));
   else if (typeof o.input === 'string') {
@@ -461,9 +462,11 @@ async function runExplain(what: string, o: Opts, io: Io, signal: AbortSignal, st
     // Explained as a saved record of it would be.
     devices = r.devices.map((d) => runner.judge(d.observations, k));
   }
+  // Loaded here, not at start-up: every module imported at start costs descriptors while it loads.
+  const { renderExplain } = await import('../report/explain.js');
   const now = new Date();
   const text = devices.map((d) => renderExplain(d, k, now)).join('\n');
-  if (typeof o.output === 'string') writeOutputFile(o.output, text);
+  if (outFile) writeFile(outFile, text);
   else out(io, state, text);
   return state.interrupted ? (state.interrupted === 'SIGTERM' ? 143 : 130) : 0;
 }
@@ -508,7 +511,8 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
     .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', exitCodeHelp());
   const sub = (name: CommandName, desc: string) => addOptions(program.command(name).description(desc).exitOverride()
-    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name).addHelpText('after', exitCodeHelp())
+    .configureOutput({ writeOut: (s) => out(io, state, s), writeErr: (s) => io.stderr.write(s) }), name)
+    .addHelpText('after', (REPORTING_COMMANDS.has(name) ? formatHelp() : '') + exitCodeHelp())
     .hook('preAction', (_p, action) => applyLayers(action, name, io));
 
   sub('scan', 'sweep targets (addresses, CIDR blocks, a.b.c.d-e ranges, hostnames; default: the local IPv4 subnets) and judge every camera found')
@@ -536,10 +540,12 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
   sub('vendors', 'list a policy: its instruments (type, scope, dates, sources), the companies they cover, their brands and OEM relations')
     .action(async (o: Opts) => {
       if (io.parseOnly) return io.parseOnly('vendors', [], o);
-      checkOutput(o);
-      const fmt = (o.format ?? (io.stdout.isTTY && typeof o.output !== 'string' ? 'table' : 'json')) as VendorsFormat;
+      const outFile = oneOutputFile(o, 'vendors');
+      if (outFile) checkWritable(outFile);
+      const fmt = (o.format ?? (io.stdout.isTTY && !outFile ? 'table' : 'json')) as VendorsFormat;
+      const { renderIds, renderVendors } = await import('./vendors.js');
       const text = o.ids ? renderIds(defaultKnowledgeBase().vocab, fmt) : (() => { const k = runner.loadKnowledge(String(o.policy)); return renderVendors(k.policy, k.kb.vocab, fmt); })();
-      if (typeof o.output === 'string') writeOutputFile(o.output, text); else out(io, state, text);
+      if (outFile) writeFile(outFile, text); else out(io, state, text);
     });
   sub('merge', 'join the reports of the shards of one scan (scan --shard K/N) into one report, devices merged and judged as one scan would')
     .argument('<reports...>', 'the shard reports (JSON, from scan --shard K/N -f json)')
@@ -550,6 +556,9 @@ export async function main(argv: string[], ioIn?: Partial<Io>): Promise<number> 
   sub('diff', 'compare two saved scans (JSON or JSON Lines): devices added, removed and changed (verdict, maker, address, model, firmware, name), with an exit code for CI')
     .argument('<old>', 'the earlier scan report').argument('<new>', 'the later scan report')
     .action(async (a: string, b: string, o: Opts) => { code = await runDiff(a, b, o, io, state); });
+  sub('report', 're-render a saved JSON scan report in any format (-f, -o FILE.html, FILE.csv, …); exits as the scan would have')
+    .argument('[scan]', 'saved report (camsweep scan -f json -o scan.json), or - for stdin')
+    .action(async (file: string | undefined, o: Opts) => { code = await runReport(file, o, io, state); });
   program.command('options-reference', { hidden: true }).action(() => { out(io, state, optionsMarkdown()); });
 
   try {

@@ -1,9 +1,11 @@
 // ONE typed table of options. It drives the commander parser, `--help`, and the README's option
 // reference (`camsweep help-options --markdown` prints it).
 import type { DiffFormat } from '../report/diff.js';
-import { FAIL_ON } from '../report/gate.js';
+import { FAIL_ON } from '../model/fail-on.js';
 
-export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'merge', 'diff'] as const;
+import { REPORTER_NAMES, reporters } from '../report/registry.js';
+
+export const COMMANDS = ['scan', 'demo', 'lab', 'identify', 'vendors', 'explain', 'merge', 'diff', 'report'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export const OPTION_GROUPS = ['Targets', 'Scan', 'Discovery', 'Policy', 'Output'] as const;
 export const OPTION_KINDS = ['int', 'ports', 'string', 'bool', 'list', 'shard'] as const;
@@ -16,6 +18,8 @@ export interface OptionDef {
   default?: string | number | boolean | string[];
   choices?: string[];
   kind?: (typeof OPTION_KINDS)[number];
+  /** May be given more than once (the values are collected into a list). */
+  repeat?: boolean;
   /** Smallest value accepted (ints): a zero timeout or concurrency is refused, not obeyed. */
   min?: number;
   /**
@@ -25,13 +29,16 @@ export interface OptionDef {
   commandDefaults?: Partial<Record<CommandName, string | number | boolean>>;
 }
 
-export const FORMATS = ['table', 'json', 'jsonl'] as const;
+export { FAIL_ON, FAIL_RANK } from '../model/fail-on.js';
+/** The report formats of -f: the reporter registry's (src/report/registry.ts). */
+export const FORMATS = REPORTER_NAMES;
 export const DIFF_FORMATS: readonly DiffFormat[] = ['table', 'json', 'jsonl', 'markdown'];
-export { FAIL_ON, FAIL_RANK } from '../report/gate.js';
 
 const S: CommandName[] = ['scan'];
 const SD: CommandName[] = ['scan', 'demo'];
 const JUDGING: CommandName[] = ['scan', 'demo', 'identify', 'explain', 'merge'];
+/** Commands that write a scan report (every reporter of the registry). */
+const REPORTING: CommandName[] = ['scan', 'demo', 'identify', 'merge', 'report'];
 
 export const OPTIONS: OptionDef[] = [
   { flags: '-l, --list <file>', description: 'read targets from a file (one per line, # comments)', group: 'Targets', commands: S, kind: 'string' },
@@ -54,15 +61,17 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--credentials <file>', description: 'ONVIF credentials (YAML/JSON list of {username, password}): one GetDeviceInformation attempt each, only to targets that asked for authentication, never as HTTP Basic; never guessed', group: 'Discovery', commands: S, kind: 'string' },
   { flags: '--policy <name|file>', description: 'policy pack (ndaa, fcc, uk, entity-list, dod-1260h, canada, texas, all) or a YAML policy file', group: 'Policy', commands: [...JUDGING, 'vendors'], kind: 'string', default: 'ndaa' },
   { flags: '--ids', description: 'list the ids a policy file may use (vendor, list and pack ids) instead of a policy', group: 'Policy', commands: ['vendors'], kind: 'bool', default: false },
-  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: ['scan', 'demo', 'identify', 'merge', 'diff'], choices: [...FAIL_ON], default: 'restricted' },
+  { flags: '--fail-on <level>', description: 'exit 1 when a device is at or above this verdict (unknown: every device not shown to be clear)', group: 'Policy', commands: [...REPORTING, 'diff'], choices: [...FAIL_ON], default: 'restricted' },
   { flags: '--exit-on-change', description: 'diff: exit 4 when any device was added, removed or changed (1 still wins: a device added or changed to at or above --fail-on)', group: 'Policy', commands: ['diff'], kind: 'bool', default: false },
   { flags: '--baseline <file>', description: 'accepted devices (YAML/JSON: mac, serial or device_id, with reason, accepted_by, expires): shown as accepted, they do not fail --fail-on until they expire', group: 'Policy', commands: ['scan', 'demo', 'identify'], kind: 'string' },
-  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['scan', 'demo', 'identify', 'vendors', 'merge'], choices: [...FORMATS] },
+  { flags: '-f, --format <format>', description: 'format on standard output (default: table on a terminal, json otherwise); with -o, also the format of a file whose extension names none', group: 'Output', commands: REPORTING, choices: [...FORMATS] },
+  { flags: '-f, --format <format>', description: 'output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['vendors'], choices: ['table', 'json', 'jsonl'] },
   { flags: '-f, --format <format>', description: 'diff output format (default: table on a terminal, json otherwise)', group: 'Output', commands: ['diff'], choices: [...DIFF_FORMATS] },
-  { flags: '-o, --output <file>', description: 'write results to a file instead of standard output', group: 'Output', commands: [...JUDGING, 'vendors', 'diff'], kind: 'string' },
-  { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab'], kind: 'bool' },
+  { flags: '-o, --output <file>', description: `write the report to a file instead of standard output, in the format its extension names (${REPORTER_NAMES.map((n) => reporters[n].extensions[0]).join(' ')}); repeat for several`, group: 'Output', commands: [...REPORTING, 'explain', 'vendors', 'diff'], kind: 'string', repeat: true },
+  { flags: '--summary-file [file]', description: 'also append a Markdown summary to this file (no file: to $GITHUB_STEP_SUMMARY)', group: 'Output', commands: REPORTING, kind: 'string' },
+  { flags: '--no-color', description: 'no colour (also honoured: NO_COLOR, TERM=dumb)', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'report'], kind: 'bool' },
   { flags: '--config <file>', description: 'options from this YAML file (default: camsweep.config.yaml in the current directory, or $CAMSWEEP_CONFIG); flags override the environment (CAMSWEEP_*), which overrides the file', group: 'Output', commands: [...COMMANDS], kind: 'string' },
-  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'diff'], kind: 'bool', default: false },
+  { flags: '-q, --quiet', description: 'print results only: no progress, notices or warnings on stderr', group: 'Output', commands: [...JUDGING, 'vendors', 'lab', 'report', 'diff'], kind: 'bool', default: false },
 ];
 
 export const EXIT_CODES = [

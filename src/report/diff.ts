@@ -11,7 +11,7 @@ import { normaliseMac } from '../model/address.js';
 import { deviceId, identityKey, serialOf } from '../model/identity.js';
 import type { DeviceReport, VerdictStatus } from '../model/types.js';
 import { clean, jsonTerminalSafe } from '../util/sanitize.js';
-import { FAIL_RANK, fails, type FailOn } from './gate.js';
+import { FAIL_RANK, fails, type FailOn } from '../model/fail-on.js';
 
 /** The renderings (the CLI's -f choices for diff: src/cli/options.ts DIFF_FORMATS). */
 export type DiffFormat = 'table' | 'json' | 'jsonl' | 'markdown';

@@ -2,9 +2,8 @@
 # Installs the Debian packages the namespace lab (npm run test:lab) needs. Idempotent; root; no TTY.
 #
 # Safety: the peer daemons (avahi-daemon, miniupnpd, minissdpd, wsdd) must never start on this
-# machine's real interfaces. During the install /usr/sbin/policy-rc.d exits 101, so invoke-rc.d and
-# deb-systemd-invoke refuse to start any service. If the file was missing we create it and remove it
-# afterwards; if it existed with other content we set it aside and put it back.
+# machine's real interfaces. The install goes through scripts/apt-install.sh, during which
+# /usr/sbin/policy-rc.d exits 101, so invoke-rc.d and deb-systemd-invoke refuse to start any service.
 set -euo pipefail
 
 PKGS=(iproute2 avahi-daemon avahi-utils dbus miniupnpd wsdd nmap iptables tcpdump procps util-linux time openssl)
@@ -24,30 +23,8 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 echo "lab setup: installing ${missing[*]}"
 
-POLICY=/usr/sbin/policy-rc.d
-BACKUP="$POLICY.camsweep-saved"
-created=0
-saved=0
-restore() {
-  if [ "$created" = 1 ]; then rm -f "$POLICY"; fi
-  if [ "$saved" = 1 ]; then mv -f "$BACKUP" "$POLICY"; fi
-}
-trap restore EXIT
-DENY=$'#!/bin/sh\n# camsweep test/lab/setup.sh: no service may start during the lab package install\nexit 101\n'
-if [ ! -e "$POLICY" ]; then
-  printf '%s' "$DENY" > "$POLICY"; chmod 755 "$POLICY"; created=1
-else
-  rc=0; sh "$POLICY" camsweep-lab start >/dev/null 2>&1 || rc=$?
-  if [ "$rc" != 101 ]; then   # present but allows starts: set it aside for the install
-    cp -p "$POLICY" "$BACKUP"; saved=1
-    printf '%s' "$DENY" > "$POLICY"; chmod 755 "$POLICY"
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends \
-  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null
+# policy-rc.d exits 101 for the install: scripts/apt-install.sh.
+bash "$(dirname "$0")/../../scripts/apt-install.sh" "${missing[@]}"
 
 # Belt and braces: nothing the install brought may be running in this script's (the host) namespace.
 for d in avahi-daemon miniupnpd minissdpd wsdd; do

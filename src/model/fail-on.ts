@@ -1,6 +1,6 @@
-// The CI gate: which devices fail a run at a --fail-on level. One definition for the exit code and for
+// The --fail-on gate: which devices fail a run at a level. One definition for the exit code and for
 // every format that shows pass/fail (JUnit, SARIF levels, Markdown, HTML). Pure.
-import type { DeviceReport, VerdictStatus } from '../model/types.js';
+import type { DeviceReport, VerdictStatus } from './report.js';
 
 export const FAIL_ON = ['restricted', 'suspect', 'unknown', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -11,8 +11,8 @@ export type FailOn = (typeof FAIL_ON)[number];
  */
 export const FAIL_RANK: Record<VerdictStatus, number> = { clear: 0, unknown: 1, suspect: 2, restricted: 3 };
 
-/** The verdict is at or above the level (acceptances aside). */
-export function atOrAbove(status: VerdictStatus, failOn: FailOn | string): boolean {
+/** The verdict is at or above the level (acceptances aside; `never`: none is). */
+export function failsAt(status: VerdictStatus, failOn: FailOn | string): boolean {
   if (failOn === 'never') return false;
   const bar = FAIL_RANK[failOn as VerdictStatus];
   return bar !== undefined && FAIL_RANK[status] >= bar;
@@ -25,12 +25,12 @@ export function isAccepted(d: Pick<DeviceReport, 'acceptance'>): boolean {
 
 /** The device fails the gate: at or above the level and not accepted (an expired acceptance fails again). */
 export function fails(d: Pick<DeviceReport, 'verdict' | 'acceptance'>, failOn: FailOn | string): boolean {
-  return atOrAbove(d.verdict.status, failOn) && !isAccepted(d);
+  return failsAt(d.verdict.status, failOn) && !isAccepted(d);
 }
 
 /** What the gate says of one device: passes (below the level), accepted (at or above it, accepted), fails (an expired acceptance fails too). */
 export function gateWord(d: Pick<DeviceReport, 'verdict' | 'acceptance'>, failOn: FailOn | string): 'fails' | 'accepted' | 'passes' {
-  if (!atOrAbove(d.verdict.status, failOn)) return 'passes';
+  if (!failsAt(d.verdict.status, failOn)) return 'passes';
   return isAccepted(d) ? 'accepted' : 'fails';
 }
 
