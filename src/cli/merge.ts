@@ -86,7 +86,7 @@ export function parseShardReport(text: string, source: string): ShardInput {
     }),
   } as unknown as ShardInput['report'];
   if (report.devices.length > 0 && !report.shard_sightings?.length) throw new InputError(`${source}: lists devices but no "shard_sightings" (the sightings camsweep merge forms devices from)`);
-  return { source, report };
+  return { source: clean(source, 300), report };
 }
 
 function same(a: unknown, b: unknown): boolean {
