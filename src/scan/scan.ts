@@ -274,7 +274,11 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       const once = (port: number) => guard(() => budget(async () => {
         await take();
         // The host's own signal: at most a handful of checks of one host listen on it at once.
-        return net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
+        // Until round trips are known the deadline may still shrink: such a connect looks at it again
+        // while it waits. Once they are, a plain timer at the current deadline (cheaper).
+        return connectTimeout.settled()
+          ? net.connectCheck(ip, port, connectTimeout.current(), host.signal)
+          : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
       }), (x: ConnectResult) => x.code);
       const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
         let t0 = performance.now();
@@ -416,12 +420,13 @@ export function pickLivenessPorts(ports: readonly number[], n = LIVENESS_PORTS):
  * have been timed, absent hosts are given up on after 10× the 95th-percentile round trip (at least
  * 250 ms, never more than --timeout). Reads after a connect keep the full --timeout.
  */
-export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void } {
+export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void; settled(): boolean } {
   const samples: number[] = [];
   // Until round trips have been measured, start like nmap (1 s initial RTT timeout), capped by --timeout.
   let cached = Math.min(max, 1000);
   return {
     current: () => cached,
+    settled: () => samples.length >= 8,
     sample(ms: number) {
       samples.push(ms);
       if (samples.length > 256) samples.shift();
