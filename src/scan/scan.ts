@@ -227,7 +227,11 @@ export function compareIp(a: string, b: string): number {
 export interface HostResult { record: ObservationRecord; errors: HostError[]; results: ModuleResult[]; /** When the host was scanned (ISO). */ at: string }
 
 /** What the sweep gives back: records of hosts with an open port, and hosts a local error kept from being scanned. */
-export interface SweepResult { hosts: HostResult[]; notScanned: NotScanned[]; recovered: number; /** Hosts taken through the sweep (fewer than planned when interrupted). */ swept: number }
+export interface SweepResult {
+  hosts: HostResult[]; notScanned: NotScanned[]; recovered: number; /** Hosts taken through the sweep (fewer than planned when interrupted). */ swept: number;
+  /** host:port checks that timed out while the process stood still, every try: not seen. */
+  blind?: string[];
+}
 
 /** What the sweep shares with the rest of the scan: the connection budget, the loop monitor, the parent scope. */
 export interface SweepEnv { budget?: AdaptiveLimiter; loop?: LoopHealth; scope?: Scope }
@@ -275,6 +279,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   const livenessPorts = ping ? pickLivenessPorts(o.ports) : [];
   const hostResults: HostResult[] = [];
   const notScanned: NotScanned[] = [];
+  const blind: string[] = [];
   let recovered = 0;
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
@@ -291,12 +296,27 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       return g.r;
     };
     try {
+      const once = (port: number) => guard(() => budget(async () => {
+        await take();
+        // The host's own signal: at most a handful of checks of one host listen on it at once.
+        // Until round trips are known the deadline may still shrink: such a connect looks at it again
+        // while it waits. Once they are, a plain timer at the current deadline (cheaper).
+        return connectTimeout.settled()
+          ? net.connectCheck(ip, port, connectTimeout.current(), host.signal)
+          : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
+      }), (x: ConnectResult) => x.code);
       const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
-        const r = await guard(() => budget(async () => {
-          await take();
-          // The host's own signal: at most a handful of checks of one host listen on it at once.
-          return net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
-        }), (x: ConnectResult) => x.code);
+        let t0 = performance.now();
+        let r = await once(port);
+        // A timeout during which the process stood still for half its wait says nothing about the
+        // host: try again (the stall is usually over), and count it as unseen if it stays in doubt.
+        for (let n = 0; r.state === 'filtered' && env.loop && !host.aborted; n++) {
+          const t1 = performance.now();
+          if (env.loop.stoodStill(t0, t1) < (t1 - t0) / 2) break;
+          if (n >= STALL_RETRIES) { blind.push(`${ip}:${port}`); break; }
+          t0 = performance.now();
+          r = await once(port);
+        }
         // A round trip measured while the event loop lagged is the loop's delay, not the network's.
         if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
         return { port, r };
@@ -386,8 +406,11 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   } finally {
     root.dispose();
   }
-  return { hosts: hostResults, notScanned, recovered, swept: done };
+  return { hosts: hostResults, notScanned, recovered, swept: done, blind };
 }
+
+/** Tries again of a connect check that timed out while the process stood still. */
+export const STALL_RETRIES = 2;
 
 /** The result of one connect check: open is success, closed refused, filtered a timeout (or unreachable). */
 export function connectResult(port: number, r: ConnectResult): ModuleResult {
@@ -426,12 +449,13 @@ export function pickLivenessPorts(ports: readonly number[], n = LIVENESS_PORTS):
  * have been timed, absent hosts are given up on after 10× the 95th-percentile round trip (at least
  * 250 ms, never more than --timeout). Reads after a connect keep the full --timeout.
  */
-export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void } {
+export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void; settled(): boolean } {
   const samples: number[] = [];
   // Until round trips have been measured, start like nmap (1 s initial RTT timeout), capped by --timeout.
   let cached = Math.min(max, 1000);
   return {
     current: () => cached,
+    settled: () => samples.length >= 8,
     sample(ms: number) {
       samples.push(ms);
       if (samples.length > 256) samples.shift();
@@ -799,7 +823,10 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   }
   if (stream?.error) throw stream.error;
   const starved = loop.starvation(plan.options.timeoutMs);
-  const degraded = starved ? `${starved} while scanning: deadlines and round trips were the machine's, not the network's, so hosts and ports may have been missed` : undefined;
+  const blind = t.blind ?? [];
+  const degraded = starved ? `${starved} while scanning: deadlines and round trips were the machine's, not the network's, so hosts and ports may have been missed`
+    : blind.length ? `${blind.length} connection check(s) timed out while the event loop stood still (the process got no CPU), on every one of ${STALL_RETRIES + 1} tries (${blind.slice(0, 5).join(', ')}${blind.length > 5 ? ', …' : ''}): those ports were not seen`
+      : undefined;
   if (degraded) warnings.push(`results may be incomplete: ${degraded}`);
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);

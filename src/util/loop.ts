@@ -16,9 +16,7 @@ export const LAG_MS = 40;
 const TICK_MS = 100;
 const TAINT_MS = 250;
 /** One stall this long (ms) makes a scan's results untrustworthy, whatever its deadlines. */
-export const STARVED_STALL_MS = 2000;
-/** Stalls adding up to this long (and to half the scan) make them untrustworthy too. */
-export const STARVED_TOTAL_MS = 2000;
+export const STARVED_STALL_MS = 5000;
 
 export class LoopHealth {
   private h: IntervalHistogram | undefined;
@@ -28,6 +26,8 @@ export class LoopHealth {
   /** Samples the monitor told the caller to drop (for the scan's stats). */
   discarded = 0;
   private startedAt = 0;
+  /** Recent spells of standing still, [from, to] (performance.now() ms). */
+  private spells: Array<[number, number]> = [];
   private cpuAt: NodeJS.CpuUsage = { user: 0, system: 0 };
   private worst = 0;
   private stalled = 0;
@@ -58,14 +58,31 @@ export class LoopHealth {
     if (late > LAG_MS || maxMs > LAG_MS) this.taintedUntil = now + TAINT_MS;
     // Lateness the process's CPU time does not explain: the whole process stood still.
     const stall = late - cpuMs;
-    if (stall > LAG_MS) this.stalled += stall;
+    if (stall > LAG_MS) {
+      this.stalled += stall;
+      this.spells.push([now - stall, now]);
+      if (this.spells.length > 1024) this.spells.splice(0, 512);
+    }
     if (stall > this.worst) this.worst = stall;
   }
 
+  /** How long (ms) the process stood still between `from` and `to` (performance.now() times). */
+  stoodStill(from: number, to: number): number {
+    if (this.timer) this.tick();
+    let ms = 0;
+    for (let i = this.spells.length - 1; i >= 0; i--) {
+      const [a, b] = this.spells[i];
+      if (b < from) break;
+      ms += Math.max(0, Math.min(b, to) - Math.max(a, from));
+    }
+    return ms;
+  }
+
   /**
-   * Was the loop starved so badly that what the scan measured cannot be trusted? Yes when one stall
-   * (lateness beyond the process's CPU time) lasted at least `STARVED_STALL_MS` (or twice the connection deadline, if longer), or when stalls
-   * added up to `STARVED_TOTAL_MS` and half the time monitored. Returns why, or undefined.
+   * Was the loop starved so badly that nothing the scan measured can be trusted? Yes when one stall
+   * (lateness beyond the process's CPU time) lasted at least `STARVED_STALL_MS` (or twice the
+   * connection deadline, if longer). Returns why, or undefined. (Timeouts that a shorter stall may
+   * have caused are retried by the sweep, and counted there when they stay in doubt.)
    */
   starvation(timeoutMs = 0): string | undefined {
     if (this.timer) this.tick();
@@ -73,8 +90,7 @@ export class LoopHealth {
     const worstLimit = Math.max(STARVED_STALL_MS, 2 * timeoutMs);
     const w = Math.round(this.worst);
     const total = Math.round(this.stalled);
-    if (w >= worstLimit) return `the event loop stalled for ${w} ms at once without using the CPU (limit ${worstLimit} ms)`;
-    if (total >= STARVED_TOTAL_MS && total >= watched / 2) return `the event loop stood still (no CPU) for ${total} ms of ${Math.round(watched)} ms`;
+    if (w >= worstLimit) return `the event loop stalled for ${w} ms at once without using the CPU (limit ${worstLimit} ms; it stood still for ${total} ms of ${Math.round(watched)} ms in all)`;
     return undefined;
   }
 
