@@ -120,6 +120,15 @@ describe('converter: the ways responses are pasted', () => {
     expect(renderDn(parseDnText('/C=CN/ST=ZJ/O=Hikvision/CN=192.0.2.1'))).toBe('CN=192.0.2.1, O=Hikvision, ST=ZJ, C=CN');
     expect(renderDn(parseDnText('CN=camera, O=Axis Communications AB, C=SE'))).toBe('CN=camera, O=Axis Communications AB, C=SE');
   });
+  it('reads a certificate name pasted without attributes as its common name (EZVIZ H6c, pyEzvizApi#274)', () => {
+    // The owner's LAN scan prints the 8443 certificate as subject "EZVIZ Device", issuer "CAServer".
+    expect(renderDn(parseDnText('EZVIZ Device'))).toBe('CN=EZVIZ Device');
+    expect(renderDn(parseDnText('CAServer'))).toBe('CN=CAServer');
+    const { record } = rec([{ kind: 'tls', port: 8443, subject: 'EZVIZ Device', issuer: 'CAServer' }]);
+    expect(record.tls?.[0]).toEqual({ port: 8443, subject: 'CN=EZVIZ Device', issuer: 'CN=CAServer' });
+    // Text with commas or slashes but no "=" is not a name: nothing is made up from it.
+    expect(parseDnText('a, b, c')).toEqual({});
+  });
   it('says which captures camsweep cannot observe', () => {
     const { unused } = rec([{ kind: 'banner', proto: 'tcp', port: 23, raw: 'Welcome to ZXHN H108N' }]);
     expect(unused.join(' ')).toMatch(/not something camsweep observes/);

@@ -21,8 +21,8 @@ const LONG_NAMES: Record<string, string> = {
 const ATTR = /^[A-Za-z][A-Za-z0-9.]{0,40}$/;
 
 /**
- * A pasted DN ("subject=C = CN, ST = Zhejiang, O = Dahua", "/C=CN/O=Hikvision/CN=x", "CN=x, O=y") as
- * attribute → value(s). Values may contain commas when the next part has no "="; never throws.
+ * A pasted DN ("subject=C = CN, ST = Zhejiang, O = Dahua", "/C=CN/O=Hikvision/CN=x", "CN=x, O=y", or a
+ * bare common name "EZVIZ Device") as attribute → value(s). Values may contain commas when the next part has no "="; never throws.
  */
 export function parseDnText(text: string): Record<string, string | string[]> {
   const s = String(text ?? '').slice(0, 4096).replace(/^\s*(subject|issuer)\s*[:=]\s*/i, '').trim();
@@ -34,6 +34,9 @@ export function parseDnText(text: string): Record<string, string | string[]> {
     else parts[parts.length - 1] += (slashForm ? '/' : ', ') + p;
   }
   const out: Record<string, string | string[]> = {};
+  // A name pasted without any attribute ("EZVIZ Device", as scanners print a certificate's common
+  // name alone) is that common name.
+  if (s && !s.includes('=') && /^[^\u0000-\u001f,/]{1,256}$/.test(s)) { out.CN = s; return out; }
   for (const p of parts) {
     const i = p.indexOf('=');
     if (i <= 0) continue;
