@@ -26,7 +26,7 @@ const KEEP = [
   'allterco', 'signify', 'philips lighting', 'nabu casa', 'raspberry', 'intel corp',
   // more non-restricted camera makers, network gear, printers and consumer devices (rules round 2)
   'gopro', 'grandstream', 'arecont', 'selea srl', 'beward', 'commax', 'march networks', 'genetec inc', 'dallmeier', 'vicon industries',
-  'fortinet', 'sonicwall', 'juniper networks', 'ruckus wireless', 'zyxel', 'palo alto networks', '\\bruijie', 'draytek', 'teltonika',
+  'fortinet', 'sonicwall', 'juniper networks', 'ruckus wireless', 'zyxel', 'palo alto networks', 'draytek', 'teltonika',
   'peplink', 'cradlepoint', 'keenetic', 'compal broadband', 'kyocera corporation', 'ricoh company', 'xerox corp', 'lexmark',
   'eaton corp', 'miele', 'homewizard', 'eq-3',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
