@@ -24,6 +24,11 @@ const KEEP = [
   'linksys usa', 'synology', 'qnap', 'avm', 'sagemcom', 'freebox', 'devolo', 'asustek', 'sonos', 'roku', 'sound united', 'd&m holdings',
   'yamaha corporation', 'lenbrook', 'apple, inc', '^nvidia', 'lg electronics', 'samsung electronics', 'tcl king', 'humax', 'belkin', 'shelly',
   'allterco', 'signify', 'philips lighting', 'nabu casa', 'raspberry', 'intel corp',
+  // more non-restricted camera makers, network gear, printers and consumer devices (rules round 2)
+  'gopro', 'grandstream', 'arecont', 'selea srl', 'beward', 'commax', 'march networks', 'genetec inc', 'dallmeier', 'vicon industries',
+  'fortinet', 'sonicwall', 'juniper networks', 'ruckus wireless', 'zyxel', 'palo alto networks', 'draytek', 'teltonika',
+  'peplink', 'cradlepoint', 'keenetic', 'compal broadband', 'kyocera corporation', 'ricoh company', 'xerox corp', 'lexmark',
+  'eaton corp', 'miele', 'homewizard', 'eq-3',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
   'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
   'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',
