@@ -64,7 +64,7 @@ describe('checkInvocation (the parser the docs test relies on)', () => {
   it('accepts a valid command and refuses invalid ones, as the CLI would, without running anything', async () => {
     const ok = await checkInvocation(['scan', '10.0.0.0/24', '--shard', '2/4', '-f', 'json', '-o', '/nonexistent/dir/x.json']);
     expect(ok).toMatchObject({ code: 0, command: 'scan', args: ['10.0.0.0/24'] });
-    expect(ok.options).toMatchObject({ shard: '2/4', format: 'json', output: '/nonexistent/dir/x.json' });
+    expect(ok.options).toMatchObject({ shard: '2/4', format: 'json', output: ['/nonexistent/dir/x.json'] });
     for (const bad of [['scan', '10.0.0.0/24', '--shard', '5/4'], ['scan', '--shards', '1/2'], ['scan', '10.0.0.0/24', '-f', 'xml'], ['scan', '300.1.1.1'], ['scan', '10.0.0.1', '-p', '0'],
       ['merge'], ['merge', 'a.json', '--fail-on', 'sometimes'], ['scna', '10.0.0.1']]) {
       const r = await checkInvocation(bad);
@@ -102,7 +102,7 @@ describe('docs/examples/k8s-indexed-job.yaml', () => {
       const r = await valid(cs[0]);
       expect(r.command).toBe('scan');
       expect(r.options).toMatchObject({ shard: `${i + 1}/${n}`, format: 'json', failOn: 'never', list: '/config/targets.txt' });
-      const out = r.options!.output as string;
+      const out = (r.options!.output as string[])[0]; // -o is repeatable: a list
       const mv = cmds.find((w) => w[0] === 'mv');
       expect(mv?.[1]).toBe(out);
       finals.push(mv![2]);
@@ -157,10 +157,10 @@ describe('docs/examples/github-actions-shards.yml', () => {
       expect(r.command).toBe('scan');
       expect(r.options).toMatchObject({ shard: `${k}/${n}`, format: 'json', failOn: 'never' });
       const up = wf.jobs.scan.steps.find((s: any) => String(s.uses).startsWith('actions/upload-artifact@'));
-      expect(expand(up.with.path, vars)).toBe(r.options!.output);
+      expect(expand(up.with.path, vars)).toBe((r.options!.output as string[])[0]);
       expect(up.if).toBe('always()');
       names.push(expand(up.with.name, vars));
-      files.push(r.options!.output as string);
+      files.push((r.options!.output as string[])[0]);
     }
     expect(new Set(names).size).toBe(n);
     const down = wf.jobs.merge.steps.find((s: any) => String(s.uses).startsWith('actions/download-artifact@'));
