@@ -786,9 +786,9 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const heap = new HeapKeeper().start();
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
-  const neigh = rt?.neighbours?.();
+  // The neighbour table fills as the run makes contact: read it when devices are formed, never before the run.
   /** The sweep's hosts and discovery's sightings as sightings of one kind, with each host's errors and results. */
-  const collect = (hosts: readonly HostResult[], sightings: readonly Sighting[]) => {
+  const collect = (hosts: readonly HostResult[], sightings: readonly Sighting[], neigh: Map<string, string> | undefined) => {
     const errorsByIp = new Map<string, HostError[]>();
     const resultsByIp = new Map<string, ModuleResult[]>();
     const tcpSeen: Seen[] = [];
@@ -804,7 +804,8 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   // Streaming (hooks.onDevice): devices whose verdict can no longer change are judged and handed out
   // while the sweep goes on; the end of the run forms every device again and keeps those objects.
   const stream = hooks.onDevice ? new DeviceStream(plan, (hosts, sightings, only) => {
-    const c = collect(hosts, sightings);
+    const neigh = rt?.neighbours?.();
+    const c = collect(hosts, sightings, neigh);
     return assemble(scopeOf, c.tcpSeen, c.discSeen, k, { neigh, errorsByIp: c.errorsByIp, resultsByIp: c.resultsByIp, only }).devices;
   }, hooks.onDevice) : undefined;
   try {
@@ -830,7 +831,8 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   if (degraded) warnings.push(`results may be incomplete: ${degraded}`);
   const d = dd ?? { sightings: [] as Sighting[], errors: [] as string[], localErrors: [] as string[], ms: undefined, results: [] as ModuleResult[] };
   for (const e of d.errors) warnings.push(`discovery ${e}`);
-  const { tcpSeen, discSeen, errorsByIp, resultsByIp } = collect(t.hosts, d.sightings);
+  const neigh = rt?.neighbours?.();
+  const { tcpSeen, discSeen, errorsByIp, resultsByIp } = collect(t.hosts, d.sightings, neigh);
   // A shard keeps every sighting as it came (before the merge below changes any record) for camsweep merge.
   const raw = plan.shard ? [
     ...tcpSeen.map((s) => ({ seen: structuredClone(s), errors: errorsByIp.get(s.ip), results: resultsByIp.get(s.ip) })),
