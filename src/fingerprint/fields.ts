@@ -6,6 +6,8 @@ import { isLocallyAdministered, normaliseMac } from '../model/address.js';
 import type { FieldValue, ObservationRecord } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 import { bodyFields } from './body-fields.js';
+import { apiErrorEnvelope, onvifServices } from '../protocols/envelope.js';
+import { challengeRealms, parseSdp } from '../protocols/sdp.js';
 
 export type MacVendorLookup = (mac: string) => string | undefined;
 
@@ -13,13 +15,18 @@ export { fieldCap, MAX_BODY_CHARS, MAX_FIELD_CHARS, isLocallyAdministered, norma
 
 type Push = (field: string, value: unknown, where: string, path?: string) => void;
 
-function challenges(item: unknown): string[] {
+function challenges(item: unknown, max = MAX_FIELD_CHARS): string[] {
   const h = (item as { headers?: Record<string, unknown> } | null)?.headers;
   if (!h || typeof h !== 'object') return [];
   const out: string[] = [];
-  for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === 'www-authenticate') for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) out.push(clean(x, MAX_FIELD_CHARS));
+  for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === 'www-authenticate') for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined && x !== null) out.push(clean(x, max));
   return out;
 }
+
+const bodyOf = (item: unknown): string | undefined => {
+  const b = (item as { body?: unknown } | null)?.body;
+  return typeof b === 'string' && b ? b : undefined;
+};
 
 /** The derived fields: what each computes from its section's value (one item). */
 const DERIVE = {
@@ -43,6 +50,21 @@ const DERIVE = {
   'body-fields': (item, push, where, p) => {
     const body = (item as { body?: unknown }).body;
     if (typeof body === 'string' && body) for (const bf of bodyFields(cleanText(body, MAX_BODY_CHARS))) push(bf.field, bf.value, where, p);
+  },
+  'api-error': (item, push, where, p) => {
+    const b = bodyOf(item);
+    if (b) push('http.api.error', apiErrorEnvelope(b), where, p);
+  },
+  'onvif-services': (item, push, where, p) => {
+    const b = bodyOf(item);
+    if (b) for (const v of onvifServices(b)) push(`onvif.service.${v.key}`, v.value, where, p);
+  },
+  'rtsp-realm': (item, push, where, p) => {
+    for (const r of challengeRealms(challenges(item, 4096))) push('rtsp.realm', r, where, p);
+  },
+  'sdp-fields': (item, push, where, p) => {
+    const b = bodyOf(item);
+    if (b) for (const v of parseSdp(b)) push(`rtsp.sdp.${v.key}`, v.value, where, p);
   },
 } satisfies Record<DerivedField, (value: unknown, push: Push, where: string, path: string | undefined, macVendor?: MacVendorLookup) => void>;
 void DERIVED_FIELDS;

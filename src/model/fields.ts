@@ -101,7 +101,7 @@ export interface FieldDecl {
 }
 
 /** Fields computed by the fingerprint layer rather than read from one property (src/fingerprint/fields.ts implements each). */
-export const DERIVED_FIELDS = ['mac-address', 'mac-vendor', 'realm-mac-vendor', 'body-fields'] as const;
+export const DERIVED_FIELDS = ['mac-address', 'mac-vendor', 'realm-mac-vendor', 'body-fields', 'api-error', 'onvif-services', 'rtsp-realm', 'sdp-fields'] as const;
 export type DerivedField = typeof DERIVED_FIELDS[number];
 
 /** How two fragments of a section seen of one device combine. */
@@ -179,6 +179,11 @@ export const SECTIONS = {
       { name: 'http.favicon_md5', from: 'favicon_md5', type: 'string', label: 'favicon hash', phrase: '{who} favicon' },
       { name: 'http.favicon_mmh3', from: 'favicon_mmh3', type: 'number', label: 'favicon hash', phrase: '{who} favicon' },
       { name: 'http.status', from: 'status', type: 'number', label: 'HTTP status', phrase: 'HTTP status' },
+      // The error or status envelope of an API answer, as one line (src/protocols/envelope.ts apiErrorEnvelope).
+      { name: 'http.api.error', type: 'string', derive: 'api-error', label: 'API error answer', phrase: '{who} API error answer' },
+      // What an unauthenticated ONVIF GetServices / GetCapabilities answer lists (src/protocols/envelope.ts onvifServices).
+      { name: 'onvif.service.namespace', type: 'string', derive: 'onvif-services', label: 'ONVIF service namespace', phrase: '{who} ONVIF service namespace' },
+      { name: 'onvif.service.xaddr', type: 'string', label: 'ONVIF service address path', phrase: '{who} ONVIF service path' },
     ],
   }),
   tls: section({
@@ -200,6 +205,16 @@ export const SECTIONS = {
       REALM_MAC,
       { name: 'rtsp.status', from: 'status', type: 'number', label: 'rtsp.status', phrase: 'RTSP status' },
       { name: 'rtsp.body', from: 'body', type: 'text', label: 'RTSP DESCRIBE answer (SDP)', phrase: 'rtsp body' },
+      // The realm of each challenge (src/protocols/sdp.ts challengeRealms) and the SDP lines vendors name themselves in (parseSdp).
+      { name: 'rtsp.realm', type: 'string', derive: 'rtsp-realm', label: 'RTSP authentication realm', phrase: '{who} RTSP realm' },
+      { name: 'rtsp.sdp.session', type: 'string', derive: 'sdp-fields', label: 'RTSP SDP session name (s=)', phrase: '{who} RTSP session name' },
+      { name: 'rtsp.sdp.info', type: 'string', label: 'RTSP SDP information (i=)', phrase: '{who} RTSP session information' },
+      { name: 'rtsp.sdp.origin', type: 'string', label: 'RTSP SDP origin user (o=)', phrase: '{who} RTSP SDP origin' },
+      { name: 'rtsp.sdp.uri', type: 'string', label: 'RTSP SDP URI (u=)', phrase: '{who} RTSP SDP URI' },
+      { name: 'rtsp.sdp.tool', type: 'string', label: 'RTSP SDP tool (a=tool)', phrase: '{who} RTSP streaming library' },
+      { name: 'rtsp.sdp.control', type: 'string', label: 'RTSP SDP control URL (a=control)', phrase: '{who} RTSP stream path' },
+      { name: 'rtsp.sdp.rtpmap', type: 'string', label: 'RTSP SDP encoding (a=rtpmap)', phrase: '{who} RTSP encoding' },
+      { name: 'rtsp.sdp.attr', type: 'string', label: 'RTSP SDP vendor attribute (a=x-…)', phrase: '{who} RTSP SDP attribute' },
     ],
   }),
   onvif: section({
