@@ -1,7 +1,8 @@
 // Structured values inside an HTTP body, for rules that read one value rather than a whole page. Pure.
 //
 // Vendor APIs answer in a few shapes, and people paste them in more: XML leaf elements
-// (`<model>DS-7616NI-K2</model>`: Hikvision ISAPI, Huawei HiLink `<DeviceName>`), the same document
+// (`<model>DS-7616NI-K2</model>`: Hikvision ISAPI, Huawei HiLink `<DeviceName>`; a leaf that is one
+// CDATA section, `<modelName><![CDATA[TS-453D]]></modelName>`: QNAP), the same document
 // rendered as JSON or a Python dict (`"model": "…"`, `'@xmlns': '…'`), and `key=value` lines (Dahua
 // CGI: `deviceType=DHI-VTO2311R-WP`, `table.T2UServer.Type=dhp2p`, `Code=VideoMotion;action=Start`).
 // Each becomes a field (`http.xml.<name>`, `http.json.<name>`, `http.kv.<name>`), the XML namespaces
@@ -18,6 +19,8 @@ export const MAX_BODY_FIELDS = 256;
 export const MAX_BODY_SCAN = 65536;
 
 const XML_LEAF = /<(?:[A-Za-z][\w-]{0,31}:)?([A-Za-z][\w.-]{0,47})(?:\s[^<>]{0,256})?>([^<>]{1,256})<\/(?:[A-Za-z][\w-]{0,31}:)?\1\s{0,8}>/g;
+// A leaf whose text is one CDATA section (QNAP QDocRoot: `<modelName><![CDATA[TS-453D]]></modelName>`).
+const XML_CDATA_LEAF = /<([A-Za-z][\w.-]{0,47})>\s{0,4}<!\[CDATA\[([^\]<>]{1,256})\]\]>\s{0,4}<\/\1\s{0,8}>/g;
 const XMLNS = /\bxmlns(?::[A-Za-z][\w-]{0,31})?\s{0,8}=\s{0,8}(["'])([^"'\s<>]{1,200})\1/g;
 const JSON_PAIR = /(["'])(@?[A-Za-z][\w.-]{0,47})\1\s{0,8}:\s{0,8}(["'])([^"'\r\n]{0,256})\3/g;
 const KV_LINE = /^[ \t]{0,8}([A-Za-z][\w.[\]-]{0,95})=([^\r\n]{0,512})$/gm;
@@ -47,6 +50,12 @@ export function bodyFields(body: string): BodyField[] {
     for (const m of text.matchAll(XML_LEAF)) {
       const k = keyName(m[1]);
       if (k) add(`http.xml.${k}`, decodeEntities(m[2]));
+    }
+    if (text.includes('<![CDATA[')) {
+      for (const m of text.matchAll(XML_CDATA_LEAF)) {
+        const k = keyName(m[1]);
+        if (k) add(`http.xml.${k}`, m[2]);
+      }
     }
   }
   if (text.includes(':')) {

@@ -43,4 +43,11 @@ export interface HttpPathDef {
   when?: 'html-index';
   /** Platform marks (regexes, case-insensitive) in the index answers that make this path worth asking. */
   hints?: string[];
+  /**
+   * Weak marks (regexes, case-insensitive, multi-line) that make this path likelier when the index names
+   * no platform: they order the extra requests, they never narrow them.
+   */
+  likely?: string[];
+  /** Open ports of the host that make this path likelier (a vendor's SDK or default web port). */
+  ports?: number[];
 }

@@ -15,7 +15,8 @@ import { coded } from '../model/status.js';
 import type { Session } from '../model/net.js';
 import { openSession } from './session.js';
 import type { HttpPathDef } from '../model/types.js';
-import type { Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
+import type { HostEvidence, Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
+import { apiErrorEnvelope } from '../protocols/envelope.js';
 
 export type { HttpPathDef } from '../model/types.js';
 
@@ -45,28 +46,76 @@ export function isHtml(o: HttpObservation): boolean {
 }
 
 const HINT_TEXT_MAX = 16384;
-const hintCache = new WeakMap<HttpPathDef, RegExp[]>();
-function hintsOf(d: HttpPathDef): RegExp[] {
+const hintCache = new WeakMap<HttpPathDef, { hints: RegExp[]; likely: RegExp[] }>();
+function marksOf(d: HttpPathDef): { hints: RegExp[]; likely: RegExp[] } {
   let r = hintCache.get(d);
-  if (!r) { r = (d.hints ?? []).map((h) => new RegExp(h, 'i')); hintCache.set(d, r); }
+  if (!r) { r = { hints: (d.hints ?? []).map((h) => new RegExp(h, 'i')), likely: (d.likely ?? []).map((h) => new RegExp(h, 'im')) }; hintCache.set(d, r); }
   return r;
+}
+
+/** Extra vendor requests a host is sent at most (across its ports) when no index names a platform. */
+export const MAX_EXTRA_PATHS = 4;
+
+/** A host's evidence record and extra-request budget (one per host: src/scan/scan.ts makes it). */
+export function hostEvidence(openPorts: readonly number[], extra = MAX_EXTRA_PATHS): HostEvidence {
+  return { openPorts: [...openPorts], extraLeft: extra };
+}
+
+/** The text of the index answers the marks are matched against: Server and WWW-Authenticate headers, title, body (bounded). */
+function indexText(index: readonly HttpObservation[]): string {
+  return index.map((o) => [one(o.headers?.server), ...[o.headers?.['www-authenticate'] ?? []].flat(), o.title, (o.body ?? '').slice(0, HINT_TEXT_MAX)].filter(Boolean).join('\n')).join('\n');
+}
+
+/** How likely a hinted path is to be answered, from the weak evidence: 2 for a weak mark in the index, 1 for an open port of its maker. */
+export function likelihood(d: HttpPathDef, text: string, openPorts: readonly number[]): number {
+  const m = marksOf(d);
+  return (m.likely.some((re) => re.test(text)) ? 2 : 0) + ((d.ports ?? []).some((p) => openPorts.includes(p)) ? 1 : 0);
+}
+
+export interface PathPlan {
+  /** Asked in any case: paths with no hints (the favicon after an HTML index) and the paths of the platform the index named. */
+  always: HttpPathDef[];
+  /** When the index named no platform: every vendor path, most likely first (ties in file order). The caller caps them. */
+  extra: HttpPathDef[];
 }
 
 /**
  * Which vendor paths to ask of a port, from what its index answers said (src/data/http-paths.yaml
- * explains `when` and `hints`): the hinted paths whose hints match, or every hinted path when none
- * matches; favicon-like paths only after an HTML index; paths with neither always. Pure.
+ * explains `when`, `hints`, `likely` and `ports`). When some path's hints match, the index named its
+ * platform: those paths are asked and nothing else. When none match, the vendor paths (those with
+ * hints, weak marks or ports) become extra
+ * requests in order of likelihood (weak marks in the index, open ports of the maker; ties in file
+ * order, most common platforms first), which the probe caps per host. Favicon-like paths only after an
+ * HTML index; paths with neither always. Pure.
  */
-export function choosePaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[]): HttpPathDef[] {
-  const text = index.map((o) => [one(o.headers?.server), ...[o.headers?.['www-authenticate'] ?? []].flat(), o.title, (o.body ?? '').slice(0, HINT_TEXT_MAX)].filter(Boolean).join('\n')).join('\n');
-  const hinted = defs.filter((d) => d.hints?.length);
-  const matched = new Set(hinted.filter((d) => hintsOf(d).some((re) => re.test(text))));
+export function planPaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[], openPorts: readonly number[] = []): PathPlan {
+  const text = indexText(index);
+  // A path with hints belongs to a platform; one with only weak marks or ports (ONVIF GetServices)
+  // is worth asking of any unnamed device; one with neither is asked always.
+  const vendor = (d: HttpPathDef) => !!(d.hints?.length || d.likely?.length || d.ports?.length);
+  const matched = new Set(defs.filter((d) => d.hints?.length && marksOf(d).hints.some((re) => re.test(text))));
   const html = index.some(isHtml);
-  return defs.filter((d) => {
-    if (d.when === 'html-index' && !html) return false;
-    if (d.hints?.length) return matched.size === 0 || matched.has(d);
-    return true;
-  });
+  const shown = (d: HttpPathDef) => !(d.when === 'html-index' && !html);
+  const always = defs.filter((d) => shown(d) && (!vendor(d) || matched.has(d)));
+  if (matched.size) return { always, extra: [] };
+  const extra = defs.filter((d) => shown(d) && vendor(d))
+    .map((d, i) => ({ d, i, score: likelihood(d, text, openPorts) }))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .map((x) => x.d);
+  return { always, extra };
+}
+
+/** The paths asked of one port with a budget of `maxExtra` extra requests: `always`, then the most likely extras. Pure. */
+export function choosePaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[], openPorts: readonly number[] = [], maxExtra = MAX_EXTRA_PATHS): HttpPathDef[] {
+  const p = planPaths(defs, index, openPorts);
+  return [...p.always, ...p.extra.slice(0, Math.max(0, maxExtra))];
+}
+
+/** The same answer as the index (a server that gives its one page for every path). Pure. */
+export function sameAnswer(a: HttpObservation, index: HttpObservation | undefined): boolean {
+  if (!index || a.status !== index.status) return false;
+  const x = (a.body ?? '').slice(0, 2048);
+  return x.length > 0 && x === (index.body ?? '').slice(0, 2048);
 }
 
 /** Longest certificate subject / issuer stored (cleaned: no control or bidi character, one line). */
@@ -183,10 +232,14 @@ export const httpProbe: Probe = {
         if (f.warn) errors.push(f.warn);
         loc = f.obs.status && f.obs.status >= 300 && f.obs.status < 400 ? f.location : undefined;
       }
-      for (const def of choosePaths(ctx.httpPaths ?? [], http)) {
-        if (ctx.signal.aborted) break;
+      // The platform's own paths when the index named one; otherwise the most likely vendor paths, as
+      // many as the host's budget of extra requests still allows, until one of them is answered.
+      const host = ctx.host ?? hostEvidence([t.port]);
+      const plan = planPaths(ctx.httpPaths ?? [], http, host.openPorts);
+      const index = http[http.length - 1];
+      const ask = async (def: HttpPathDef): Promise<'kept' | 'nothing' | 'failed'> => {
         const f = await fetchOnce(t, ctx, s, useTls, def.method, def.path, def.body, def.content_type);
-        if (!f.obs) continue;
+        if (!f.obs) return 'failed';
         if (f.warn) errors.push(f.warn);
         if (def.id === 'favicon') {
           if (f.obs.status === 200 && f.raw && f.raw.length > 0 && !/text\/html/i.test(String(one(f.obs.headers?.['content-type'] ?? '')))) {
@@ -194,12 +247,24 @@ export const httpProbe: Probe = {
             idx.favicon_md5 = md5(f.raw);
             idx.favicon_mmh3 = faviconMmh3(f.raw);
           }
-          continue;
+          return 'nothing';
         }
-        // A vendor path that the server does not know (404 or the same page as the index) adds nothing.
-        if (f.obs.status === 404 || f.obs.status === 405) continue;
+        // A vendor path that the server does not know (404 or 405 without an API error envelope, or the
+        // same page as the index) adds nothing.
+        if ((f.obs.status === 404 || f.obs.status === 405) && !apiErrorEnvelope(f.obs.body)) return 'nothing';
+        if (sameAnswer(f.obs, index)) return 'nothing';
         delete f.obs.title;
         http.push(f.obs);
+        return 'kept';
+      };
+      for (const def of plan.always) {
+        if (ctx.signal.aborted) break;
+        await ask(def);
+      }
+      for (const def of plan.extra) {
+        if (ctx.signal.aborted || host.extraLeft <= 0) break;
+        host.extraLeft--;
+        if ((await ask(def)) === 'kept') break;
       }
       return { record: { http, ...(tlsObs ? { tls: [tlsObs] } : {}) }, errors };
     } finally {

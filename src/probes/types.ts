@@ -17,6 +17,19 @@ export interface ProbeContext {
   userAgent: string;
   /** The safe vendor paths the HTTP probe requests (src/data/http-paths.yaml, read by src/data/load.ts). */
   httpPaths?: readonly HttpPathDef[];
+  /** What the host showed so far, shared by every probe of one host (src/probes/http.ts hostEvidence). */
+  host?: HostEvidence;
+}
+
+/**
+ * The weak evidence a host gave before its probes ran, and the per-host budget of extra vendor requests
+ * (the likelihood-ordered paths asked of a port whose index named no platform). One per host.
+ */
+export interface HostEvidence {
+  /** The host's open TCP ports. */
+  openPorts: readonly number[];
+  /** Extra vendor requests this host may still be sent, across all its ports. */
+  extraLeft: number;
 }
 
 export interface ProbeTarget { ip: string; port: number; hostname?: string }

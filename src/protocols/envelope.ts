@@ -97,9 +97,6 @@ export interface OnvifServiceValue { key: 'namespace' | 'xaddr'; value: string }
 
 const NAMESPACE = /<(?:[A-Za-z][\w.-]{0,31}:)?Namespace\s{0,8}>\s{0,16}([^<>\s]{1,200})\s{0,16}<\//g;
 const XADDR = /<(?:[A-Za-z][\w.-]{0,31}:)?XAddr\s{0,8}>\s{0,16}([^<>\s]{1,300})\s{0,16}<\//g;
-const XMLNS_DECL = /\bxmlns:[A-Za-z][\w.-]{0,31}\s{0,4}=\s{0,4}(["'])([^"'\s<>]{1,200})\1/g;
-/** Namespaces every ONVIF answer declares: they say nothing about the platform. */
-const STANDARD_NS = /^https?:\/\/(?:www\.onvif\.org\/|www\.w3\.org\/|schemas\.xmlsoap\.org\/|docs\.oasis-open\.org\/|schemas\.microsoft\.com\/ws\/|www\.ibm\.com\/|www\.onvif\.org$)/i;
 
 /** The path of an XAddr (scheme, host and port dropped: they are the device's own address). */
 export function xaddrPath(u: string): string | undefined {
@@ -109,11 +106,11 @@ export function xaddrPath(u: string): string | undefined {
 }
 
 /**
- * What an ONVIF GetServices / GetCapabilities answer lists: every service namespace (`<Namespace>`)
- * and every namespace the answer declares that is not an ONVIF, W3C, SOAP or OASIS one (vendor
- * extensions such as http://www.hikvision.com/ver20/XMLSchema, http://www.axis.com/vapix/ws/…), and
- * the path of every XAddr. Only an answer that is one (GetServicesResponse, GetCapabilitiesResponse)
- * is read. Never throws; bounded.
+ * What an ONVIF GetServices / GetCapabilities answer lists: every service namespace (`<Namespace>`:
+ * the ONVIF ones and vendor services such as http://www.axis.com/vapix/ws/action1) and the path of
+ * every XAddr (/onvif/services, /vapix/services, /onvif/device_service …). The namespaces the answer
+ * merely declares are read as http.xmlns (src/fingerprint/body-fields.ts), not here. Only an answer
+ * that is one (GetServicesResponse, GetCapabilitiesResponse) is read. Never throws; bounded.
  */
 export function onvifServices(body: unknown): OnvifServiceValue[] {
   if (typeof body !== 'string' || !body) return [];
@@ -129,7 +126,6 @@ export function onvifServices(body: unknown): OnvifServiceValue[] {
     out.push({ key, value });
   };
   for (const m of text.matchAll(NAMESPACE)) add('namespace', m[1]);
-  for (const m of text.matchAll(XMLNS_DECL)) if (!STANDARD_NS.test(m[2])) add('namespace', m[2]);
   for (const m of text.matchAll(XADDR)) add('xaddr', xaddrPath(m[1]));
   return out;
 }

@@ -11,7 +11,9 @@
 //   a=tool:     the streaming library and its version ("LIVE555 Streaming Media v2017.10.28")
 //   a=control:  stream URLs and track names ("rtsp://…/Streaming/Channels/101/trackID=1", "trackID=1")
 //   a=rtpmap:   payload encodings ("96 H264/90000")
-//   a=x-…:      vendor extension attributes, kept as "name:value" ("x-qt-text-nam:…", "x-dimensions:…")
+//   a=…:        every other attribute that is not a standard SDP/RTSP/WebRTC one, as "name:value" with the
+//               name in lower case: vendor extensions ("packetization-supported:DH",
+//               "media_header:MEDIAINFO=494D4B48…", "appversion:1.0", "x-qt-text-nam:…")
 import { clean } from '../util/sanitize.js';
 
 export const MAX_SDP_SCAN = 16384;
@@ -19,6 +21,14 @@ export const MAX_SDP_VALUES = 64;
 export const SDP_VALUE_MAX = 256;
 /** At most this many challenges per header value are read. */
 export const MAX_CHALLENGES = 8;
+
+/** Attributes of the SDP, RTSP and WebRTC specifications (and codec parameters): they name no vendor. */
+const STANDARD_ATTRS = new Set([
+  'rtpmap', 'fmtp', 'control', 'range', 'recvonly', 'sendonly', 'sendrecv', 'inactive', 'framerate', 'framesize', 'tool', 'type', 'charset',
+  'sdplang', 'lang', 'orient', 'ptime', 'maxptime', 'quality', 'cat', 'keywds', 'rtcp', 'rtcp-mux', 'rtcp-rsize', 'rtcp-fb', 'ssrc', 'ssrc-group', 'mid',
+  'group', 'setup', 'fingerprint', 'ice-ufrag', 'ice-pwd', 'ice-options', 'candidate', 'extmap', 'extmap-allow-mixed', 'msid', 'msid-semantic',
+  'mpeg4-iod', 'mpeg4-esid', 'isma-compliance', 'length', 'etag', 'cliprect', 'source-filter', 'crypto', 'end-of-candidates', 'imageattr', 'rid', 'simulcast',
+]);
 
 export type SdpKey = 'session' | 'info' | 'origin' | 'uri' | 'tool' | 'control' | 'rtpmap' | 'attr';
 export interface SdpValue { key: SdpKey; value: string }
@@ -60,7 +70,7 @@ export function parseSdp(body: unknown): SdpValue[] {
         if (name === 'tool') add('tool', val);
         else if (name === 'control') add('control', val);
         else if (name === 'rtpmap') add('rtpmap', val);
-        else if (/^x-[a-z0-9-]{1,40}$/.test(name)) add('attr', `${name}:${val}`);
+        else if (/^[a-z][a-z0-9_.-]{0,47}$/.test(name) && !STANDARD_ATTRS.has(name)) add('attr', c < 0 ? name : `${name}:${val}`);
         break;
       }
       default: break;

@@ -19,6 +19,7 @@ import { connectCheck, exchange, session, type ConnectResult, type ExchangeResul
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import { openSession } from '../probes/session.js';
+import { hostEvidence } from '../probes/http.js';
 import type { NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
@@ -350,7 +351,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
           };
         },
       };
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: hostEvidence(open) };
       const jobs: Array<Promise<void>> = [];
       for (const port of open) {
         for (const p of probeList) {
