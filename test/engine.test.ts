@@ -6,7 +6,7 @@ import net from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { httpProbe, choosePaths, keepsAlive, tryOtherScheme } from '../src/probes/http.js';
+import { httpProbe, choosePaths, keepsAlive, tryOtherScheme, MAX_EXTRA_PATHS } from '../src/probes/http.js';
 import { rtspProbe } from '../src/probes/rtsp.js';
 import { connectCheck, exchange, session } from '../src/net/tcp.js';
 import { httpPaths } from '../src/data/load.js';
@@ -54,8 +54,9 @@ describe('HTTP probe: one kept connection per port', () => {
     const srv = await started('127.77.100.10', 8080, (r) => (r.path === '/' ? { status: 200, headers: { 'Content-Type': 'text/html' }, body: PAGE } : { status: 404, body: 'no' }), true);
     const r = await httpProbe.run({ ip: '127.77.100.10', port: 8080 }, ctxFor());
     expect(r.record.http?.[0]?.title).toBe('Login');
-    // The index named no platform: favicon and every vendor path, in the file's order.
-    const paths = httpPaths();
+    // The index named no platform: the favicon, then the most likely vendor paths up to the per-host cap (choosePaths).
+    const paths = choosePaths(httpPaths(), r.record.http!.slice(0, 1), [8080]);
+    expect(paths.length).toBe(1 + MAX_EXTRA_PATHS);
     expect(srv.requests.map((q) => q.path)).toEqual(['/', ...paths.map((p) => p.path)]);
     expect(srv.connections).toBe(1);
     expect(srv.requests.every((q) => /keep-alive/i.test(q.headers.connection ?? ''))).toBe(true);
@@ -65,7 +66,7 @@ describe('HTTP probe: one kept connection per port', () => {
     const srv = await started('127.77.100.11', 8080, (r) => (r.path === '/' ? { status: 200, headers: { 'Content-Type': 'text/html' }, body: PAGE } : { status: 404, body: 'no' }), false);
     const r = await httpProbe.run({ ip: '127.77.100.11', port: 8080 }, ctxFor());
     expect(r.errors).toEqual([]);
-    expect(srv.requests.length).toBe(1 + httpPaths().length);
+    expect(srv.requests.length).toBe(2 + MAX_EXTRA_PATHS);
     expect(srv.connections).toBe(srv.requests.length);
   });
 
@@ -77,12 +78,14 @@ describe('HTTP probe: one kept connection per port', () => {
   });
 
   it('counts every new connection through the session hook (what --rate is charged for), not every request', async () => {
-    await started('127.77.100.13', 8080, () => ({ status: 200, headers: { 'Content-Type': 'text/html' }, body: PAGE }), true);
+    const srv = await started('127.77.100.13', 8080, () => ({ status: 200, headers: { 'Content-Type': 'text/html' }, body: PAGE }), true);
     let connects = 0;
     const base: NetApi = { exchange, connectCheck, session };
     const counting: NetApi = { ...base, session: (o) => session({ ...o, beforeConnect: async () => { connects++; } }) };
     const r = await httpProbe.run({ ip: '127.77.100.13', port: 8080 }, ctxFor({ net: counting }));
-    expect(r.record.http?.length).toBeGreaterThan(1);
+    // Every vendor path was answered with the index page again: asked, and not kept (it adds nothing).
+    expect(srv.requests.length).toBeGreaterThan(1);
+    expect(r.record.http?.length).toBe(1);
     expect(connects).toBe(1);
   });
 
@@ -141,8 +144,10 @@ describe('vendor paths from what the index said (choosePaths)', () => {
   const defs = httpPaths();
   const obs = (o: Partial<HttpObservation>): HttpObservation => ({ port: 80, tls: false, path: '/', status: 200, headers: {}, ...o });
   const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id);
-  it('an HTML index that names no platform gets the favicon and every vendor path', () => {
-    expect(ids(choosePaths(defs, [obs({ headers: { 'content-type': 'text/html' }, body: PAGE, title: 'Login' })]))).toEqual(ids(defs));
+  it('an HTML index that names no platform gets the favicon and the most likely vendor paths, at most MAX_EXTRA_PATHS', () => {
+    const idx = [obs({ headers: { 'content-type': 'text/html' }, body: PAGE, title: 'Login' })];
+    expect(ids(choosePaths(defs, idx))).toEqual(['favicon', 'hikvision-isapi-deviceinfo', 'dahua-rpc2-login', 'axis-basicdeviceinfo', 'uniview-lapi-deviceinfo']);
+    expect(ids(choosePaths(defs, idx, [554], defs.length)).sort()).toEqual(ids(defs).sort());
   });
   it('a hinted platform narrows the vendor paths to its own', () => {
     const dahua = choosePaths(defs, [obs({ headers: { 'content-type': 'text/html' }, body: '<html><script src="/RPC2_Login"></script></html>' })]);
@@ -150,11 +155,13 @@ describe('vendor paths from what the index said (choosePaths)', () => {
     const axis = choosePaths(defs, [obs({ status: 401, headers: { 'www-authenticate': 'Digest realm="AXIS_ACCC8E000000"' } })]);
     expect(ids(axis)).toEqual(['axis-basicdeviceinfo']);
   });
-  it('never throws and returns a subset of the paths in their order, whatever the index held', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 100 }), fc.option(fc.string({ maxLength: 40 })), (body, server, ct) => {
-      const r = choosePaths(defs, [obs({ body, headers: { server, ...(ct !== null ? { 'content-type': ct } : {}) } })]);
+  it('never throws and returns paths of the file, each once, at most MAX_EXTRA_PATHS beyond the favicon, whatever the index held', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 100 }), fc.option(fc.string({ maxLength: 40 })), fc.array(fc.integer({ min: 1, max: 65535 }), { maxLength: 8 }), (body, server, ct, ports) => {
+      const r = choosePaths(defs, [obs({ body, headers: { server, ...(ct !== null ? { 'content-type': ct } : {}) } })], ports);
       const order = r.map((d) => defs.indexOf(d));
-      expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]))).toBe(true);
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect(new Set(order).size).toBe(order.length);
+      expect(r.filter((d) => d.id !== 'favicon').length).toBeLessThanOrEqual(Math.max(MAX_EXTRA_PATHS, defs.filter((d) => d.hints?.length).length));
     }), { numRuns: 300 });
   });
   it('keep-alive as HTTP says: 1.1 unless close, 1.0 only when asked', () => {
