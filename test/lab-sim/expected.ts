@@ -30,6 +30,10 @@ export const EXPECTED: Record<string, { ndaa: Expected; uk?: Expected }> = {
   'hp-printer': { ndaa: { brand: 'hp', maker: 'hp', verdict: 'clear', model: 'LaserJet Pro M404dn', device_type: 'printer' } },
   'xiongmai-dvr': { ndaa: { maker: 'xiongmai', verdict: 'clear', device_type: 'recorder' }, uk: { maker: 'xiongmai', verdict: 'restricted', device_type: 'recorder' } },
   'huawei-router': { ndaa: { maker: 'huawei', brand: 'huawei', verdict: 'restricted', device_type: 'router' } },
+  // Weak answers (issue 9, item 5): named only by what the extra evidence kinds read.
+  'hanwha-rtsp-only': { ndaa: { maker: 'hanwha', brand: 'hanwha', verdict: 'clear' } },
+  'dahua-open-rtsp': { ndaa: { maker: 'dahua', brand: 'dahua', verdict: 'restricted' } },
+  'huawei-hilink-operator': { ndaa: { maker: 'huawei', brand: 'huawei', verdict: 'restricted', device_type: 'router' } },
 };
 
 export function expectedOf(persona: string, policy: 'ndaa' | 'uk' = 'ndaa'): Expected {
