@@ -33,7 +33,8 @@ export const EXPECTED: Record<string, { ndaa: Expected; uk?: Expected }> = {
   // Weak answers (issue 9, item 5): named only by what the extra evidence kinds read.
   'hanwha-rtsp-only': { ndaa: { maker: 'hanwha', brand: 'hanwha', verdict: 'clear' } },
   'dahua-open-rtsp': { ndaa: { maker: 'dahua', brand: 'dahua', verdict: 'restricted' } },
-  'huawei-hilink-operator': { ndaa: { maker: 'huawei', brand: 'huawei', verdict: 'restricted', device_type: 'router' } },
+  // Under the UK pack a router is outside the criterion (it covers visual surveillance equipment).
+  'huawei-hilink-operator': { ndaa: { maker: 'huawei', brand: 'huawei', verdict: 'restricted', device_type: 'router' }, uk: { maker: 'huawei', brand: 'huawei', verdict: 'clear', device_type: 'router' } },
 };
 
 export function expectedOf(persona: string, policy: 'ndaa' | 'uk' = 'ndaa'): Expected {

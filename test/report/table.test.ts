@@ -92,7 +92,7 @@ describe('table over the lab records (identify)', () => {
   it('ends with counts by verdict', () => {
     const t = renderTable(report, { width: 120, color: false });
     const s = report.summary;
-    expect(t.trimEnd().split('\n').pop()).toBe(`Policy ndaa: 14 devices on 14 hosts, ${s.restricted} restricted, ${s.suspect} suspect, ${s.clear} clear, ${s.unknown} unknown`);
+    expect(t.trimEnd().split('\n').pop()).toBe(`Policy ndaa: ${s.devices} devices on ${s.hosts_scanned} hosts, ${s.restricted} restricted, ${s.suspect} suspect, ${s.clear} clear, ${s.unknown} unknown`);
     const narrow = renderTable(report, { width: 40, color: true });
     expect(tableProblems(narrow, { width: 40, colour: true })).toEqual([]);
     expect(plain(narrow)).toMatch(/\n0 unknown\n$|, 0 unknown\n$/); // a count and its label stay together
