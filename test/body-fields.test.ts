@@ -43,6 +43,10 @@ describe('bodyFields (real captures)', () => {
     expect(f['http.xml.DeviceName']).toEqual(['B525s-23a']);
     expect(f['http.xml.HardwareVersion']).toEqual(['WL1B520FM']);
   });
+  it('a leaf that is one CDATA section (QNAP authLogin.cgi QDocRoot, Clivebi/nvtscript gb_qnap_nas_detect.sc)', () => {
+    const f = bodyFields('<?xml version="1.0" encoding="UTF-8" ?><QDocRoot version="1.0"><authPassed><![CDATA[0]]></authPassed><modelName><![CDATA[TS-453D]]></modelName><empty><![CDATA[]]></empty><odd><![CDATA[a<b]]></odd></QDocRoot>');
+    expect(f.filter((x) => x.field.startsWith('http.xml.'))).toEqual([{ field: 'http.xml.authPassed', value: '0' }, { field: 'http.xml.modelName', value: 'TS-453D' }]);
+  });
   it('entities are decoded, controls never come out', () => {
     const f = get('<friendlyName>A &amp; B &#x1b;[31m</friendlyName><x>\u0007bell</x>');
     expect(f['http.xml.friendlyName']).toEqual(['A & B  [31m']);
