@@ -240,3 +240,38 @@ describe('scope: DESCRIBE, GetServices and extra paths never reach a non-target'
     expect(otherRtsp.connections).toBe(0);
   });
 });
+
+describe('the MAC prefix of a host on the link orders the extra requests', () => {
+  const defs = httpPaths();
+  const vocab = kb.vocab;
+  it('every `makers` entry of http-paths.yaml is a vocabulary id', () => {
+    for (const d of defs) for (const m of d.makers ?? []) expect(vocab[m], `${d.id}: ${m}`).toBeDefined();
+  });
+
+  it('makerOfMac reads the IEEE organisation through the mac.vendor rules; unknown and locally administered MACs give nothing', async () => {
+    const { makerOfMac } = await import('../src/fingerprint/oui.js');
+    const { defaultMacLookup } = await import('../src/data/load.js');
+    const lookup = defaultMacLookup();
+    expect(makerOfMac(kb, lookup, '00:e0:fc:12:34:56')).toBe('huawei');
+    expect(makerOfMac(kb, lookup, '44:19:b6:12:34:56')).toBe('hikvision');
+    expect(makerOfMac(kb, lookup, '02:00:00:00:00:01')).toBeUndefined();
+    expect(makerOfMac(kb, lookup, undefined)).toBeUndefined();
+    expect(makerOfMac(kb, lookup, 'not a mac')).toBeUndefined();
+  });
+
+  it('over real sockets, through the scan: a Huawei MAC in the neighbour table puts the HiLink request first', async () => {
+    const { executePlan, planScan } = await import('../src/scan/scan.js');
+    const { defaultMacLookup, loadPolicy } = await import('../src/data/load.js');
+    const IP = '127.77.156.10';
+    const sestok = '<?xml version="1.0" encoding="UTF-8"?>\n<response>\n<SesInfo>SessionID=Qm9ndXNTZXNzaW9uSWRGb3JUZXN0aW5nT25seTAxMjM0NTY3ODk</SesInfo>\n<TokInfo>abcdef0123456789</TokInfo>\n</response>\n';
+    const srv = await http(IP, 8080, (q) => (q.path === '/' ? html() : q.path === '/api/webserver/SesTokInfo' ? { status: 200, headers: { 'Content-Type': 'text/html' }, body: sestok } : none));
+    const options: ScanOptions = { ports: [8080], timeoutMs: 2000, hostTimeoutMs: 20000, concurrency: 8, rate: 0, maxBytes: 262144, userAgent: 'camsweep-test', ping: false, httpPaths: httpPaths() };
+    const plan = planScan({ hosts: [IP], explicitTargets: true, protocols: ['tcp'], interfaces: [], interfaceNamed: false, passive: false, listenMs: 0, options });
+    const rt = { modules: {}, udp: { open: async () => { throw new Error('no UDP in this test'); } }, http: { fetch: async () => ({ error: 'none', code: 'ENONE' }) }, neighbours: () => new Map([[IP, '00:e0:fc:a1:b2:c3']]) };
+    const out = await executePlan(plan, { kb, policy: loadPolicy('ndaa', kb.vocab), macVendor: defaultMacLookup() }, rt as never);
+    expect(srv.requests.map((q) => q.path)).toEqual(['/', '/favicon.ico', '/api/webserver/SesTokInfo']);
+    const dev = out.devices.find((d) => d.ip === IP)!;
+    expect(dev.identification.maker).toBe('huawei');
+    expect(dev.verdict.status).toBe('restricted');
+  });
+});

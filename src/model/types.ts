@@ -50,4 +50,6 @@ export interface HttpPathDef {
   likely?: string[];
   /** Open ports of the host that make this path likelier (a vendor's SDK or default web port). */
   ports?: number[];
+  /** Makers (vendors.yaml ids) whose MAC prefix on the host makes this path likelier. */
+  makers?: string[];
 }

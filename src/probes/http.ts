@@ -57,8 +57,8 @@ function marksOf(d: HttpPathDef): { hints: RegExp[]; likely: RegExp[] } {
 export const MAX_EXTRA_PATHS = 4;
 
 /** A host's evidence record and extra-request budget (one per host: src/scan/scan.ts makes it). */
-export function hostEvidence(openPorts: readonly number[], extra = MAX_EXTRA_PATHS): HostEvidence {
-  return { openPorts: [...openPorts], extraLeft: extra };
+export function hostEvidence(openPorts: readonly number[], extra = MAX_EXTRA_PATHS, makers?: readonly string[]): HostEvidence {
+  return { openPorts: [...openPorts], extraLeft: extra, ...(makers?.length ? { makers: [...makers] } : {}) };
 }
 
 /** The text of the index answers the marks are matched against: Server and WWW-Authenticate headers, title, body (bounded). */
@@ -66,10 +66,13 @@ function indexText(index: readonly HttpObservation[]): string {
   return index.map((o) => [one(o.headers?.server), ...[o.headers?.['www-authenticate'] ?? []].flat(), o.title, (o.body ?? '').slice(0, HINT_TEXT_MAX)].filter(Boolean).join('\n')).join('\n');
 }
 
-/** How likely a hinted path is to be answered, from the weak evidence: 2 for a weak mark in the index, 1 for an open port of its maker. */
-export function likelihood(d: HttpPathDef, text: string, openPorts: readonly number[]): number {
+/**
+ * How likely a vendor path is to be answered, from the weak evidence: 3 when the host's MAC prefix
+ * belongs to its maker, 2 for a weak mark in the index, 1 for an open port of its maker.
+ */
+export function likelihood(d: HttpPathDef, text: string, openPorts: readonly number[], makers: readonly string[] = []): number {
   const m = marksOf(d);
-  return (m.likely.some((re) => re.test(text)) ? 2 : 0) + ((d.ports ?? []).some((p) => openPorts.includes(p)) ? 1 : 0);
+  return ((d.makers ?? []).some((x) => makers.includes(x)) ? 3 : 0) + (m.likely.some((re) => re.test(text)) ? 2 : 0) + ((d.ports ?? []).some((p) => openPorts.includes(p)) ? 1 : 0);
 }
 
 export interface PathPlan {
@@ -81,25 +84,25 @@ export interface PathPlan {
 
 /**
  * Which vendor paths to ask of a port, from what its index answers said (src/data/http-paths.yaml
- * explains `when`, `hints`, `likely` and `ports`). When some path's hints match, the index named its
- * platform: those paths are asked and nothing else. When none match, the vendor paths (those with
- * hints, weak marks or ports) become extra
- * requests in order of likelihood (weak marks in the index, open ports of the maker; ties in file
- * order, most common platforms first), which the probe caps per host. Favicon-like paths only after an
- * HTML index; paths with neither always. Pure.
+ * explains `when`, `hints`, `likely`, `ports` and `makers`). When some path's hints match, the index
+ * named its platform: those paths are asked and nothing else. When none match, the vendor paths
+ * (those with hints, weak marks, ports or makers) become extra requests in order of likelihood (the
+ * maker of the host's MAC prefix, weak marks in the index, open ports; ties in file order, most
+ * common platforms first), which the probe caps per host. Favicon-like paths only after an HTML
+ * index; paths with none of these always. Pure.
  */
-export function planPaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[], openPorts: readonly number[] = []): PathPlan {
+export function planPaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[], openPorts: readonly number[] = [], makers: readonly string[] = []): PathPlan {
   const text = indexText(index);
   // A path with hints belongs to a platform; one with only weak marks or ports (ONVIF GetServices)
   // is worth asking of any unnamed device; one with neither is asked always.
-  const vendor = (d: HttpPathDef) => !!(d.hints?.length || d.likely?.length || d.ports?.length);
+  const vendor = (d: HttpPathDef) => !!(d.hints?.length || d.likely?.length || d.ports?.length || d.makers?.length);
   const matched = new Set(defs.filter((d) => d.hints?.length && marksOf(d).hints.some((re) => re.test(text))));
   const html = index.some(isHtml);
   const shown = (d: HttpPathDef) => !(d.when === 'html-index' && !html);
   const always = defs.filter((d) => shown(d) && (!vendor(d) || matched.has(d)));
   if (matched.size) return { always, extra: [] };
   const extra = defs.filter((d) => shown(d) && vendor(d))
-    .map((d, i) => ({ d, i, score: likelihood(d, text, openPorts) }))
+    .map((d, i) => ({ d, i, score: likelihood(d, text, openPorts, makers) }))
     .sort((a, b) => b.score - a.score || a.i - b.i)
     .map((x) => x.d);
   return { always, extra };
@@ -235,7 +238,7 @@ export const httpProbe: Probe = {
       // The platform's own paths when the index named one; otherwise the most likely vendor paths, as
       // many as the host's budget of extra requests still allows, until one of them is answered.
       const host = ctx.host ?? hostEvidence([t.port]);
-      const plan = planPaths(ctx.httpPaths ?? [], http, host.openPorts);
+      const plan = planPaths(ctx.httpPaths ?? [], http, host.openPorts, host.makers);
       const index = http[http.length - 1];
       const ask = async (def: HttpPathDef): Promise<'kept' | 'nothing' | 'failed'> => {
         const f = await fetchOnce(t, ctx, s, useTls, def.method, def.path, def.body, def.content_type);

@@ -28,6 +28,8 @@ export interface ProbeContext {
 export interface HostEvidence {
   /** The host's open TCP ports. */
   openPorts: readonly number[];
+  /** Makers its MAC prefix points to (the neighbour table after contact; none off-link). */
+  makers?: readonly string[];
   /** Extra vendor requests this host may still be sent, across all its ports. */
   extraLeft: number;
 }

@@ -15,6 +15,7 @@ import { ipToInt, isPublic, HostSet, SHARD_METHOD, type ShardSpec } from '../tar
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
+import { makerOfMac } from '../fingerprint/oui.js';
 import { connectCheck, exchange, session, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
@@ -235,7 +236,11 @@ export interface SweepResult {
 }
 
 /** What the sweep shares with the rest of the scan: the connection budget, the loop monitor, the parent scope. */
-export interface SweepEnv { budget?: AdaptiveLimiter; loop?: LoopHealth; scope?: Scope }
+export interface SweepEnv {
+  budget?: AdaptiveLimiter; loop?: LoopHealth; scope?: Scope;
+  /** The makers a host's MAC prefix points to, read once its ports answered (weak evidence that orders the HTTP probe's extra vendor requests). */
+  makersOf?: (ip: string) => readonly string[] | undefined;
+}
 
 /** Tries after a local resource error (EMFILE, ENOBUFS, …) and the first pause between them (doubling). */
 export const LOCAL_RETRIES = 6;
@@ -351,7 +356,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
           };
         },
       };
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: hostEvidence(open) };
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: hostEvidence(open, undefined, env.makersOf?.(ip)) };
       const jobs: Array<Promise<void>> = [];
       for (const port of open) {
         for (const p of probeList) {
@@ -801,6 +806,9 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     }
     return { tcpSeen, discSeen: sightings.map((s) => toSeen(s, neigh)), errorsByIp, resultsByIp };
   };
+  // A host on this link is in the neighbour table once its ports answered: its MAC prefix orders the extra vendor requests.
+  const neighbours = rt?.neighbours;
+  const makersOf = neighbours ? (ip: string) => { const m = makerOfMac(k.kb, k.macVendor, neighbours().get(ip)); return m ? [m] : undefined; } : undefined;
   const scopeOf: AssembleScope = { scope: plan.scope, ...(plan.shard ? { part: plan.hosts } : {}), restrictToTargets: plan.restrictToTargets };
   // Streaming (hooks.onDevice): devices whose verdict can no longer change are judged and handed out
   // while the sweep goes on; the end of the run forms every device again and keeps those objects.
@@ -814,7 +822,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     void disc.then((x) => stream?.discoveryDone(x?.sightings ?? []), () => {});
     const sweepHooks: ScanHooks = { ...hooks, onHostScanned: (ip, r) => { hooks.onHostScanned?.(ip, r); stream?.hostDone(ip, r); } };
     const tcp = plan.protocols.includes('tcp')
-      ? sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      ? sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root, makersOf }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
       : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
