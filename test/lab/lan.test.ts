@@ -111,6 +111,14 @@ describe.skipIf(why)('camsweep on the namespace LAN', () => {
       }
     });
 
+    it('asks a device whose index names no platform the vendor path of its MAC prefix first (HiLink behind a Huawei MAC)', () => {
+      const d = rowsFor(active!.report, ipOf(24))[0]!;
+      expect(d, 'hilink router').toBeDefined();
+      const paths = (d.observations.http ?? []).map((h) => h.path);
+      expect(paths, describeRow(d)).toContain('/api/webserver/SesTokInfo');
+      expect(d.identification.evidence.map((e) => e.rule), describeRow(d)).toContain('huawei.api.hilink.sestokinfo');
+    });
+
     it('finds the unicast-only, SADP-only and DHIP-only cameras', () => {
       const uni = rowsFor(active!.report, ipOf(21))[0];
       expect(uni, 'unicast-only camera').toBeDefined();

@@ -41,6 +41,10 @@ export const CAMERAS: SimCamera[] = [
   { host: 'sadponly', octet: 22, persona: 'ezviz-camera', restricted: true, evidence: ['sadp'], flags: ['--only-protocols', 'sadp'], protocols: ['sadp'], mac: '64:f2:fb:11:22:33' },
   // Answers only DHIP: a second Dahua unit (own MAC and serial, so it is a different physical device).
   { host: 'dhiponly', octet: 23, persona: 'dahua-camera', restricted: true, evidence: ['dhip'], flags: ['--only-protocols', 'dhip', '--mac', '3c:ef:8c:41:6c:d7', '--serial', '7L0AB2CPAZ00777'], protocols: ['dhip'], mac: '3c:ef:8c:41:6c:d7' },
+  // An operator-branded Huawei router: its index names no platform; the Huawei MAC prefix in the
+  // scanner's neighbour table makes HiLink's SesTokInfo the first extra request (issue 9, item 5).
+  // It speaks no discovery protocol at all, so it is unicast-only too (no multicast route, never announces).
+  { host: 'hilink', octet: 24, persona: 'huawei-hilink-operator', restricted: true, unicastOnly: true, protocols: ['tcp'], mac: '00:e0:fc:a1:b2:c3' },
 ];
 
 export interface PeerDaemon { host: string; octet: number; kind: 'avahi' | 'miniupnpd' | 'wsdd'; protocols: string[] }
