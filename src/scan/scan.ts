@@ -673,7 +673,16 @@ export interface ScanOutcome {
   raw?: Array<{ seen: Seen; errors?: HostError[]; results?: ModuleResult[] }>;
   /** Why the results cannot be trusted (the event loop was starved while scanning), if so: the scan is incomplete. */
   degraded?: string;
+  /**
+   * When each part of the run went, in ms from its start (performance clock): discovery (from its
+   * first socket to its last follow-up) and the TCP sweep run at once, so the run takes about the
+   * longer of the two, not their sum.
+   */
+  phases: RunPhase[];
 }
+
+/** One part of a run: discovery (every module) or the TCP sweep, from start to end in ms after the run began. */
+export interface RunPhase { phase: 'discovery' | 'tcp'; start_ms: number; end_ms: number }
 
 /**
  * Sightings -> devices, the one formation a scan and `camsweep merge` share: merged per physical device
@@ -784,6 +793,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const budget = adaptiveLimiter(Math.max(1, plan.options.concurrency));
   const loop = new LoopHealth().start();
   const heap = new HeapKeeper().start();
+  const phases: RunPhase[] = [];
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
   // The neighbour table fills as the run makes contact: read it when devices are formed, never before the run.
@@ -809,11 +819,17 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     return assemble(scopeOf, c.tcpSeen, c.discSeen, k, { neigh, errorsByIp: c.errorsByIp, resultsByIp: c.resultsByIp, only }).devices;
   }, hooks.onDevice) : undefined;
   try {
-    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, root, budget) : Promise.resolve(undefined);
+    const since = () => Math.round(performance.now() - t0);
+    const phase = <R>(name: RunPhase['phase'], p: () => Promise<R>): Promise<R> => {
+      const ph: RunPhase = { phase: name, start_ms: since(), end_ms: -1 };
+      phases.push(ph);
+      return p().finally(() => { ph.end_ms = since(); });
+    };
+    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? phase('discovery', () => runDiscovery(plan, rt, root, budget)) : Promise.resolve(undefined);
     void disc.then((x) => stream?.discoveryDone(x?.sightings ?? []), () => {});
     const sweepHooks: ScanHooks = { ...hooks, onHostScanned: (ip, r) => { hooks.onHostScanned?.(ip, r); stream?.hostDone(ip, r); } };
     const tcp = plan.protocols.includes('tcp')
-      ? sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      ? phase('tcp', () => sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root })).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
       : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
@@ -855,5 +871,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(raw ? { raw } : {}), ...(degraded ? { degraded } : {}) };
+  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, phases, ...(raw ? { raw } : {}), ...(degraded ? { degraded } : {}) };
 }
