@@ -15,7 +15,7 @@ import { ipToInt, isPublic, HostSet, SHARD_METHOD, type ShardSpec } from '../tar
 import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
-import { connectCheck, exchange, session, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
+import { connectCheck, dropKept, exchange, session, type ConnectResult, type ExchangeResult, type KeptConnection } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import { openSession } from '../probes/session.js';
@@ -296,14 +296,74 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       return g.r;
     };
     try {
-      const once = (port: number) => guard(() => budget(async () => {
-        await take();
-        // The host's own signal: at most a handful of checks of one host listen on it at once.
-        // Until round trips are known the deadline may still shrink: such a connect looks at it again
-        // while it waits. Once they are, a plain timer at the current deadline (cheaper).
-        return connectTimeout.settled()
-          ? net.connectCheck(ip, port, connectTimeout.current(), host.signal)
-          : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
+      const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: [], seen_by: ['tcp'] };
+      // Connections a connect check kept open for the first probe of that port (the edge's own sockets only).
+      const kept = new Map<number, KeptConnection>();
+      // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
+      // --rate counts new connections: a token before each connect, none for a request on a kept one.
+      const probeNet: NetApi = {
+        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
+        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
+        session: (x) => {
+          const sc = host.child();
+          const over = kept.get(x.port);
+          kept.delete(x.port);
+          const opts = { ...x, signal: sc.signal, beforeConnect: take };
+          const s = over ? session(opts, over) : openSession(net, opts);
+          return {
+            get connections() { return s.connections; },
+            request: (r) => guard(() => s.request(r), exchangeCode),
+            reset: () => s.reset(),
+            close: () => { s.close(); sc.dispose(); },
+          };
+        },
+      };
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
+      const jobs: Array<Promise<void>> = [];
+      const runProbe = async (p: Probe, port: number): Promise<void> => {
+        const t0 = performance.now();
+        try {
+          const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
+          mergeRecord(rec, r.record);
+          if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
+          errors.push(...r.errors);
+          results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
+        } catch (e) {
+          const message = String((e as Error)?.message ?? e).slice(0, 200);
+          errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
+          results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
+        }
+      };
+      const probed = new Set<number>();
+      // A port's probes start as soon as it is found open, not after the host's other checks: the first
+      // in the connect check's own slot of the budget, over the connection the check kept open (one
+      // connection for the check and the first request); any other probe of the port takes a slot of its own.
+      const probePort = async (port: number, conn: KeptConnection | undefined): Promise<void> => {
+        const list = probeList.filter((p) => p.ports.includes(port));
+        if (probed.has(port) || !list.length || host.aborted) { dropKept(conn); return; }
+        probed.add(port);
+        if (conn) kept.set(port, conn);
+        for (const p of list.slice(1)) jobs.push(budget(() => runProbe(p, port)));
+        const first = runProbe(list[0], port).finally(() => { dropKept(kept.get(port)); kept.delete(port); });
+        jobs.push(first);
+        await first;
+      };
+      const keepable = (port: number) => !o.net && probeList.some((p) => p.ports.includes(port));
+      const once = (port: number) => guard(() => new Promise<ConnectResult>((resolve, reject) => {
+        budget(async () => {
+          await take();
+          let conn: KeptConnection | undefined;
+          const keep = keepable(port) ? (c: KeptConnection) => { conn = c; } : undefined;
+          // The host's own signal: at most a handful of checks of one host listen on it at once.
+          // Until round trips are known the deadline may still shrink: such a connect looks at it again
+          // while it waits. Once they are, a plain timer at the current deadline (cheaper).
+          const r = keep
+            ? await (connectTimeout.settled() ? connectCheck(ip, port, connectTimeout.current(), host.signal, undefined, keep) : connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current, keep))
+            : await (connectTimeout.settled() ? net.connectCheck(ip, port, connectTimeout.current(), host.signal) : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current));
+          resolve(r);
+          if (r.state === 'open') await probePort(port, conn);
+          else dropKept(conn);
+        }).catch(reject);
       }), (x: ConnectResult) => x.code);
       const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
         let t0 = performance.now();
@@ -333,44 +393,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, ...coded(s.r.code ?? 'ERROR'), message: `connect failed (${s.r.code})` });
       if (open.length === 0) return;
       for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
-      const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
-      // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
-      // --rate counts new connections: a token before each connect, none for a request on a kept one.
-      const probeNet: NetApi = {
-        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
-        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
-        session: (x) => {
-          const sc = host.child();
-          const s = openSession(net, { ...x, signal: sc.signal, beforeConnect: take });
-          return {
-            get connections() { return s.connections; },
-            request: (r) => guard(() => s.request(r), exchangeCode),
-            reset: () => s.reset(),
-            close: () => { s.close(); sc.dispose(); },
-          };
-        },
-      };
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths };
-      const jobs: Array<Promise<void>> = [];
-      for (const port of open) {
-        for (const p of probeList) {
-          if (!p.ports.includes(port)) continue;
-          jobs.push(budget(async () => {
-            const t0 = performance.now();
-            try {
-              const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
-              mergeRecord(rec, r.record);
-              if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
-              errors.push(...r.errors);
-              results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
-            } catch (e) {
-              const message = String((e as Error)?.message ?? e).slice(0, 200);
-              errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
-              results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
-            }
-          }));
-        }
-      }
+      rec.open_ports = open;
       await Promise.all(jobs);
       if (host.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
       rec.http?.sort((a, b) => a.port - b.port);
