@@ -85,6 +85,23 @@ describe('connect check -> first probe: one connection per port', () => {
     expect(st.connections).toBe(2);
   });
 
+  it('a TLS-first port that speaks plain HTTP: the failed handshake over the check\'s connection is not tried again, plain follows', async () => {
+    // As many HTTP servers do, a ClientHello gets a 400 and the connection closes.
+    const st = await counting(`${NET}.14`, 8443, (on) => net.createServer(on), (s) => {
+      s.once('data', (d) => {
+        if (d[0] === 0x16) { s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'); return; }
+        s.unshift(d);
+        serveHttp(s);
+      });
+    });
+    const r = await sweepHosts([`${NET}.14`], new Map(), options([8443]));
+    const idx = r.hosts[0].record.http?.[0];
+    expect(idx?.title).toBe('Handoff');
+    expect(idx?.tls).toBe(false);
+    expect(st.firstBytes.filter((b) => b[0] === 0x16)).toHaveLength(1); // one ClientHello, on the check's connection
+    expect(st.connections).toBe(2);
+  });
+
   it('a port no probe speaks gets the connect check only, closed at once', async () => {
     const st = await counting(`${NET}.13`, 37777, (on) => net.createServer(on), () => {});
     const r = await sweepHosts([`${NET}.13`], new Map(), options([37777]));

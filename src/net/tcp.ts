@@ -257,8 +257,10 @@ export function session(o: SessionOptions, adopt?: net.Socket): Session {
       const c = await connect(deadline, o.signal, over);
       // Counted as a kept connection: a peer that closed it while it waited is asked again, freshly.
       if (c.ok) return once(r, t0, deadline, false);
-      // A handshake that ran out of time (or was aborted) would do no better on a new connection.
-      if (c.end === 'timeout' || c.end === 'aborted') return { data: Buffer.alloc(0), end: c.end, code: c.code, connected: false, ms: Math.round(performance.now() - t0) };
+      // Only a connection the peer dropped while it waited is worth a new one: a handshake that ran out
+      // of time, was aborted or failed on what the peer sent (a plain server's answer) would fail again.
+      const dropped = c.end === 'closed' || (c.end === 'error' && (c.code === 'ECONNRESET' || c.code === 'EPIPE'));
+      if (!dropped) return { data: Buffer.alloc(0), end: c.end, code: c.code, connected: false, ms: Math.round(performance.now() - t0) };
       fresh = true;
     } else over?.destroy();
     if (fresh) {
