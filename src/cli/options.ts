@@ -54,7 +54,7 @@ export const OPTIONS: OptionDef[] = [
   { flags: '--rate <n>', description: 'new connections per second at most (0 = no limit)', group: 'Scan', commands: SD, kind: 'int', default: 0 },
   { flags: '--max-bytes <n>', description: 'bytes read from one response at most', group: 'Scan', commands: SD, kind: 'int', default: 262144, min: 1024 },
   { flags: '--protocols <list>', description: 'what to run: onvif, ssdp, mdns, sadp, dhip (discovery) and tcp (port sweep and probes)', group: 'Discovery', commands: S, kind: 'list', default: 'onvif,ssdp,mdns,sadp,dhip,tcp' },
-  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000, min: 1, commandDefaults: { demo: 1500, explain: 2000 } },
+  { flags: '--listen-time <ms>', description: 'how long discovery listens for answers after its last send, while the TCP sweep runs beside it (in --passive mode: in total)', group: 'Discovery', commands: S, kind: 'int', default: 3000, min: 1, commandDefaults: { demo: 1500, explain: 2000 } },
   { flags: '-i, --interface <names>', description: 'interfaces for multicast discovery, comma-separated (default: up, non-virtual interfaces holding a target)', group: 'Discovery', commands: S, kind: 'list' },
   { flags: '--no-ipv6', description: 'IPv4 only: do not send to or join the IPv6 link-local groups (FF02::C, FF02::FB)', group: 'Discovery', commands: S, kind: 'bool' },
   { flags: '--passive', description: 'send nothing: listen for ONVIF Hello, SSDP NOTIFY, mDNS and vendor announcements for --listen-time', group: 'Discovery', commands: S, kind: 'bool', default: false },

@@ -2,8 +2,12 @@
 // 239.255.255.250:1900 and to each unicast target; each device's LOCATION description is fetched once,
 // only from a responder inside the scan's targets (ctx.inScope), only when its host is the responding
 // address (SSRF guard), at most MAX_DESCRIPTIONS_PER_HOST per responder, size-capped. A responder
-// outside the targets is reported with what it announced, never contacted. Passive mode: NOTIFY
-// ssdp:alive announcements (no description fetch: that would send).
+// outside the targets is reported with what it announced, never contacted. Active mode with an
+// interface also listens on 1900, joined to the group, for NOTIFY ssdp:alive announcements (UDA 1.1
+// §1.2.2) while its window lasts: a target that announces itself joins the evidence like one that
+// answered (its description fetched under the same rules). Passive mode: the announcements only (no
+// description fetch: that would send). Every responder gets at most MAX_DATAGRAMS_PER_RESPONDER
+// datagrams read (answers and announcements together; each is size-capped by parseSsdp).
 import { HTTP_MAX } from '../protocols/common.js';
 import {
   SSDP_MULTICAST_V4, SSDP_MULTICAST_V6_LINK, SSDP_PORT, SSDP_SEARCH_TARGETS, buildMSearch, parseDeviceDescription, parseSsdp, toUpnpObservation,
@@ -17,6 +21,9 @@ export function udnOf(usn: string): string {
   const m = /^(uuid:[^:\s]+(?:-[^:\s]+)*)/i.exec(usn.trim());
   return m ? m[1] : '';
 }
+
+/** Datagrams read per responding address at most: a device answers each search target a few times and announces each of its services; a flood gets no more. */
+export const MAX_DATAGRAMS_PER_RESPONDER = 64;
 
 /** Distinct LOCATION documents fetched per responding address at most (an answer flood gets no more). */
 export const MAX_DESCRIPTIONS_PER_HOST = 4;
@@ -60,13 +67,17 @@ export const ssdp: DiscoveryModule = {
     const fetched = new Map<string, Promise<UpnpDescription | null>>();
     const perHost = new Map<string, number>();
     const pending = new Pending();
+    const datagrams = new Map<string, number>();
     const multicast = () => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, mx: 2, userAgent: ctx.userAgent }));
     // UDA 1.1 §1.3.2: over IPv6 the HOST header names the link-local group.
     const multicast6 = () => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, mx: 2, host: `[${SSDP_MULTICAST_V6_LINK.toUpperCase()}]:${SSDP_PORT}`, userAgent: ctx.userAgent }));
     const unicast = (host: string) => SSDP_SEARCH_TARGETS.map((st) => buildMSearch({ st, host: `${host}:${SSDP_PORT}`, unicast: true, userAgent: ctx.userAgent }));
     await runSession(ctx, 'ssdp', {
-      port: SSDP_PORT, group: SSDP_MULTICAST_V4, group6: SSDP_MULTICAST_V6_LINK, ttl: 2, multicast, multicast6, unicast,
+      port: SSDP_PORT, group: SSDP_MULTICAST_V4, group6: SSDP_MULTICAST_V6_LINK, ttl: 2, multicast, multicast6, unicast, listenWellKnown: true,
       onMessage(m) {
+        const n = datagrams.get(m.address) ?? 0;
+        if (n >= MAX_DATAGRAMS_PER_RESPONDER || (n === 0 && datagrams.size >= 8192)) return;
+        datagrams.set(m.address, n + 1);
         const msg = parseSsdp(m.data);
         if (!msg) return;
         if (msg.kind === 'msearch') return; // someone else's search (or our own, looped back)

@@ -15,9 +15,9 @@ function secureContext(): tls.SecureContext {
   return (clientContext ??= tls.createSecureContext({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }));
 }
 
-function tlsConnect(host: string, port: number, servername?: string): tls.TLSSocket {
+function tlsConnect(host: string, port: number, servername?: string, over?: net.Socket): tls.TLSSocket {
   return tls.connect({
-    host, port, rejectUnauthorized: false, secureContext: secureContext(),
+    ...(over ? { socket: over } : { host, port }), rejectUnauthorized: false, secureContext: secureContext(),
     ...(servername && net.isIP(servername) === 0 ? { servername } : {}),
   });
 }
@@ -33,6 +33,17 @@ function peerCert(sock: tls.TLSSocket): { cert?: PeerCert; tlsVersion?: string }
 }
 
 
+/** A connection a connect check kept open (connectCheck's `keep`) for `session` to adopt. */
+export type KeptConnection = net.Socket;
+
+/** Close a kept connection nobody adopted. */
+export function dropKept(c: KeptConnection | undefined): void {
+  if (!c) return;
+  c.removeAllListeners();
+  c.on('error', () => {});
+  c.destroy();
+}
+
 /** How often a connect with a shrinking deadline looks at it again. */
 const RECHECK_MS = 100;
 
@@ -44,7 +55,7 @@ const RECHECK_MS = 100;
  * on a busy loop a handshake that completed in time is still in the poll queue when the timer fires,
  * and must win over it.
  */
-export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal, current?: () => number): Promise<ConnectResult> {
+export function connectCheck(host: string, port: number, timeoutMs: number, signal?: AbortSignal, current?: () => number, keep?: (sock: net.Socket) => void): Promise<ConnectResult> {
   let t0 = performance.now();
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
@@ -58,7 +69,9 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
       signal?.removeEventListener('abort', onAbort);
       sock.removeAllListeners();
       sock.on('error', () => {});
-      sock.destroy();
+      // An open port's connection may be kept for the first request to it (paused: what the peer
+      // sends first waits in the socket for whoever reads it).
+      if (state === 'open' && keep) { sock.pause(); keep(sock); } else sock.destroy();
       resolve({ state, code, ms: Math.round(performance.now() - t0) });
     };
     const onAbort = () => finish('error', 'ABORTED');
@@ -140,8 +153,12 @@ export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
  * by the cap or the deadline: what follows on that connection cannot be told apart). Bounded like
  * `exchange`: every request has its own deadline (connect included) and byte cap; never throws.
  */
-export function session(o: SessionOptions): Session {
+export function session(o: SessionOptions, adopt?: net.Socket): Session {
   let sock: net.Socket | undefined;
+  // A connection a connect check kept open (connectCheck's `keep`): the first request goes over it
+  // (wrapped in TLS when the session speaks TLS) instead of a new connection; it counts as kept, so a
+  // peer that closed it meanwhile gets the request again on a new connection.
+  let adopted = adopt;
   let cert: PeerCert | undefined;
   let tlsVersion: string | undefined;
   let connections = 0;
@@ -155,8 +172,14 @@ export function session(o: SessionOptions): Session {
     s.destroy();
   };
   // Open a connection (when none is kept); resolves when it can carry a request, or with why not.
-  const connect = (deadline: number, signal: AbortSignal | undefined): Promise<{ ok: true } | { ok: false; end: ExchangeResult['end']; code: string }> => new Promise((resolve) => {
-    const s = o.tls ? tlsConnect(o.host, o.port, o.servername) : net.connect({ host: o.host, port: o.port });
+  const connect = (deadline: number, signal: AbortSignal | undefined, over?: net.Socket): Promise<{ ok: true } | { ok: false; end: ExchangeResult['end']; code: string }> => new Promise((resolve) => {
+    if (over && !o.tls) {
+      sock = over;
+      over.on('error', () => {});
+      connections++;
+      return resolve({ ok: true });
+    }
+    const s = o.tls ? tlsConnect(o.host, o.port, o.servername, over) : net.connect({ host: o.host, port: o.port });
     connections++;
     sock = s;
     // An error on a kept, idle connection (the peer reset it) is not a crash: the next request sees it is gone.
@@ -218,6 +241,7 @@ export function session(o: SessionOptions): Session {
     const timer = setTimeout(() => setImmediate(() => finish('timeout', 'ETIMEDOUT')), Math.max(1, deadline - performance.now()));
     o.signal?.addEventListener('abort', onAbort, { once: true });
     s.on('data', onData);
+    s.resume(); // a kept connection was paused until its first request
     s.once('end', onEnd);
     s.once('close', onEnd);
     s.once('error', onError);
@@ -225,7 +249,20 @@ export function session(o: SessionOptions): Session {
   });
   const attempt = async (r: SessionRequest, t0: number): Promise<ExchangeResult> => {
     const deadline = t0 + r.timeoutMs;
-    const fresh = !sock || sock.destroyed || !sock.writable;
+    let fresh = !sock || sock.destroyed || !sock.writable;
+    const over = adopted;
+    adopted = undefined;
+    if (fresh && over && !over.destroyed && over.writable) {
+      drop();
+      const c = await connect(deadline, o.signal, over);
+      // Counted as a kept connection: a peer that closed it while it waited is asked again, freshly.
+      if (c.ok) return once(r, t0, deadline, false);
+      // Only a connection the peer dropped while it waited is worth a new one: a handshake that ran out
+      // of time, was aborted or failed on what the peer sent (a plain server's answer) would fail again.
+      const dropped = c.end === 'closed' || (c.end === 'error' && (c.code === 'ECONNRESET' || c.code === 'EPIPE'));
+      if (!dropped) return { data: Buffer.alloc(0), end: c.end, code: c.code, connected: false, ms: Math.round(performance.now() - t0) };
+      fresh = true;
+    } else over?.destroy();
     if (fresh) {
       drop();
       await o.beforeConnect?.();
@@ -247,6 +284,6 @@ export function session(o: SessionOptions): Session {
       return res;
     },
     reset: drop,
-    close() { closed = true; drop(); },
+    close() { closed = true; drop(); adopted?.destroy(); adopted = undefined; },
   };
 }

@@ -16,12 +16,12 @@ import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
 import { makerOfMac } from '../fingerprint/oui.js';
-import { connectCheck, exchange, session, type ConnectResult, type ExchangeResult } from '../net/tcp.js';
+import { connectCheck, dropKept, exchange, session, type ConnectResult, type ExchangeResult, type KeptConnection } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import { openSession } from '../probes/session.js';
 import { hostEvidence } from '../probes/http.js';
-import type { NetApi, ProbeContext } from '../probes/types.js';
+import type { HostEvidence, NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
 import type { DeviceReport, DeviceSighting, HostError, ShardInfo, HttpPathDef, NotScanned, ObservationRecord, SeenNotProbed } from '../model/types.js';
@@ -302,14 +302,82 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       return g.r;
     };
     try {
-      const once = (port: number) => guard(() => budget(async () => {
-        await take();
-        // The host's own signal: at most a handful of checks of one host listen on it at once.
-        // Until round trips are known the deadline may still shrink: such a connect looks at it again
-        // while it waits. Once they are, a plain timer at the current deadline (cheaper).
-        return connectTimeout.settled()
-          ? net.connectCheck(ip, port, connectTimeout.current(), host.signal)
-          : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current);
+      const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: [], seen_by: ['tcp'] };
+      // Connections a connect check kept open for the first probe of that port (the edge's own sockets only).
+      const kept = new Map<number, KeptConnection>();
+      // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
+      // --rate counts new connections: a token before each connect, none for a request on a kept one.
+      const probeNet: NetApi = {
+        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
+        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
+        session: (x) => {
+          const sc = host.child();
+          const over = kept.get(x.port);
+          kept.delete(x.port);
+          const opts = { ...x, signal: sc.signal, beforeConnect: take };
+          const s = over ? session(opts, over) : openSession(net, opts);
+          return {
+            get connections() { return s.connections; },
+            request: (r) => guard(() => s.request(r), exchangeCode),
+            reset: () => s.reset(),
+            close: () => { s.close(); sc.dispose(); },
+          };
+        },
+      };
+      // What the host showed so far, shared by its probes (the likelihood order of extra vendor requests):
+      // its ports as they are found open (a port's probes start at once, so a probe sees the ports found
+      // before it) and the maker of its MAC prefix, read from the neighbour table once a port answered.
+      const evidence: HostEvidence = hostEvidence([]);
+      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: evidence };
+      const jobs: Array<Promise<void>> = [];
+      const runProbe = async (p: Probe, port: number): Promise<void> => {
+        const t0 = performance.now();
+        try {
+          const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
+          mergeRecord(rec, r.record);
+          if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
+          errors.push(...r.errors);
+          results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
+        } catch (e) {
+          const message = String((e as Error)?.message ?? e).slice(0, 200);
+          errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
+          results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
+        }
+      };
+      const probed = new Set<number>();
+      // A port's probes start as soon as it is found open, not after the host's other checks: the first
+      // in the connect check's own slot of the budget, over the connection the check kept open (one
+      // connection for the check and the first request); any other probe of the port takes a slot of its own.
+      const probePort = async (port: number, conn: KeptConnection | undefined): Promise<void> => {
+        const list = probeList.filter((p) => p.ports.includes(port));
+        if (probed.has(port) || !list.length || host.aborted) { dropKept(conn); return; }
+        probed.add(port);
+        if (conn) kept.set(port, conn);
+        for (const p of list.slice(1)) jobs.push(budget(() => runProbe(p, port)));
+        const first = runProbe(list[0], port).finally(() => { dropKept(kept.get(port)); kept.delete(port); });
+        jobs.push(first);
+        await first;
+      };
+      const keepable = (port: number) => !o.net && probeList.some((p) => p.ports.includes(port));
+      const once = (port: number) => guard(() => new Promise<ConnectResult>((resolve, reject) => {
+        budget(async () => {
+          await take();
+          let conn: KeptConnection | undefined;
+          const keep = keepable(port) ? (c: KeptConnection) => { conn = c; } : undefined;
+          // The host's own signal: at most a handful of checks of one host listen on it at once.
+          // Until round trips are known the deadline may still shrink: such a connect looks at it again
+          // while it waits. Once they are, a plain timer at the current deadline (cheaper).
+          const r = keep
+            ? await (connectTimeout.settled() ? connectCheck(ip, port, connectTimeout.current(), host.signal, undefined, keep) : connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current, keep))
+            : await (connectTimeout.settled() ? net.connectCheck(ip, port, connectTimeout.current(), host.signal) : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current));
+          resolve(r);
+          if (r.state === 'open') {
+            if (!evidence.openPorts.includes(port)) evidence.openPorts = [...evidence.openPorts, port].sort((a, b) => a - b);
+            if (!evidence.makers) { const m = env.makersOf?.(ip); if (m?.length) evidence.makers = [...m]; }
+            await probePort(port, conn);
+          }
+          else dropKept(conn);
+        }).catch(reject);
       }), (x: ConnectResult) => x.code);
       const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
         let t0 = performance.now();
@@ -339,44 +407,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, ...coded(s.r.code ?? 'ERROR'), message: `connect failed (${s.r.code})` });
       if (open.length === 0) return;
       for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
-      const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: open, seen_by: ['tcp'] };
-      // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
-      // --rate counts new connections: a token before each connect, none for a request on a kept one.
-      const probeNet: NetApi = {
-        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
-        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
-        session: (x) => {
-          const sc = host.child();
-          const s = openSession(net, { ...x, signal: sc.signal, beforeConnect: take });
-          return {
-            get connections() { return s.connections; },
-            request: (r) => guard(() => s.request(r), exchangeCode),
-            reset: () => s.reset(),
-            close: () => { s.close(); sc.dispose(); },
-          };
-        },
-      };
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: hostEvidence(open, undefined, env.makersOf?.(ip)) };
-      const jobs: Array<Promise<void>> = [];
-      for (const port of open) {
-        for (const p of probeList) {
-          if (!p.ports.includes(port)) continue;
-          jobs.push(budget(async () => {
-            const t0 = performance.now();
-            try {
-              const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
-              mergeRecord(rec, r.record);
-              if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
-              errors.push(...r.errors);
-              results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
-            } catch (e) {
-              const message = String((e as Error)?.message ?? e).slice(0, 200);
-              errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
-              results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
-            }
-          }));
-        }
-      }
+      rec.open_ports = open;
       await Promise.all(jobs);
       if (host.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
       rec.http?.sort((a, b) => a.port - b.port);
@@ -679,7 +710,16 @@ export interface ScanOutcome {
   raw?: Array<{ seen: Seen; errors?: HostError[]; results?: ModuleResult[] }>;
   /** Why the results cannot be trusted (the event loop was starved while scanning), if so: the scan is incomplete. */
   degraded?: string;
+  /**
+   * When each part of the run went, in ms from its start (performance clock): discovery (from its
+   * first socket to its last follow-up) and the TCP sweep run at once, so the run takes about the
+   * longer of the two, not their sum.
+   */
+  phases: RunPhase[];
 }
+
+/** One part of a run: discovery (every module) or the TCP sweep, from start to end in ms after the run began. */
+export interface RunPhase { phase: 'discovery' | 'tcp'; start_ms: number; end_ms: number }
 
 /**
  * Sightings -> devices, the one formation a scan and `camsweep merge` share: merged per physical device
@@ -790,6 +830,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   const budget = adaptiveLimiter(Math.max(1, plan.options.concurrency));
   const loop = new LoopHealth().start();
   const heap = new HeapKeeper().start();
+  const phases: RunPhase[] = [];
   let dd: Awaited<ReturnType<typeof runDiscovery>> | undefined;
   let t: SweepResult;
   // The neighbour table fills as the run makes contact: read it when devices are formed, never before the run.
@@ -818,11 +859,17 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     return assemble(scopeOf, c.tcpSeen, c.discSeen, k, { neigh, errorsByIp: c.errorsByIp, resultsByIp: c.resultsByIp, only }).devices;
   }, hooks.onDevice) : undefined;
   try {
-    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? runDiscovery(plan, rt, root, budget) : Promise.resolve(undefined);
+    const since = () => Math.round(performance.now() - t0);
+    const phase = <R>(name: RunPhase['phase'], p: () => Promise<R>): Promise<R> => {
+      const ph: RunPhase = { phase: name, start_ms: since(), end_ms: -1 };
+      phases.push(ph);
+      return p().finally(() => { ph.end_ms = since(); });
+    };
+    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? phase('discovery', () => runDiscovery(plan, rt, root, budget)) : Promise.resolve(undefined);
     void disc.then((x) => stream?.discoveryDone(x?.sightings ?? []), () => {});
     const sweepHooks: ScanHooks = { ...hooks, onHostScanned: (ip, r) => { hooks.onHostScanned?.(ip, r); stream?.hostDone(ip, r); } };
     const tcp = plan.protocols.includes('tcp')
-      ? sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root, makersOf }).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      ? phase('tcp', () => sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root, makersOf })).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
       : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {
@@ -864,5 +911,5 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     const status: Status = t.notScanned.length ? 'local-error' : root.aborted || signal?.aborted ? 'aborted' : 'success';
     results.push({ module: 'tcp', status, duration_ms: tcpMs ?? 0, ...(t.notScanned.length ? { code: t.notScanned[0].code, error: `${t.notScanned.length} host(s) not scanned` } : {}) });
   }
-  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, ...(raw ? { raw } : {}), ...(degraded ? { degraded } : {}) };
+  return { devices, warnings, stats, seenNotProbed, notScanned: t.notScanned, localErrors: d.localErrors, hostsSwept: t.swept, results, phases, ...(raw ? { raw } : {}), ...(degraded ? { degraded } : {}) };
 }

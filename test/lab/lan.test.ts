@@ -229,6 +229,36 @@ describe.skipIf(why)('camsweep on the namespace LAN', () => {
     });
   });
 
+  describe('SSDP NOTIFY in an active scan', () => {
+    it('a target that only announces itself (ssdp:alive to the group) is seen by SSDP while the scan listens', async () => {
+      // The uniview camera speaks no SSDP (it answers no M-SEARCH); beside it, a sender in its namespace
+      // announces a root device to 239.255.255.250:1900 on the LAN every 300 ms, as UPnP devices do.
+      const cam = CAMERAS.find((c) => c.host === 'uniview')!;
+      const ip = ipOf(cam.octet);
+      const usn = 'uuid:notify-lab-0000-0000-000000000016::upnp:rootdevice';
+      const script = `const d=require('node:dgram');const s=d.createSocket('udp4');const m=Buffer.from(${JSON.stringify(`NOTIFY * HTTP/1.1
+HOST: 239.255.255.250:1900
+CACHE-CONTROL: max-age=1800
+LOCATION: http://${ip}:49152/notify-desc.xml
+NT: upnp:rootdevice
+NTS: ssdp:alive
+SERVER: Linux/4.9 UPnP/1.0 NotifyOnly/1.0
+USN: ${usn}
+
+`)});` +
+        `s.bind(0,()=>{s.setMulticastInterface(${JSON.stringify(ip)});s.setMulticastTTL(2);console.log('ready');setInterval(()=>s.send(m,1900,'239.255.255.250'),300);});`;
+      const sender = await lab.spawn(cam.host, ['node', '-e', script], { label: 'notify', ready: /ready/ });
+      try {
+        const r = await camsweep(lab, ['scan', ip, '-f', 'json', '--protocols', 'ssdp', '--listen-time', '1500', '--no-ipv6', '--fail-on', 'never']);
+        expect(r.code, r.stderr).toBe(0);
+        const rows = rowsFor(r.report, ip);
+        expect(rows, JSON.stringify(r.report.devices.map(describeRow))).toHaveLength(1);
+        expect(rows[0].seen_by).toContain('ssdp');
+        expect(rows[0].observations.upnp).toMatchObject({ usn, st: 'upnp:rootdevice', server: 'Linux/4.9 UPnP/1.0 NotifyOnly/1.0' });
+      } finally { await sender.stop(); }
+    });
+  });
+
   describe('passive mode', () => {
     it('finds announcing devices while the scanner sends no packet', async () => {
       // Counters in the scanner namespace: kernel membership reports (IGMP, MLD) are the kernel's
