@@ -16,7 +16,9 @@ import { mergeRecord } from '../../src/scan/merge.js';
 import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/model/types.js';
 import { parseDnText, renderDn } from '../../src/protocols/dn.js';
 import { parseResponse } from '../../src/protocols/response.js';
+import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { cleanText } from '../../src/util/sanitize.js';
+import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml } from './dumps.js';
 
 export const SPLITS = ['tune', 'check'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -164,12 +166,13 @@ export function unpaste(raw: string): string {
   let s = raw;
   if (/\\r\\n/.test(s) && !/\r\n/.test(s)) s = s.replace(/\\r\\n\n?/g, '\r\n');
   const lines = s.split(/\r?\n/);
-  const first = lines.findIndex((l) => /^< (HTTP|RTSP)\/\d/.test(l));
+  // curl -v marks received lines "< " and sent ones "> "; other clients' verbose logs use "<- " / "-> ".
+  const first = lines.findIndex((l) => /^<-? (HTTP|RTSP)\/\d/.test(l));
   if (first < 0) return s.replace(/^\s+/, '');
   const head: string[] = [];
   let i = first;
-  for (; i < lines.length && lines[i].startsWith('<'); i++) head.push(lines[i].replace(/^< ?/, ''));
-  const body = lines.slice(i).filter((l) => !/^[*>] /.test(l) && !/^[{}] \[/.test(l) && !/^\* Connection/.test(l));
+  for (; i < lines.length && lines[i].startsWith('<'); i++) head.push(lines[i].replace(/^<-? ?/, ''));
+  const body = lines.slice(i).filter((l) => !/^(?:[*>]|->) /.test(l) && !/^[{}] \[/.test(l) && !/^\* Connection/.test(l));
   return head.join('\r\n').replace(/\s*$/, '') + '\r\n\r\n' + body.join('\n');
 }
 
@@ -178,7 +181,7 @@ export function unpaste(raw: string): string {
  * or a bracketed tag ("[Rebroadcast Plugin]: "). Stripped when (nearly) every non-empty line carries one.
  */
 const LOG_PREFIXES = [
-  /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? {1,4}/,
+  /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?(?: {1,4}|$)/,
   /^\[[^\]\r\n]{1,40}\]:? ?/,
 ];
 export function stripLogPrefix(text: string): string {
@@ -186,9 +189,20 @@ export function stripLogPrefix(text: string): string {
   const filled = lines.filter((l) => l.trim() !== '');
   for (const re of LOG_PREFIXES) {
     const n = filled.filter((l) => re.test(l)).length;
-    if (n >= 2 && n >= filled.length * 0.8) return lines.map((l) => l.replace(re, '')).join('\r\n');
+    // A line that held only log prefixes (a logger printing the empty line that ends the headers with
+    // two timestamps: "2025-03-19 14:47:55.632221  2025-03-19 14:47:10.728851825") is that empty line.
+    if (n >= 2 && n >= filled.length * 0.8) return lines.map((l) => l.replace(re, '').replace(re, '')).join('\r\n');
   }
   return text;
+}
+
+/**
+ * A status line printed without its protocol by an HTTP recorder (vcrpy cassettes, HAR viewers:
+ * "200 OK" or just "200" on the first line, header lines after) gets "HTTP/1.1" back.
+ */
+export function unbareStatus(text: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string {
+  const m = /^\s*(\d{3})(?: [A-Za-z][A-Za-z -]{0,40})?\r?\n(?=[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}:)/.exec(text);
+  return m ? `${proto} ${text.trimStart()}` : text;
 }
 
 const HEADER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}[ \t]*:/;
@@ -227,7 +241,7 @@ export function unspace(text: string): string {
 }
 
 export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string[] {
-  const text = unspace(unglue(stripLogPrefix(unpaste(raw))));
+  const text = unbareStatus(unspace(unglue(stripLogPrefix(unpaste(raw)))), proto);
   const lines = text.split(/\r?\n/);
   // A status line starts a response when it comes first or after a blank line.
   const starts = lines.flatMap((l, i) => (STATUS_START.test(l) && (i === 0 || lines[i - 1].trim() === '') ? [i] : []));
@@ -269,7 +283,11 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         const row = httpFromScanRow(c.raw ?? '');
         const port = c.port ?? row?.port ?? (c.tls ? 443 : 80);
         let got = 0;
-        for (const text of row ? [row.text] : pastedResponses(c.raw ?? '', 'HTTP/1.1')) {
+        // A program's printout of the reply (an xml2js object, a plugin's "Model: …" summary) stands
+        // for the XML document the device sent: that document becomes the body.
+        const doc = row ? undefined : dumpToXml(c.raw ?? '') ?? summaryToXml(c.raw ?? '');
+        const texts = row ? [row.text] : doc ? [`HTTP/1.1 000 not-captured\r\n\r\n${doc}`] : pastedResponses(c.raw ?? '', 'HTTP/1.1');
+        for (const text of texts) {
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
           if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
           const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
@@ -301,7 +319,12 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'onvif-device-info': {
-        const info = parseDeviceInformation(c.raw ?? '');
+        let info = parseDeviceInformation(c.raw ?? '');
+        if (!info || 'fault' in info) {
+          // A printed answer (the onvif npm client's object, an xml2js tree) read as the SOAP reply.
+          const soap = dumpToOnvifInfo(c.raw ?? '');
+          if (soap) info = parseDeviceInformation(soap);
+        }
         if (!info || 'fault' in info) { unused.push(`captures[${i}]: no GetDeviceInformation answer parsed`); break; }
         onvifInfo = info;
         seen('onvif');
@@ -327,7 +350,12 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'upnp-description': {
-        const d = parseDeviceDescription(c.raw ?? '');
+        let d = parseDeviceDescription(c.raw ?? '');
+        if (!d) {
+          // A printed description: xml2js's tree, or a dict of its fields (Home Assistant's debug log).
+          const xml = dumpToXml(c.raw ?? '') ?? dumpToUpnpXml(c.raw ?? '');
+          if (xml) d = parseDeviceDescription(xml);
+        }
         if (!d) { unused.push(`captures[${i}]: no UPnP description parsed`); break; }
         desc = d;
         seen('ssdp');
@@ -353,7 +381,18 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         const raw = c.raw ?? '';
         const json = raw.includes('{') ? raw.slice(raw.indexOf('{')) : dhipFromScanRow(raw);
         const m = json ? parseDhip(buildDhipFrame(json)) : null;
-        if (!m || Object.keys(m.deviceInfo).length === 0) { unused.push(`captures[${i}]: no DHIP deviceInfo parsed`); break; }
+        if (!m) { unused.push(`captures[${i}]: no DHIP message parsed`); break; }
+        if (Object.keys(m.deviceInfo).length === 0) {
+          // An answer without deviceInfo over DHIP (a global.login challenge on TCP: realm, random,
+          // encryption, error code) still came in DHIP framing: its params are what it said.
+          const said: Record<string, string> = { ...(m.method ? { method: m.method } : {}), ...m.params };
+          const { flat } = lenientJson(json!, 64);
+          for (const k of ['error.code', 'error.message']) if (flat[k] !== undefined) said[k] = flat[k];
+          if (!Object.keys(m.params).length) { unused.push(`captures[${i}]: no DHIP deviceInfo or params parsed`); break; }
+          mergeRecord(rec, { dhip: said });
+          seen('dhip');
+          break;
+        }
         mergeRecord(rec, { dhip: dhipRecord(m) });
         seen('dhip');
         break;
