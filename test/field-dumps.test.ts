@@ -109,6 +109,16 @@ describe('converter: verbose-log and recorder formats', () => {
   });
 });
 
+describe('converter: pastes that went through a document', () => {
+  it('gives soft hyphens in a header block their "-" back (field-3-0003, exploit-db 38773, ZTE ZXHN H108N)', () => {
+    const raw = 'HTTP/1.0 200 OK\nContent\u00adtype: text/html\nPragma: no\u00adcache\nCache\u00adControl: no\u00adcache\nset\u00adcookie: sessionid=3fa9c21e; expires=Fri, 31\u00adDec\u00ad9999 23:59:59\nGMT;path=/\n\n#root:x:0:0:root:/root:/bin/bash';
+    const { record } = rec([{ kind: 'http', port: 80, path: '/cgi-bin/webproc', raw }]);
+    expect(record.http?.[0].headers).toMatchObject({ 'content-type': 'text/html', pragma: 'no-cache', 'cache-control': 'no-cache', 'set-cookie': 'sessionid=3fa9c21e; expires=Fri, 31-Dec-9999 23:59:59' });
+    // The body keeps its bytes as pasted.
+    expect(record.http?.[0].body).toMatch(/^GMT;path=\/\n\n#root/);
+  });
+});
+
 describe('property: the dump readers never throw and stay bounded', () => {
   it('parseLiteral / dumpToXml / dumpToUpnpXml / dumpToOnvifInfo / summaryToXml on arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 3000 }), (s) => {

@@ -254,7 +254,9 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
     const head: string[] = hasStatus ? [c.shift()!] : [`${proto} 000 not-captured`];
     let i = 0;
     for (; i < c.length; i++) {
-      const l = c[i];
+      // A paste that went through a PDF or a word processor carries soft or Unicode hyphens where the
+      // header had "-" ("Content\u00adtype", "no\u00adcache"): the header block gets its hyphens back.
+      const l = c[i].replace(/[\u00ad\u2010\u2011]/g, '-');
       if (l.trim() === '') { i++; break; }
       if (HEADER_LINE.test(l) || (/^[ \t]/.test(l) && i > 0)) head.push(l);
       else break;
