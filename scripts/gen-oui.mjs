@@ -12,7 +12,7 @@ const oui = require('oui-data');
 const pkg = JSON.parse(readFileSync(new URL('../node_modules/oui-data/package.json', import.meta.url), 'utf8'));
 const KEEP = [
   // restricted entities, their brands and OEM labels
-  'hikvision', 'ezviz', 'microimage', 'hikrobot', 'dahua', 'huacheng', 'uniview', 'tiandy', 'hytera', 'huawei', 'hisilicon', '\\bzte\\b',
+  'hikvision', 'ezviz', 'microimage', 'hikrobot', 'dahua', 'huacheng', 'huaray', 'uniview', 'tiandy', 'hytera', 'huawei', 'hisilicon', '\\bzte\\b',
   'amcrest', 'lorex', 'lt security', 'observint', 'swann', 'honeywell', 'interlogix', 'intelbras', 'cp plus',
   // camera makers
   'axis communications', 'hanwha', 'samsung techwin', 'robert bosch', 'bosch security', 'bosch sicherheits', 'vivotek', 'avigilon', 'sony',
