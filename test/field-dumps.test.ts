@@ -119,6 +119,19 @@ describe('converter: pastes that went through a document', () => {
   });
 });
 
+describe('converter: decoded bodies under the headers that framed them', () => {
+  it('keeps a body pasted decoded under "Transfer-Encoding: chunked" (field-3-0040, home-assistant/core#43365, Synology DSM 6.1)', () => {
+    const raw = "Server: nginx\nDate: Wed, 18 Nov 2020 21:48:41 GMT\nContent-Type: text/plain; charset=\"UTF-8\"\nTransfer-Encoding: chunked\nConnection: keep-alive\nKeep-Alive: timeout=20\n\n{'data': {'SYNO.API.Auth': {'maxVersion': 6, 'minVersion': 1, 'path': 'auth.cgi'}, 'SYNO.API.Info': {'maxVersion': 1, 'minVersion': 1, 'path': 'query.cgi'}}, 'success': True}";
+    const { record } = rec([{ kind: 'http', port: 5001, tls: true, path: '/webapi/query.cgi?api=SYNO.API.Info&version=1&method=query', raw }]);
+    expect(record.http?.[0].body).toMatch(/^\{'data': \{'SYNO\.API\.Auth'/);
+    expect(record.http?.[0].headers?.['transfer-encoding']).toBeUndefined();
+    expect(identify(record, kb).maker).toBe('synology');
+    // A body that is still in chunks is dechunked as on the wire.
+    const wire = rec([{ kind: 'http', raw: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' }]);
+    expect(wire.record.http?.[0].body).toBe('hello');
+  });
+});
+
 describe('property: the dump readers never throw and stay bounded', () => {
   it('parseLiteral / dumpToXml / dumpToUpnpXml / dumpToOnvifInfo / summaryToXml on arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 3000 }), (s) => {

@@ -262,6 +262,10 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
       else break;
     }
     const body = c.slice(i).join('\n');
+    // Tools print the decoded body under the headers they received: a "Transfer-Encoding: chunked"
+    // reply pasted without its chunk-size lines keeps its body instead of being dechunked to nothing.
+    const chunked = head.findIndex((h) => /^transfer-encoding[ \t]*:[ \t]*chunked\b/i.test(h));
+    if (chunked > 0 && body.trim() !== '' && !/^[0-9a-fA-F]{1,8}[ \t]*(?:;[^\r\n]*)?\r?\n/.test(body)) head.splice(chunked, 1);
     return head.join('\r\n') + '\r\n\r\n' + body;
   });
 }
