@@ -33,3 +33,32 @@ describe('generic SDK strings name no maker', () => {
     expect(id.product).toBe('Cross Web Server');
   });
 });
+
+describe('round-3 restricted rules leave look-alikes alone', () => {
+  it('an Axis SDP ("s=Media Presentation", five-digit b=AS, /axis-media/) and a Hikvision-clone SDP (Anjvision, IMKH header) are not Hikvision', () => {
+    // Axis DESCRIBE as quoted in public RTSP client code; Anjvision SDP from the tune capture cameras-other-0011 (moonfire-nvr#356).
+    const axis = 'v=0\r\no=- 1294261826758511 1294261826758511 IN IP4 192.0.2.21\r\ns=Media Presentation\r\ne=NONE\r\nc=IN IP4 0.0.0.0\r\nb=AS:50064\r\nt=0 0\r\na=control:rtsp://192.0.2.21:554/axis-media/media.amp?videocodec=jpeg\r\n';
+    const anj = 'v=0\no=- 1109162014219182 1109162014219192 IN IP4 x.y.z.w\ns=RTSP/RTP stream from anjvision ipcamera\ne=NONE\nc=IN IP4 0.0.0.0\na=tool:LIVE555 Streaming Media v2011.05.25 CHAM.LI@ANJVISION.COM\na=x-dimensions: 1280, 720\na=Media_header:MEDIAINFO=494D4B48010100000400050000000000000000000000000000000000000000000000000000000000;\na=appversion:1.0\n';
+    for (const body of [axis, anj]) {
+      const id = identify({ ip: '192.0.2.10', seen_by: ['rtsp'], rtsp: [{ port: 554, method: 'DESCRIBE', status: 200, headers: {}, body }] }, kb);
+      expect(RESTRICTED.has(id.maker ?? ''), id.evidence.map((e) => e.rule).join(',')).toBe(false);
+    }
+  });
+  it('a live555 OPTIONS answer (TP-Link VIGI, Wyze, Foscam captures in the tune half) names no restricted maker', () => {
+    const id = identify({ ip: '192.0.2.10', seen_by: ['rtsp'], rtsp: [{ port: 554, method: 'OPTIONS', status: 200, headers: { cseq: '0', date: 'Sat, Aug 12 2023 14:29:34 GMT', public: 'OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER' } }] }, kb);
+    expect(id.maker).toBeUndefined();
+  });
+  it('manufacturer strings of other companies with a restricted maker\'s word in them are not claimed', () => {
+    for (const [f, v] of [['upnp.manufacturer', 'Shanghai Dahua Scale Factory'], ['http.xml.manufacturer', 'Shanghai Dahua Scale Factory'], ['upnp.manufacturer', 'Honor Device Co., Ltd.'],
+      ['http.title', 'HUAWEI P30 Pro review'], ['http.title', 'ZTE Blade A52 specs'], ['upnp.manufacturerURL', 'http://www.hikvisionfake.example/']] as const) {
+      const hit = claim(f, v);
+      expect(RESTRICTED.has(hit?.extracted.maker ?? ''), `${f}=${v} claimed by ${hit?.rule.id}`).toBe(false);
+    }
+  });
+  it('Atheros chip names and other makers\' switch numbers (H3C S5130, Cisco SG350, NETGEAR GS308E) are not Huawei enterprise models', () => {
+    for (const v of ['AR9331', 'AR7240', 'SG350-10', 'GS308E', 'S5130-28S-EI', 'S5720-28X-SI-AC']) {
+      const hit = claim('upnp.modelName', v);
+      expect(hit?.extracted.maker === 'huawei', `${v} claimed by ${hit?.rule.id}`).toBe(false);
+    }
+  });
+});
