@@ -62,3 +62,11 @@ describe('round-3 restricted rules leave look-alikes alone', () => {
     }
   });
 });
+
+describe('other makers\' grammars leave restricted makers\' numbers alone', () => {
+  it('a Huawei USG firewall number (USG6510E) is not a Ubiquiti USG gateway; Ubiquiti codes still are', () => {
+    expect(claim('upnp.modelName', 'USG6510E')?.extracted.maker).toBe('huawei');
+    for (const v of ['USG-3P', 'UDM-Pro', 'UDMPRO', 'U6-Lite', 'UAP-AC-Pro']) expect(claim('upnp.modelName', v)?.extracted.maker, v).toBe('ubiquiti');
+  });
+});
+
