@@ -70,3 +70,21 @@ describe('other makers\' grammars leave restricted makers\' numbers alone', () =
   });
 });
 
+describe('restricted makers\' model numbers are claimed for them on every model field', () => {
+  // Public model lists: Dahua / Imou firmware and product names (DeathCamel58/amcrest-compatible-finder cameras.json,
+  // rroller/dahua README), Huawei ONT/CPE names (Huawei EchoLife manuals, HiLink issue threads), ZTE gateways and CPE
+  // (mkst/zte-config-utility issues, Kajkac/ZTE-MC-Home-assistant-repo), Huawei enterprise lines (support.huawei.com).
+  const cases: Array<[string, string]> = [
+    ['DH-IPC-HFW2431S-S-S2', 'dahua'], ['IPC-HDBW2431E-S-S2', 'dahua'], ['IPC-EW5531-AS', 'dahua'], ['SD1A404XB-GNR', 'dahua'],
+    ['DHI-NVR4208-8P-4KS2/L', 'dahua'], ['XVR5108HS-I3', 'dahua'], ['XVR1B04-I', 'dahua'], ['HCVR5104HS-V4', 'dahua'],
+    ['VTO2202F-P', 'dahua'], ['ASI7214X', 'dahua'], ['TPC-BF2221-T', 'dahua'], ['IPC-A22EP', 'dahua'], ['IPC-GS7EP-5M0WE', 'dahua'],
+    ['HG8245H5', 'huawei'], ['EG8145V5', 'huawei'], ['B535-232', 'huawei'], ['E5576-320', 'huawei'], ['AR1220E', 'huawei'], ['USG6510E', 'huawei'],
+    ['F670L', 'zte'], ['H298A', 'zte'], ['MU5001', 'zte'], ['MF286R', 'zte'], ['ZXHN H108N', 'zte'],
+  ];
+  for (const f of ['upnp.modelName', 'http.xml.model', 'http.json.model']) {
+    it(`on ${f}`, () => {
+      for (const [v, maker] of cases) expect(claim(f, v)?.extracted.maker, `${f}=${v} (${claim(f, v)?.rule.id})`).toBe(maker);
+    });
+  }
+});
+
