@@ -91,6 +91,15 @@ describe('converter: verbose-log and recorder formats', () => {
     // "-> " request lines after the reply are dropped from the body.
     expect(unpaste('<- HTTP/1.1 200 OK\n<- Server: x\n<-\n-> GET / HTTP/1.1\nbody')).toBe('HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody');
   });
+  it('keeps a curl -v body that starts with "<" whole after the lone "<" line (cameras-other-2-0059, cameras-other-2-0067)', () => {
+    const raw = '< HTTP/1.0 200 OK\n< Server: GoAhead-Webs\n< Pragma: no-cache\n< Cache-control: no-cache\n< Content-Type: text/html\n<\n<html>\n<br><br><center><table><tr><td>Completed to change configuration! Restart in 10 seconds</td></tr></table></center></body></html>';
+    const { record } = rec([{ kind: 'http', port: 8086, path: '/goform/setconf', raw }]);
+    expect(record.http?.[0].headers).toEqual({ server: 'GoAhead-Webs', pragma: 'no-cache', 'cache-control': 'no-cache', 'content-type': 'text/html' });
+    expect(record.http?.[0].body).toMatch(/^<html>\n<br><br><center>/);
+    const xml = '< HTTP/1.1 200 OK\n< Content-type: text/xml\n< Connection: close\n< AuthInfo:\n<\n<?xml version="1.0" encoding="UTF-8"?>\n<response version="1.0">\t<status>success</status>\n</response>';
+    const x = rec([{ kind: 'http', port: 80, path: '/doLogin', raw: xml }]);
+    expect(x.record.http?.[0].body).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<response version="1\.0">/);
+  });
   it('gives a protocol-less status line its protocol back (network-other-0018, pywemo vcr cassette)', () => {
     const raw = '200 OK\nConnection: close\nContent-Length: 3506\nContent-Type: text/xml\n\n<?xml version="1.0"?><root xmlns="urn:Belkin:device-1-0"><device><manufacturer>Belkin International Inc.</manufacturer></device></root>';
     expect(unbareStatus(raw, 'HTTP/1.1')).toMatch(/^HTTP\/1.1 200 OK\n/);

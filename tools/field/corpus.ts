@@ -171,7 +171,14 @@ export function unpaste(raw: string): string {
   if (first < 0) return s.replace(/^\s+/, '');
   const head: string[] = [];
   let i = first;
-  for (; i < lines.length && lines[i].startsWith('<'); i++) head.push(lines[i].replace(/^<-? ?/, ''));
+  // The header block is the "< " lines up to curl's lone "<" (the empty line); a body line that starts
+  // with "<" itself ("<html>", "<?xml") is body, not a marked header line.
+  for (; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^<-?\s*$/.test(l)) { i++; break; }
+    if (!/^<-? /.test(l)) break;
+    head.push(l.replace(/^<-? /, ''));
+  }
   const body = lines.slice(i).filter((l) => !/^(?:[*>]|->) /.test(l) && !/^[{}] \[/.test(l) && !/^\* Connection/.test(l));
   return head.join('\r\n').replace(/\s*$/, '') + '\r\n\r\n' + body.join('\n');
 }
