@@ -4,7 +4,7 @@
 // public source named); properties show the readers never throw and stay bounded.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pastedResponses, stripLogPrefix, toObservation, unbareStatus, unpaste, type Capture } from '../tools/field/corpus.js';
+import { dedent, pastedResponses, stripLogPrefix, toObservation, unbareStatus, unpaste, type Capture } from '../tools/field/corpus.js';
 import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, litToXml, parseLiteral, summaryToXml } from '../tools/field/dumps.js';
 import { identify } from '../src/fingerprint/engine.js';
 import { loadKnowledgeBase } from '../src/data/load.js';
@@ -138,6 +138,29 @@ describe('converter: decoded bodies under the headers that framed them', () => {
     // A body that is still in chunks is dechunked as on the wire.
     const wire = rec([{ kind: 'http', raw: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' }]);
     expect(wire.record.http?.[0].body).toBe('hello');
+  });
+});
+
+describe('converter: pastes indented as a block', () => {
+  it('drops a comment marker every line shares (a Dahua OPTIONS answer quoted in openhab-addons ipcamera RtspConnection.java)', () => {
+    const raw = '        // RTSP/1.0 200 OK\n        // CSeq: 1\n        // Server: Rtsp Server/3.0\n        // Public: OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE, TEARDOWN, SET_PARAMETER, GET_PARAMETER\n';
+    expect(dedent(raw)).toBe('RTSP/1.0 200 OK\nCSeq: 1\nServer: Rtsp Server/3.0\nPublic: OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE, TEARDOWN, SET_PARAMETER, GET_PARAMETER\n');
+    const { record } = rec([{ kind: 'rtsp', port: 554, raw }]);
+    expect(record.rtsp?.[0].headers).toMatchObject({ server: 'Rtsp Server/3.0', cseq: '1' });
+    expect(identify(record, kb).maker).toBe('dahua');
+  });
+  it('drops the indentation of a Markdown code block, and leaves unindented and ragged text alone', () => {
+    const raw = '    RTSP/1.0 200 OK\n    CSeq: 3\n    Server: Rtsp Server/3.0\n\n    ';
+    expect(rec([{ kind: 'rtsp', raw }]).record.rtsp?.[0].headers?.server).toBe('Rtsp Server/3.0');
+    const plain = 'HTTP/1.1 200 OK\r\nServer: x\r\n\r\n  indented body';
+    expect(dedent(plain)).toBe(plain);
+    expect(dedent('  a\n b\n')).toBe(' a\nb\n');
+    expect(dedent(' a\n\tb')).toBe(' a\n\tb');
+  });
+  it('never throws and never grows the text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (t) => {
+      expect(dedent(t).length).toBeLessThanOrEqual(t.length);
+    }), { numRuns: 400 });
   });
 });
 

@@ -247,8 +247,35 @@ export function unspace(text: string): string {
   return t;
 }
 
+/**
+ * A paste indented as a block (a Markdown code block inside a list, a quoted e-mail "> ", a code comment
+ * "// " or "# " in front of every line) loses the prefix every non-empty line shares, so that header lines
+ * are header lines again instead of folded continuations of the status line.
+ */
+export function dedent(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const filled = lines.filter((l) => l.trim() !== '');
+  if (filled.length < 2) return text;
+  const prefix = (re: RegExp): string | undefined => {
+    const ps = filled.map((l) => re.exec(l)?.[0]);
+    if (ps.some((p) => p === undefined)) return undefined;
+    const first = ps[0]!;
+    return first && ps.every((p) => p === first) ? first : undefined;
+  };
+  // A shared comment or quote marker (with its indentation), else the shortest shared indentation.
+  const marker = prefix(/^[ \t]{0,8}(?:\/\/|#|>|\*)[ \t]{1,4}/);
+  let cut = marker?.length ?? 0;
+  if (!marker) {
+    const ws = filled.map((l) => /^[ \t]*/.exec(l)![0]);
+    const min = ws.reduce((a, b) => (b.length < a.length ? b : a));
+    cut = min.length > 0 && ws.every((w) => w.startsWith(min)) ? min.length : 0;
+  }
+  if (!cut) return text;
+  return lines.map((l) => (l.trim() === '' ? '' : l.slice(cut))).join('\n');
+}
+
 export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string[] {
-  const text = unbareStatus(unspace(unglue(stripLogPrefix(unpaste(raw)))), proto);
+  const text = unbareStatus(unspace(unglue(stripLogPrefix(unpaste(dedent(raw))))), proto);
   const lines = text.split(/\r?\n/);
   // A status line starts a response when it comes first or after a blank line.
   const starts = lines.flatMap((l, i) => (STATUS_START.test(l) && (i === 0 || lines[i - 1].trim() === '') ? [i] : []));
@@ -375,7 +402,7 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'ssdp': {
-        const m = parseSsdp(Buffer.from(unpaste(c.raw ?? ''), 'utf8'));
+        const m = parseSsdp(Buffer.from(unpaste(dedent(c.raw ?? '')), 'utf8'));
         if (!m) { unused.push(`captures[${i}]: not an SSDP message`); break; }
         ssdpMsg = m;
         seen('ssdp');
