@@ -29,6 +29,9 @@ const KEEP = [
   'fortinet', 'sonicwall', 'juniper networks', 'ruckus wireless', 'zyxel', 'palo alto networks', 'draytek', 'teltonika',
   'peplink', 'cradlepoint', 'keenetic', 'compal broadband', 'kyocera corporation', 'ricoh company', 'xerox corp', 'lexmark',
   'eaton corp', 'miele', 'homewizard', 'eq-3',
+  // more non-restricted camera, recorder and network makers (rules round 3)
+  'asustor', 'basler ag', 'digital watchdog', 'iqinvision', 'jvc kenwood', 'nuuo', 'planet technology', 'sanyo electric', 'stardot',
+  'trendnet', 'toshiba', 'zavio', 'webgate',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
   'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
   'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',
