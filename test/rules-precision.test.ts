@@ -88,3 +88,10 @@ describe('restricted makers\' model numbers are claimed for them on every model 
   }
 });
 
+describe('copyright rules want a copyright notice, not a licence header', () => {
+  it('"Copyright 2018 ZTE Corporation. All rights reserved." in a source file served over HTTP names nobody; "Copyright © 2020 ZTE Corporation" does', () => {
+    expect(claim('http.body', '/*\nCopyright 2018 ZTE Corporation. All rights reserved.\nLicensed under the Apache License, Version 2.0\n*/')?.extracted.maker).not.toBe('zte');
+    expect(claim('http.body', '<div id="footer">Copyright © 2020 ZTE Corporation. All rights reserved</div>')?.extracted.maker).toBe('zte');
+  });
+});
+
