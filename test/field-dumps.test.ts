@@ -42,8 +42,11 @@ describe('converter: printed replies become the document the device sent', () =>
     expect(summaryToXml(raw)).toBe('<model>DS-I114W</model>\n<serialNumber>DS-I114W20171106AAWR638204915</serialNumber>\n<firmwareVersion>V5.4.81</firmwareVersion>');
     const { record } = rec([{ kind: 'http', port: 443, tls: true, path: '/ISAPI/System/deviceInfo', raw }]);
     expect(identify(record, kb).maker).toBe('hikvision');
-    // Prose with a colon is not a summary.
-    expect(summaryToXml('Router version: MC889A_DNAY_B13_FWA')).toBeUndefined();
+    // A line of known labels alone is a summary too (telecom-2-0005, Kajkac/ZTE-MC-Home-assistant-repo#13);
+    // prose with a colon is not.
+    expect(summaryToXml('Router version: MC889A_DNAY_B13_FWA')).toBe('<firmwareVersion>MC889A_DNAY_B13_FWA</firmwareVersion>');
+    expect(summaryToXml('The router says: hello')).toBeUndefined();
+    expect(summaryToXml('Firmware: V5.4.81\nthe camera rebooted twice')).toBeUndefined();
     expect(summaryToXml('HTTP/1.1 200 OK\nServer: x')).toBeUndefined();
   });
   it('reads a Python dict of a UPnP description under its printed names (network-other-2-0037, StevenLooman/home-assistant-dlna-dmr#7)', () => {

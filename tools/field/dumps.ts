@@ -201,21 +201,25 @@ const SUMMARY_LABELS: Record<string, string> = {
   model: 'model', 'model name': 'model', 'device model': 'model', manufacturer: 'manufacturer', vendor: 'manufacturer',
   serial: 'serialNumber', 'serial number': 'serialNumber', 'serial no': 'serialNumber', firmware: 'firmwareVersion',
   'firmware version': 'firmwareVersion', 'hardware': 'hardwareVersion', 'hardware version': 'hardwareVersion',
-  'device name': 'deviceName', 'device type': 'deviceType',
+  'device name': 'deviceName', 'device type': 'deviceType', 'router version': 'firmwareVersion', 'software version': 'firmwareVersion',
 };
 
 export function summaryToXml(text: string): string | undefined {
   const t = text.trim();
   if (!t || t.length > 4096 || /^[<{[]/.test(t) || /^(?:HTTP|RTSP)\//i.test(t)) return undefined;
-  const parts = t.split(/\r?\n|,\s+(?=[A-Za-z][A-Za-z ]{0,24}:\s)/);
+  const parts = t.split(/\r?\n|,\s+(?=[A-Za-z][A-Za-z ]{0,24}:\s)/).filter((p) => p.trim() !== '');
   const leaves: string[] = [];
+  let others = 0;
   for (const part of parts) {
     const m = /^\s*([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*(\S[^\r\n]{0,255})$/.exec(part);
-    if (!m) continue;
-    const name = SUMMARY_LABELS[m[1].toLowerCase()];
-    if (name) leaves.push(`<${name}>${esc(m[2].trim())}</${name}>`);
+    const name = m ? SUMMARY_LABELS[m[1].toLowerCase()] : undefined;
+    if (m && name) leaves.push(`<${name}>${esc(m[2].trim())}</${name}>`);
+    else others++;
   }
-  return leaves.length && leaves.some((l) => /^<(?:model|manufacturer)>/.test(l)) ? leaves.join('\n') : undefined;
+  // A summary names the model or maker, or consists of nothing but known labels (an integration's
+  // one-line "Router version: MC889A_DNAY_B13_FWA").
+  if (!leaves.length) return undefined;
+  return leaves.some((l) => /^<(?:model|manufacturer)>/.test(l)) || others === 0 ? leaves.join('\n') : undefined;
 }
 
 /** First string of a leaf (xml2js wraps leaves in arrays). */
