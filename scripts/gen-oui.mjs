@@ -12,7 +12,7 @@ const oui = require('oui-data');
 const pkg = JSON.parse(readFileSync(new URL('../node_modules/oui-data/package.json', import.meta.url), 'utf8'));
 const KEEP = [
   // restricted entities, their brands and OEM labels
-  'hikvision', 'ezviz', 'microimage', 'hikrobot', 'dahua', 'huacheng', 'uniview', 'tiandy', 'hytera', 'huawei', 'hisilicon', '\\bzte\\b',
+  'hikvision', 'ezviz', 'microimage', 'hikrobot', 'dahua', 'huacheng', 'huaray', 'uniview', 'tiandy', 'hytera', 'huawei', 'hisilicon', '\\bzte\\b',
   'amcrest', 'lorex', 'lt security', 'observint', 'swann', 'honeywell', 'interlogix', 'intelbras', 'cp plus',
   // camera makers
   'axis communications', 'hanwha', 'samsung techwin', 'robert bosch', 'bosch security', 'bosch sicherheits', 'vivotek', 'avigilon', 'sony',
@@ -29,6 +29,9 @@ const KEEP = [
   'fortinet', 'sonicwall', 'juniper networks', 'ruckus wireless', 'zyxel', 'palo alto networks', 'draytek', 'teltonika',
   'peplink', 'cradlepoint', 'keenetic', 'compal broadband', 'kyocera corporation', 'ricoh company', 'xerox corp', 'lexmark',
   'eaton corp', 'miele', 'homewizard', 'eq-3',
+  // more non-restricted camera, recorder and network makers (rules round 3)
+  'asustor', 'basler ag', 'digital watchdog', 'iqinvision', 'jvc kenwood', 'nuuo', 'planet technology', 'sanyo electric', 'stardot',
+  'trendnet', 'toshiba', 'zavio', 'webgate',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
   'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
   'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',

@@ -16,7 +16,9 @@ import { mergeRecord } from '../../src/scan/merge.js';
 import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/model/types.js';
 import { parseDnText, renderDn } from '../../src/protocols/dn.js';
 import { parseResponse } from '../../src/protocols/response.js';
+import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { cleanText } from '../../src/util/sanitize.js';
+import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml } from './dumps.js';
 
 export const SPLITS = ['tune', 'check'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -164,12 +166,20 @@ export function unpaste(raw: string): string {
   let s = raw;
   if (/\\r\\n/.test(s) && !/\r\n/.test(s)) s = s.replace(/\\r\\n\n?/g, '\r\n');
   const lines = s.split(/\r?\n/);
-  const first = lines.findIndex((l) => /^< (HTTP|RTSP)\/\d/.test(l));
+  // curl -v marks received lines "< " and sent ones "> "; other clients' verbose logs use "<- " / "-> ".
+  const first = lines.findIndex((l) => /^<-? (HTTP|RTSP)\/\d/.test(l));
   if (first < 0) return s.replace(/^\s+/, '');
   const head: string[] = [];
   let i = first;
-  for (; i < lines.length && lines[i].startsWith('<'); i++) head.push(lines[i].replace(/^< ?/, ''));
-  const body = lines.slice(i).filter((l) => !/^[*>] /.test(l) && !/^[{}] \[/.test(l) && !/^\* Connection/.test(l));
+  // The header block is the "< " lines up to curl's lone "<" (the empty line); a body line that starts
+  // with "<" itself ("<html>", "<?xml") is body, not a marked header line.
+  for (; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^<-?\s*$/.test(l)) { i++; break; }
+    if (!/^<-? /.test(l)) break;
+    head.push(l.replace(/^<-? /, ''));
+  }
+  const body = lines.slice(i).filter((l) => !/^(?:[*>]|->) /.test(l) && !/^[{}] \[/.test(l) && !/^\* Connection/.test(l));
   return head.join('\r\n').replace(/\s*$/, '') + '\r\n\r\n' + body.join('\n');
 }
 
@@ -178,7 +188,7 @@ export function unpaste(raw: string): string {
  * or a bracketed tag ("[Rebroadcast Plugin]: "). Stripped when (nearly) every non-empty line carries one.
  */
 const LOG_PREFIXES = [
-  /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? {1,4}/,
+  /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?(?: {1,4}|$)/,
   /^\[[^\]\r\n]{1,40}\]:? ?/,
 ];
 export function stripLogPrefix(text: string): string {
@@ -186,9 +196,20 @@ export function stripLogPrefix(text: string): string {
   const filled = lines.filter((l) => l.trim() !== '');
   for (const re of LOG_PREFIXES) {
     const n = filled.filter((l) => re.test(l)).length;
-    if (n >= 2 && n >= filled.length * 0.8) return lines.map((l) => l.replace(re, '')).join('\r\n');
+    // A line that held only log prefixes (a logger printing the empty line that ends the headers with
+    // two timestamps: "2025-03-19 14:47:55.632221  2025-03-19 14:47:10.728851825") is that empty line.
+    if (n >= 2 && n >= filled.length * 0.8) return lines.map((l) => l.replace(re, '').replace(re, '')).join('\r\n');
   }
   return text;
+}
+
+/**
+ * A status line printed without its protocol by an HTTP recorder (vcrpy cassettes, HAR viewers:
+ * "200 OK" or just "200" on the first line, header lines after) gets "HTTP/1.1" back.
+ */
+export function unbareStatus(text: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string {
+  const m = /^\s*(\d{3})(?: [A-Za-z][A-Za-z -]{0,40})?\r?\n(?=[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}:)/.exec(text);
+  return m ? `${proto} ${text.trimStart()}` : text;
 }
 
 const HEADER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}[ \t]*:/;
@@ -226,8 +247,35 @@ export function unspace(text: string): string {
   return t;
 }
 
+/**
+ * A paste indented as a block (a Markdown code block inside a list, a quoted e-mail "> ", a code comment
+ * "// " or "# " in front of every line) loses the prefix every non-empty line shares, so that header lines
+ * are header lines again instead of folded continuations of the status line.
+ */
+export function dedent(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const filled = lines.filter((l) => l.trim() !== '');
+  if (filled.length < 2) return text;
+  const prefix = (re: RegExp): string | undefined => {
+    const ps = filled.map((l) => re.exec(l)?.[0]);
+    if (ps.some((p) => p === undefined)) return undefined;
+    const first = ps[0]!;
+    return first && ps.every((p) => p === first) ? first : undefined;
+  };
+  // A shared comment or quote marker (with its indentation), else the shortest shared indentation.
+  const marker = prefix(/^[ \t]{0,8}(?:\/\/|#|>|\*)[ \t]{1,4}/);
+  let cut = marker?.length ?? 0;
+  if (!marker) {
+    const ws = filled.map((l) => /^[ \t]*/.exec(l)![0]);
+    const min = ws.reduce((a, b) => (b.length < a.length ? b : a));
+    cut = min.length > 0 && ws.every((w) => w.startsWith(min)) ? min.length : 0;
+  }
+  if (!cut) return text;
+  return lines.map((l) => (l.trim() === '' ? '' : l.slice(cut))).join('\n');
+}
+
 export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): string[] {
-  const text = unspace(unglue(stripLogPrefix(unpaste(raw))));
+  const text = unbareStatus(unspace(unglue(stripLogPrefix(unpaste(dedent(raw))))), proto);
   const lines = text.split(/\r?\n/);
   // A status line starts a response when it comes first or after a blank line.
   const starts = lines.flatMap((l, i) => (STATUS_START.test(l) && (i === 0 || lines[i - 1].trim() === '') ? [i] : []));
@@ -240,12 +288,18 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
     const head: string[] = hasStatus ? [c.shift()!] : [`${proto} 000 not-captured`];
     let i = 0;
     for (; i < c.length; i++) {
-      const l = c[i];
+      // A paste that went through a PDF or a word processor carries soft or Unicode hyphens where the
+      // header had "-" ("Content\u00adtype", "no\u00adcache"): the header block gets its hyphens back.
+      const l = c[i].replace(/[\u00ad\u2010\u2011]/g, '-');
       if (l.trim() === '') { i++; break; }
       if (HEADER_LINE.test(l) || (/^[ \t]/.test(l) && i > 0)) head.push(l);
       else break;
     }
     const body = c.slice(i).join('\n');
+    // Tools print the decoded body under the headers they received: a "Transfer-Encoding: chunked"
+    // reply pasted without its chunk-size lines keeps its body instead of being dechunked to nothing.
+    const chunked = head.findIndex((h) => /^transfer-encoding[ \t]*:[ \t]*chunked\b/i.test(h));
+    if (chunked > 0 && body.trim() !== '' && !/^[0-9a-fA-F]{1,8}[ \t]*(?:;[^\r\n]*)?\r?\n/.test(body)) head.splice(chunked, 1);
     return head.join('\r\n') + '\r\n\r\n' + body;
   });
 }
@@ -269,7 +323,11 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         const row = httpFromScanRow(c.raw ?? '');
         const port = c.port ?? row?.port ?? (c.tls ? 443 : 80);
         let got = 0;
-        for (const text of row ? [row.text] : pastedResponses(c.raw ?? '', 'HTTP/1.1')) {
+        // A program's printout of the reply (an xml2js object, a plugin's "Model: …" summary) stands
+        // for the XML document the device sent: that document becomes the body.
+        const doc = row ? undefined : dumpToXml(c.raw ?? '') ?? summaryToXml(c.raw ?? '');
+        const texts = row ? [row.text] : doc ? [`HTTP/1.1 000 not-captured\r\n\r\n${doc}`] : pastedResponses(c.raw ?? '', 'HTTP/1.1');
+        for (const text of texts) {
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
           if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
           const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/');
@@ -301,7 +359,12 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'onvif-device-info': {
-        const info = parseDeviceInformation(c.raw ?? '');
+        let info = parseDeviceInformation(c.raw ?? '');
+        if (!info || 'fault' in info) {
+          // A printed answer (the onvif npm client's object, an xml2js tree) read as the SOAP reply.
+          const soap = dumpToOnvifInfo(c.raw ?? '');
+          if (soap) info = parseDeviceInformation(soap);
+        }
         if (!info || 'fault' in info) { unused.push(`captures[${i}]: no GetDeviceInformation answer parsed`); break; }
         onvifInfo = info;
         seen('onvif');
@@ -327,14 +390,19 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'upnp-description': {
-        const d = parseDeviceDescription(c.raw ?? '');
+        let d = parseDeviceDescription(c.raw ?? '');
+        if (!d) {
+          // A printed description: xml2js's tree, or a dict of its fields (Home Assistant's debug log).
+          const xml = dumpToXml(c.raw ?? '') ?? dumpToUpnpXml(c.raw ?? '');
+          if (xml) d = parseDeviceDescription(xml);
+        }
         if (!d) { unused.push(`captures[${i}]: no UPnP description parsed`); break; }
         desc = d;
         seen('ssdp');
         break;
       }
       case 'ssdp': {
-        const m = parseSsdp(Buffer.from(unpaste(c.raw ?? ''), 'utf8'));
+        const m = parseSsdp(Buffer.from(unpaste(dedent(c.raw ?? '')), 'utf8'));
         if (!m) { unused.push(`captures[${i}]: not an SSDP message`); break; }
         ssdpMsg = m;
         seen('ssdp');
@@ -353,7 +421,18 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         const raw = c.raw ?? '';
         const json = raw.includes('{') ? raw.slice(raw.indexOf('{')) : dhipFromScanRow(raw);
         const m = json ? parseDhip(buildDhipFrame(json)) : null;
-        if (!m || Object.keys(m.deviceInfo).length === 0) { unused.push(`captures[${i}]: no DHIP deviceInfo parsed`); break; }
+        if (!m) { unused.push(`captures[${i}]: no DHIP message parsed`); break; }
+        if (Object.keys(m.deviceInfo).length === 0) {
+          // An answer without deviceInfo over DHIP (a global.login challenge on TCP: realm, random,
+          // encryption, error code) still came in DHIP framing: its params are what it said.
+          const said: Record<string, string> = { ...(m.method ? { method: m.method } : {}), ...m.params };
+          const { flat } = lenientJson(json!, 64);
+          for (const k of ['error.code', 'error.message']) if (flat[k] !== undefined) said[k] = flat[k];
+          if (!Object.keys(m.params).length) { unused.push(`captures[${i}]: no DHIP deviceInfo or params parsed`); break; }
+          mergeRecord(rec, { dhip: said });
+          seen('dhip');
+          break;
+        }
         mergeRecord(rec, { dhip: dhipRecord(m) });
         seen('dhip');
         break;
