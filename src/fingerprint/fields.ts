@@ -2,7 +2,7 @@
 // Which fields exist, where each is read from and how, is the field registry (src/model/fields.ts);
 // this walks it. Fields the registry marks `derive` are computed here (DERIVE below, one function each).
 import { DERIVED_FIELDS, fieldCap, MAX_BODY_CHARS, MAX_FIELD_CHARS, SECTION_LIST, type DerivedField, type FieldDecl, type SectionDecl } from '../model/fields.js';
-import { isLocallyAdministered, normaliseMac } from '../model/address.js';
+import { isLocallyAdministered, macInUuid, normaliseMac } from '../model/address.js';
 import type { FieldValue, ObservationRecord } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 import { bodyFields } from './body-fields.js';
@@ -45,6 +45,18 @@ const DERIVE = {
       const m = /\brealm="([0-9A-Fa-f]{12})"/.exec(c);
       const mac = m ? normaliseMac(m[1]) : undefined;
       if (mac && lookup && !isLocallyAdministered(mac)) push('realm.mac_vendor', lookup(mac), where, p);
+    }
+  },
+  // The device UUID's node field, when it is a MAC (ONVIF endpoint, UPnP UDN / USN): the OUI rules read it.
+  'uuid-mac-vendor': (item, push, where, _p, lookup) => {
+    if (!lookup || !item || typeof item !== 'object') return;
+    const o = item as Record<string, unknown>;
+    const seen = new Set<string>();
+    for (const v of [o.endpoint, o.udn, o.usn]) {
+      const mac = macInUuid(v);
+      if (!mac || seen.has(mac)) continue;
+      seen.add(mac);
+      push('mac.vendor', lookup(mac), `uuid:${where}`);
     }
   },
   'body-fields': (item, push, where, p) => {

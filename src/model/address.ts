@@ -14,6 +14,25 @@ export function isLocallyAdministered(mac: string): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 0x02) !== 0;
 }
 
+/**
+ * The IEEE 802 address in a UUID's node field (RFC 4122 §4.1.6: time-based UUIDs carry the MAC of the
+ * interface that made them; embedded UPnP and WS-Discovery stacks build their device UUIDs that way, so
+ * a UPnP UDN or a WS-Discovery endpoint often ends in the device's own MAC). Undefined when the text
+ * holds no UUID, when the node is a random one (multicast bit set, RFC 4122 §4.5), when the UUID is a
+ * random (version 4) one, or when the address is locally administered. Bounded: looks at 256 characters.
+ */
+export function macInUuid(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const m = /([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f])[0-9a-f]{3}-([0-9a-f])[0-9a-f]{3}-([0-9a-f]{12})(?![0-9a-f])/i.exec(text.slice(0, 256));
+  if (!m) return undefined;
+  if (m[3] === '4' && /[89ab]/i.test(m[4])) return undefined;
+  const mac = normaliseMac(m[5]);
+  if (!mac) return undefined;
+  const first = parseInt(mac.slice(0, 2), 16);
+  if (first & 0x01 || first & 0x02) return undefined;
+  return mac;
+}
+
 /** True for an IPv6 link-local address (fe80::/10), with or without a zone. */
 export function isLinkLocal6(ip: string): boolean {
   return /^fe[89ab][0-9a-f]:/i.test(ip);

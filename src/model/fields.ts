@@ -101,7 +101,7 @@ export interface FieldDecl {
 }
 
 /** Fields computed by the fingerprint layer rather than read from one property (src/fingerprint/fields.ts implements each). */
-export const DERIVED_FIELDS = ['mac-address', 'mac-vendor', 'realm-mac-vendor', 'body-fields', 'api-error', 'onvif-services', 'rtsp-realm', 'sdp-fields'] as const;
+export const DERIVED_FIELDS = ['mac-address', 'mac-vendor', 'realm-mac-vendor', 'uuid-mac-vendor', 'body-fields', 'api-error', 'onvif-services', 'rtsp-realm', 'sdp-fields'] as const;
 export type DerivedField = typeof DERIVED_FIELDS[number];
 
 /** How two fragments of a section seen of one device combine. */
@@ -142,6 +142,12 @@ const HTTP = arr(HTTP_ITEM);
 
 /** A challenge whose realm is a MAC address names the organisation that MAC is registered to (read from HTTP and RTSP headers). */
 const REALM_MAC: FieldDecl = { name: 'realm.mac_vendor', type: 'string', derive: 'realm-mac-vendor', label: 'MAC address in the auth realm' };
+/**
+ * The MAC in the node field of the device's UUID (ONVIF endpoint reference, UPnP UDN and USN: see
+ * macInUuid) names the organisation it is registered to, read by the same OUI rules as the device's
+ * MAC (field mac.vendor, from `uuid:<section>`).
+ */
+const UUID_MAC: FieldDecl = { name: 'mac.vendor', type: 'string', derive: 'uuid-mac-vendor', label: 'MAC address in the device UUID' };
 const httpWhere = (h: Item<typeof HTTP>) => `${h.tls ? 'https' : 'http'}:${h.port}${typeof h.path === 'string' ? h.path : '/'}`;
 
 /** Every section of an observation record, in the order fields are read. */
@@ -228,6 +234,7 @@ export const SECTIONS = {
       { name: 'onvif.scope', from: 'scopes', each: 'items', decode: 'uri', type: 'string', label: 'ONVIF scopes', phrase: '{scope}' },
       { name: 'onvif.xaddr', from: 'xaddrs', each: 'items', type: 'string', label: 'onvif.xaddr', phrase: 'ONVIF service address' },
       { name: 'onvif.types', from: 'types', each: 'join', type: 'string', label: 'onvif.types', phrase: 'ONVIF device type' },
+      UUID_MAC,
     ],
   }),
   upnp: section({
@@ -237,6 +244,7 @@ export const SECTIONS = {
         name: 'upnp.*', key: '[A-Za-z]+', from: '*', type: 'string', label: 'UPnP {sub}', phrase: 'UPnP {sub:words}',
         phrases: { server: '{who} UPnP server' }, brandKeys: ['manufacturer', 'friendlyName'], bannerKeys: ['server'],
       },
+      UUID_MAC,
     ],
   }),
   mdns: section({
