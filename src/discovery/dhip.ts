@@ -15,6 +15,19 @@ export function dhipRecord(msg: DhipMessage): Record<string, string> {
   return record;
 }
 
+/**
+ * What an answer without deviceInfo said (a global.login challenge's realm, random and encryption, an
+ * error's fields), with its method and mac: it still came in Dahua's DHIP framing. Undefined when it
+ * carried no params either (nothing to tell). Pure.
+ */
+export function dhipParamsRecord(msg: DhipMessage): Record<string, string> | undefined {
+  if (!Object.keys(msg.params).length) return undefined;
+  const record: Record<string, string> = { ...msg.params };
+  if (msg.mac && !Object.prototype.hasOwnProperty.call(record, 'mac')) record.mac = msg.mac;
+  if (msg.method && !Object.prototype.hasOwnProperty.call(record, 'method')) record.method = msg.method;
+  return record;
+}
+
 export const dhip: DiscoveryModule = {
   name: 'dhip',
   description: 'Dahua DHIP DHDiscover.search (UDP 37810)',
@@ -26,14 +39,16 @@ export const dhip: DiscoveryModule = {
       onMessage(m) {
         const msg = parseDhip(m.data);
         if (!msg || /DHDiscover\.search/i.test(msg.method)) return; // a search, not an answer
-        if (Object.keys(msg.deviceInfo).length === 0) return;
+        // An answer without deviceInfo (a login challenge, an error) is kept when it said something.
+        const said = Object.keys(msg.deviceInfo).length ? dhipRecord(msg) : dhipParamsRecord(msg);
+        if (!said) return;
         const info = msg.deviceInfo;
         const mac = normaliseMac(msg.mac) ?? normaliseMac(info.MAC ?? info.Mac ?? '') ?? '';
         const serial = info.SerialNo ?? info.SerialNumber ?? '';
         const key = `${m.address}|${mac || serial}`;
         if (seen.has(key) || seen.size > 8192) return;
         seen.add(key);
-        const s: Sighting = { protocol: 'dhip', ip: m.address, record: { dhip: dhipRecord(msg) }, at: nowIso() };
+        const s: Sighting = { protocol: 'dhip', ip: m.address, record: { dhip: said }, at: nowIso() };
         if (mac) s.mac = mac;
         if (serial) s.serial = serial;
         safeEmit(ctx, emit, s);

@@ -10,7 +10,7 @@ import { buildDhipFrame, parseDhip } from '../../src/protocols/dhip.js';
 import { parseSadpMessage, sadpSummary } from '../../src/protocols/sadp.js';
 import { parseDeviceDescription, parseSsdp, toUpnpObservation, type SsdpMessage, type UpnpDescription } from '../../src/protocols/ssdp.js';
 import { parseDeviceInformation, parseGetServices, parseWsdMessage, toOnvifObservation, type WsdMatch } from '../../src/protocols/wsdiscovery.js';
-import { dhipRecord } from '../../src/discovery/dhip.js';
+import { dhipParamsRecord, dhipRecord } from '../../src/discovery/dhip.js';
 import { httpObservation } from '../../src/probes/http.js';
 import { mergeRecord } from '../../src/scan/merge.js';
 import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/model/types.js';
@@ -425,10 +425,10 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         if (Object.keys(m.deviceInfo).length === 0) {
           // An answer without deviceInfo over DHIP (a global.login challenge on TCP: realm, random,
           // encryption, error code) still came in DHIP framing: its params are what it said.
-          const said: Record<string, string> = { ...(m.method ? { method: m.method } : {}), ...m.params };
+          const said = dhipParamsRecord(m);
+          if (!said) { unused.push(`captures[${i}]: no DHIP deviceInfo or params parsed`); break; }
           const { flat } = lenientJson(json!, 64);
           for (const k of ['error.code', 'error.message']) if (flat[k] !== undefined) said[k] = flat[k];
-          if (!Object.keys(m.params).length) { unused.push(`captures[${i}]: no DHIP deviceInfo or params parsed`); break; }
           mergeRecord(rec, { dhip: said });
           seen('dhip');
           break;
