@@ -54,4 +54,12 @@ describe('the UUID MAC joins the evidence as mac.vendor', () => {
     const none = extractFields(rec({ udn: 'uuid:1b4e28ba-2fa1-41d2-883f-4419b6a1b2c3' }), defaultMacLookup()).filter((x) => x.field === 'mac.vendor');
     expect(none).toHaveLength(0);
   });
+
+  it('the MAC of a time-based WS-Discovery MessageID (onvif.uuid_mac) is read the same way', () => {
+    // 8C:E7:48 is an IEEE MA-L block of Hangzhou Hikvision Digital Technology.
+    const r = { ip: '192.0.2.11', open_ports: [], seen_by: ['onvif'], onvif: { endpoint: 'urn:uuid:61754f87-90fd-4a86-9ad7-b828159e6243', uuid_mac: '8c:e7:48:5a:3c:91', types: ['dn:NetworkVideoTransmitter'] } } as unknown as ObservationRecord;
+    const f = extractFields(r, defaultMacLookup()).filter((x) => x.field === 'mac.vendor');
+    expect(f.map((x) => x.where)).toEqual(['uuid:onvif']);
+    expect(identify(r, defaultKnowledgeBase(), defaultMacLookup()).maker).toBe('hikvision');
+  });
 });

@@ -52,8 +52,8 @@ const DERIVE = {
     if (!lookup || !item || typeof item !== 'object') return;
     const o = item as Record<string, unknown>;
     const seen = new Set<string>();
-    for (const v of [o.endpoint, o.udn, o.usn]) {
-      const mac = macInUuid(v);
+    for (const v of [o.endpoint, o.udn, o.usn, o.uuid_mac]) {
+      const mac = v === o.uuid_mac ? normaliseMac(v) : macInUuid(v);
       if (!mac || seen.has(mac)) continue;
       seen.add(mac);
       push('mac.vendor', lookup(mac), `uuid:${where}`);

@@ -42,6 +42,8 @@ export const RTSP_ITEM = obj({
 export const ONVIF = obj({
   manufacturer: str(), model: str(), firmware: str(), serial: str(), hardware: str(),
   scopes: arr(str()), xaddrs: arr(str()), endpoint: str(), types: arr(str()), clock_skew_s: num(),
+  /** The MAC in the node of the time-based UUID the device used as its WS-Discovery MessageID. */
+  uuid_mac: str(),
 });
 
 export const UPNP = obj({

@@ -14,7 +14,7 @@
 //  - OASIS WSS UsernameToken Profile 1.0: PasswordDigest = Base64(SHA-1(nonce + created + password)).
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { normaliseMac } from '../model/address.js';
+import { macInUuid, normaliseMac } from '../model/address.js';
 import { clean } from '../util/sanitize.js';
 import type { OnvifObservation } from '../model/types.js';
 import {
@@ -117,6 +117,12 @@ export interface WsdMatch {
   metadataVersion: string;
   /** The message's RelatesTo (our Probe's MessageID), '' for Hello. */
   relatesTo: string;
+  /**
+   * The MAC in the node field of the sender's MessageID when that is a time-based UUID (RFC 4122
+   * §4.1.6; src/model/address.ts macInUuid): device stacks that make their message ids that way carry
+   * their own MAC in every message. Absent otherwise.
+   */
+  senderMac?: string;
 }
 
 export type WsdKind = 'probe' | 'probematches' | 'resolvematches' | 'hello' | 'bye' | 'fault';
@@ -147,7 +153,7 @@ function cleanList(s: string, max: number, itemMax = 1024): string[] {
   return splitList(s, max).map((x) => clean(x, itemMax)).filter((x) => x.length > 0);
 }
 
-function parseMatch(m: unknown, relatesTo: string): WsdMatch {
+function parseMatch(m: unknown, relatesTo: string, senderMac?: string): WsdMatch {
   const xaddrs: string[] = [];
   for (const x of splitList(rawText(child(m, 'XAddrs')), MAX_XADDRS * 4)) {
     const c = clean(x, 1024);
@@ -161,6 +167,7 @@ function parseMatch(m: unknown, relatesTo: string): WsdMatch {
     xaddrs,
     metadataVersion: text(child(m, 'MetadataVersion'), 32),
     relatesTo,
+    ...(senderMac ? { senderMac } : {}),
   };
 }
 
@@ -182,18 +189,19 @@ export function parseWsdMessage(buf: Input): WsdMessage | null {
     probeTypes: [] as string[],
     probeScopes: [] as string[],
   };
+  const senderMac = macInUuid(base.messageId);
   const pm = child(body, 'ProbeMatches');
   if (pm !== undefined) {
-    const matches = children(pm, 'ProbeMatch').slice(0, MAX_MATCHES).map((m) => parseMatch(m, base.relatesTo));
+    const matches = children(pm, 'ProbeMatch').slice(0, MAX_MATCHES).map((m) => parseMatch(m, base.relatesTo, senderMac));
     return { ...base, kind: 'probematches', matches };
   }
   const rm = child(body, 'ResolveMatches');
   if (rm !== undefined) {
-    const matches = children(rm, 'ResolveMatch').slice(0, MAX_MATCHES).map((m) => parseMatch(m, base.relatesTo));
+    const matches = children(rm, 'ResolveMatch').slice(0, MAX_MATCHES).map((m) => parseMatch(m, base.relatesTo, senderMac));
     return { ...base, kind: 'resolvematches', matches };
   }
   const hello = child(body, 'Hello');
-  if (hello !== undefined) return { ...base, kind: 'hello', matches: [parseMatch(hello, '')] };
+  if (hello !== undefined) return { ...base, kind: 'hello', matches: [parseMatch(hello, '', senderMac)] };
   const bye = child(body, 'Bye');
   if (bye !== undefined) return { ...base, kind: 'bye', matches: [parseMatch(bye, '')] };
   const probe = child(body, 'Probe');
@@ -654,6 +662,7 @@ export function toOnvifObservation(m: WsdMatch | null, info?: DeviceInformation 
     if (m.types.length) o.types = [...m.types];
     if (m.scopes.length) o.scopes = [...m.scopes];
     if (m.xaddrs.length) o.xaddrs = [...m.xaddrs];
+    if (m.senderMac) o.uuid_mac = m.senderMac;
   }
   if (info && !('fault' in info)) {
     if (info.manufacturer) o.manufacturer = info.manufacturer;

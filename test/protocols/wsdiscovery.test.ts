@@ -214,6 +214,8 @@ describe('parseProbeMatches / parseWsdMessage (table)', () => {
       xaddrs: ['http://192.168.1.90/onvif/device_service', 'http://169.254.68.137/onvif/device_service'],
       metadataVersion: '1',
       relatesTo: 'urn:uuid:11111111-2222-4333-8444-555555555555',
+      // Its MessageID is a time-based UUID whose node is the camera's MAC (Axis OUI AC:CC:8E).
+      senderMac: 'ac:cc:8e:00:00:01',
     });
     expect(looksOnvif(m)).toBe(true);
     const id = scopesToIdentity(m.scopes);
@@ -486,8 +488,13 @@ describe('ONVIF device service', () => {
     const o = toOnvifObservation(m, parseDeviceInformation(CANON_DI), 12.4);
     expect(o).toEqual({
       endpoint: m.endpoint, types: m.types, scopes: m.scopes, xaddrs: m.xaddrs,
-      manufacturer: 'Canon', model: 'VB-S30D', firmware: 'Ver. 1.3.3', serial: '0012AB34', hardware: '1D', clock_skew_s: 12,
+      manufacturer: 'Canon', model: 'VB-S30D', firmware: 'Ver. 1.3.3', serial: '0012AB34', hardware: '1D', clock_skew_s: 12, uuid_mac: 'ac:cc:8e:00:00:01',
     });
+    // Random (version 4) and locally administered message ids give no MAC.
+    for (const id of ['urn:uuid:9b1c2f3e-0000-4000-8000-000000000009', 'urn:uuid:e8a2a1f0-3c3b-11ee-b3a2-0242ac110004']) {
+      const [x] = parseProbeMatches(AXIS_M1065.replace('urn:uuid:7e2b9a10-0c7e-11ee-8000-accc8e000001', id));
+      expect(x.senderMac, id).toBeUndefined();
+    }
     expect(toOnvifObservation(null, parseDeviceInformation(NOT_AUTHORIZED))).toEqual({});
   });
 
