@@ -39,8 +39,12 @@ export const dhip: DiscoveryModule = {
       onMessage(m) {
         const msg = parseDhip(m.data);
         if (!msg || /DHDiscover\.search/i.test(msg.method)) return; // a search, not an answer
-        // An answer without deviceInfo (a login challenge, an error) is kept when it said something.
-        const said = Object.keys(msg.deviceInfo).length ? dhipRecord(msg) : dhipParamsRecord(msg);
+        // An answer without deviceInfo (a login challenge, an error) is kept when it said something and
+        // is an answer: no method (a reply) or a client.* notification. A request another client sent
+        // (e.g. a PC's configuration tool) says nothing about the host that sent it.
+        const info0 = Object.keys(msg.deviceInfo).length > 0;
+        if (!info0 && msg.method && !/^client\./i.test(msg.method)) return;
+        const said = info0 ? dhipRecord(msg) : dhipParamsRecord(msg);
         if (!said) return;
         const info = msg.deviceInfo;
         const mac = normaliseMac(msg.mac) ?? normaliseMac(info.MAC ?? info.Mac ?? '') ?? '';
