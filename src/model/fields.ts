@@ -172,7 +172,7 @@ export const SECTIONS = {
     where: httpWhere, path: (h: Item<typeof HTTP>) => (typeof h.path === 'string' ? h.path : '/'),
     fields: [
       {
-        name: 'http.header.*', key: '[a-z0-9-]+', from: 'headers', each: 'map', lower: true, type: 'string', label: 'HTTP {sub} header', phrase: '{who} HTTP {sub} header',
+        name: 'http.header.*', key: '[a-z0-9_-]+', from: 'headers', each: 'map', lower: true, type: 'string', label: 'HTTP {sub} header', phrase: '{who} HTTP {sub} header',
         phrases: { 'www-authenticate': '{who} {scheme} realm', server: '{who} web server' }, bannerKeys: ['server'],
       },
       REALM_MAC,

@@ -127,7 +127,7 @@ export function parseDhip(buf: Input): DhipMessage | null {
 /**
  * The fields of a reply JSON.parse rejects (raw control characters or unescaped quotes in a string,
  * garbage after the object, a body cut short): every complete value, by the same dotted keys.
- * Null when not even the method or one deviceInfo field could be read.
+ * Null when not even the method, one deviceInfo field or one params field could be read.
  */
 function lenientDhip(json: string, headerSize: number, declared: number): DhipMessage | null {
   const { flat } = lenientJson(json, MAX_FLAT * 2);
@@ -144,7 +144,9 @@ function lenientDhip(json: string, headerSize: number, declared: number): DhipMe
     }
   }
   const method = flat.method !== undefined ? clean(flat.method, 128) : '';
-  if (!method && !Object.keys(deviceInfo).length) return null;
+  // A reply carries no method; one without deviceInfo (a global.login challenge, an answer to a
+  // magicBox call) still said its params. Nothing read at all is null.
+  if (!method && !Object.keys(deviceInfo).length && !Object.keys(params).length) return null;
   return { method, mac: flat.mac !== undefined ? clean(flat.mac, 64) : '', deviceInfo, params, headerSize, declaredLength: declared };
 }
 

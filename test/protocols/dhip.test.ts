@@ -168,6 +168,20 @@ describe('parseDhip: what JSON.parse rejects, read anyway', () => {
     expect(m.deviceInfo.SerialNo).toBe('3C06520PAN00001');
     expect(m.deviceInfo).not.toHaveProperty('x');
   });
+  it('a reply with params only, followed by more text (mcw0/DahuaConsole#29, Imou Ranger 2 login challenge, as the field converter frames a pasted log)', () => {
+    // The reply of the issue (tune record dahua-0030): no method, no deviceInfo; then the tool's next log line.
+    const reply = '{"result":false,"params":{"realm":"Login to 5C93A07E1D2B64F8","random":"3b9e6f02-7d14-4c58-a0e2-91f6c4d8b573","encryption":"Default"},'
+      + '"error":{"code":268632079,"message":"Component error: login challenge!"},"id":0,"session":2845467865}';
+    const pasted = reply + '\n[<] DHIP header: 20000000|44484950|d9649aa9|00000000';
+    expect(() => JSON.parse(pasted)).toThrow();
+    const m = parseDhip(buildDhipFrame(pasted))!;
+    expect(m).not.toBeNull();
+    expect(m.method).toBe('');
+    expect(m.deviceInfo).toEqual({});
+    expect(m.params).toMatchObject({ realm: 'Login to 5C93A07E1D2B64F8', encryption: 'Default' });
+    // The same reply whole parses the same params the strict way.
+    expect(parseDhip(buildDhipFrame(reply))!.params).toMatchObject(m.params);
+  });
   it('a real frame cut short (rroller/dahua#148, Amcrest AD410 over DHIP): the method that arrived', () => {
     // The bytes of the issue's log up to where the integration stopped reading (header: 0x20, "DHIP", session, id 8, length 0x473).
     const head = Buffer.from(' \x00\x00\x00DHIP\xdc^,f\x08\x00\x00\x00s\x04\x00\x00\x00\x00\x00\x00s\x04\x00\x00\x00\x00\x00\x00', 'latin1');
