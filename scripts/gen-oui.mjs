@@ -32,6 +32,10 @@ const KEEP = [
   // more non-restricted camera, recorder and network makers (rules round 3)
   'asustor', 'basler ag', 'digital watchdog', 'iqinvision', 'jvc kenwood', 'nuuo', 'planet technology', 'sanyo electric', 'stardot',
   'trendnet', 'toshiba', 'zavio', 'webgate',
+  // round 4 — other makers (rules4-o): broadband CPE/ONT, switches, media, printers, NAS, recorders
+  'fiberhome', 'comtrend', 'mitrastar', '^arris', '^commscope', 'technicolor', 'thomson telecom', '^vantiva', '^nokia', '^ruijie networks',
+  'tenda technology', '^bose corp', 'hitron', '^calix', 'actiontec', '^vizio', '^hisense', '^sharp corp', '^buffalo', '^netis', '^idis',
+  '^ubee interactive', 'konica minolta',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
   'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
   'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',
