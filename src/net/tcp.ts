@@ -97,6 +97,105 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
   });
 }
 
+/**
+ * The deadlines of many connect checks that share one limit (a sweep's: --timeout, lowered once round
+ * trips are known), kept in one queue with one timer instead of a timer per connect (and, while the
+ * limit may still shrink, a new timer every RECHECK_MS per connect). Connects are queued in the order
+ * they start and all share the limit, so the queue is in deadline order: a tick expires entries from
+ * its head. What expires is settled on the loop's check phase (setImmediate, after poll), so a
+ * handshake already in the poll queue when the tick runs still wins, as in connectCheck. An entry whose
+ * connect settled first is skipped when the head reaches it: the queue holds at most the connects
+ * started within one limit, whatever the number of addresses.
+ */
+export class ConnectDeadlines {
+  private q: Array<DeadlineEntry | undefined> = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+  /** @param limit the current connect deadline in ms (may change between calls). */
+  constructor(private readonly limit: () => number) {}
+
+  /** Queue a connect started now; `expire` runs once its deadline passed, unless `cancel` came first. */
+  add(expire: () => void): DeadlineEntry {
+    const e: DeadlineEntry = { t0: performance.now(), expire };
+    this.q.push(e);
+    this.arm(e.t0 + this.limit());
+    return e;
+  }
+
+  cancel(e: DeadlineEntry): void { e.expire = undefined; }
+
+  /** Connects queued and not yet expired or skipped (for tests). */
+  get size(): number { return this.q.length - this.head; }
+
+  private arm(at: number): void {
+    if (this.timer && at >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = at;
+    // Not before MIN_TICK_MS: deadlines a few ms apart are expired by one tick.
+    this.timer = setTimeout(() => this.tick(), Math.max(MIN_TICK_MS, Math.min(RECHECK_MS, at - performance.now())));
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    const now = performance.now();
+    const limit = this.limit();
+    let due: Array<() => void> | undefined;
+    while (this.head < this.q.length) {
+      const e = this.q[this.head]!;
+      if (e.expire && now - e.t0 < limit) break;
+      this.q[this.head++] = undefined;
+      if (e.expire) { (due ??= []).push(e.expire); e.expire = undefined; }
+    }
+    if (this.head > 1024 && this.head * 2 > this.q.length) { this.q = this.q.slice(this.head); this.head = 0; }
+    else if (this.head === this.q.length) { this.q.length = 0; this.head = 0; }
+    if (due) { const list = due; setImmediate(() => { for (const f of list) f(); }); }
+    const next = this.q[this.head];
+    if (next) this.arm(next.t0 + limit);
+  }
+}
+
+export interface DeadlineEntry { readonly t0: number; expire: (() => void) | undefined }
+
+/** The shortest wait between two ticks of a ConnectDeadlines queue. */
+const MIN_TICK_MS = 5;
+
+/**
+ * connectCheck under a shared deadline queue (a sweep's connect checks): the same verdicts, no timer
+ * of its own. The deadline runs from when the connect is queued, on the tick the socket is created.
+ */
+export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep?: (sock: net.Socket) => void): Promise<ConnectResult> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
+    const sock = net.connect({ host, port });
+    let done = false;
+    let entry: DeadlineEntry | undefined;
+    const t0 = performance.now();
+    const finish = (state: PortState, code?: string) => {
+      if (done) return;
+      done = true;
+      if (entry) deadlines.cancel(entry);
+      signal?.removeEventListener('abort', onAbort);
+      sock.removeAllListeners();
+      sock.on('error', ignore);
+      if (state === 'open' && keep) { sock.pause(); keep(sock); } else sock.destroy();
+      resolve({ state, code, ms: Math.round(performance.now() - (entry?.t0 ?? t0)) });
+    };
+    const onAbort = () => finish('error', 'ABORTED');
+    // Node issues the connect on the next tick: the deadline starts there.
+    process.nextTick(() => { if (!done) entry = deadlines.add(() => finish('filtered', 'ETIMEDOUT')); });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    sock.once('connect', () => finish('open'));
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      const code = e.code ?? 'ERROR';
+      finish(code === 'ECONNREFUSED' ? 'closed' : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'filtered' : 'error', code);
+    });
+  });
+}
+
+const ignore = () => {};
+
 /** Send one request and read one bounded response, over TCP or TLS (any version, any certificate). */
 export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
   const t0 = performance.now();

@@ -55,23 +55,28 @@ export function adaptiveLimiter(max: number, min = 1): AdaptiveLimiter {
   let cap = max;
   let active = 0;
   let lastBackoff = -Infinity;
-  const queue: Array<() => void> = [];
+  // A sweep passes every connect through here: a waiting task is one small object (no closure of its
+  // own), and a running one costs one then() on its promise, not then() and finally().
+  interface Task { fn: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  const queue: Array<Task | undefined> = [];
   let head = 0;
+  const run = (t: Task) => {
+    active++;
+    let p: Promise<unknown>;
+    try { p = t.fn(); } catch (e) { p = Promise.reject(e); }
+    p.then((v) => { active--; next(); t.resolve(v); }, (e) => { active--; next(); t.reject(e); });
+  };
   const next = () => {
     while (active < Math.floor(cap) && head < queue.length) {
-      const run = queue[head];
-      queue[head++] = undefined as unknown as () => void;
+      const t = queue[head]!;
+      queue[head++] = undefined;
       if (head > 1024 && head * 2 > queue.length) { queue.splice(0, head); head = 0; }
-      active++;
-      run();
+      run(t);
     }
+    if (head === queue.length && head) { queue.length = 0; head = 0; }
   };
   const limit = (<T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => {
-    queue.push(() => {
-      let p: Promise<T>;
-      try { p = fn(); } catch (e) { p = Promise.reject(e); }
-      p.then(resolve, reject).finally(() => { active--; next(); });
-    });
+    queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
     next();
   })) as AdaptiveLimiter;
   Object.defineProperty(limit, 'active', { get: () => active });
