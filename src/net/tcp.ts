@@ -116,12 +116,28 @@ export class ConnectDeadlines {
   constructor(private readonly limit: () => number) {}
 
   /** Queue a connect started now; `expire` runs once its deadline passed, unless `cancel` came first. */
-  add(expire: () => void): DeadlineEntry {
+  add(expire: (code: string) => void): DeadlineEntry {
     const e: DeadlineEntry = { t0: performance.now(), expire };
+    if (this.aborted) { e.expire = undefined; process.nextTick(expire, 'ABORTED'); return e; }
     this.q.push(e);
     this.arm(e.t0 + this.limit());
     return e;
   }
+
+  /**
+   * End every queued connect now (expire with ABORTED), and any added later: the sweep was stopped.
+   * One listener on the sweep's signal does this for all its connects (none per connect).
+   */
+  abortAll(): void {
+    this.aborted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const list = this.q.slice(this.head);
+    this.q = [];
+    this.head = 0;
+    for (const e of list) { const f = e?.expire; if (e) e.expire = undefined; f?.('ABORTED'); }
+  }
+  private aborted = false;
 
   cancel(e: DeadlineEntry): void { e.expire = undefined; }
 
@@ -141,7 +157,7 @@ export class ConnectDeadlines {
     this.armedFor = Infinity;
     const now = performance.now();
     const limit = this.limit();
-    let due: Array<() => void> | undefined;
+    let due: Array<(code: string) => void> | undefined;
     while (this.head < this.q.length) {
       const e = this.q[this.head]!;
       if (e.expire && now - e.t0 < limit) break;
@@ -150,22 +166,24 @@ export class ConnectDeadlines {
     }
     if (this.head > 1024 && this.head * 2 > this.q.length) { this.q = this.q.slice(this.head); this.head = 0; }
     else if (this.head === this.q.length) { this.q.length = 0; this.head = 0; }
-    if (due) { const list = due; setImmediate(() => { for (const f of list) f(); }); }
+    if (due) { const list = due; setImmediate(() => { for (const f of list) f('ETIMEDOUT'); }); }
     const next = this.q[this.head];
     if (next) this.arm(next.t0 + limit);
   }
 }
 
-export interface DeadlineEntry { readonly t0: number; expire: (() => void) | undefined }
+export interface DeadlineEntry { readonly t0: number; expire: ((code: string) => void) | undefined }
 
 /** The shortest wait between two ticks of a ConnectDeadlines queue. */
 const MIN_TICK_MS = 5;
 
 /**
  * connectCheck under a shared deadline queue (a sweep's connect checks): the same verdicts, no timer
- * of its own. The deadline runs from when the connect is queued, on the tick the socket is created.
+ * of its own (and, without `signal`, no listener: the queue's abortAll() ends it). The deadline runs
+ * from when Node issues the connect. With `keep`, an open port's connection comes back paused as
+ * `sock` (what the peer sent first waits in it for whoever reads it); the caller owns it.
  */
-export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep?: (sock: net.Socket) => void): Promise<ConnectResult> {
+export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep = false): Promise<ConnectResult & { sock?: KeptConnection }> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
     const sock = net.connect({ host, port });
@@ -179,12 +197,15 @@ export function connectQueued(host: string, port: number, deadlines: ConnectDead
       signal?.removeEventListener('abort', onAbort);
       sock.removeAllListeners();
       sock.on('error', ignore);
-      if (state === 'open' && keep) { sock.pause(); keep(sock); } else sock.destroy();
-      resolve({ state, code, ms: Math.round(performance.now() - (entry?.t0 ?? t0)) });
+      const ms = Math.round(performance.now() - (entry?.t0 ?? t0));
+      if (state === 'open' && keep) { sock.pause(); resolve({ state, ms, sock }); return; }
+      sock.destroy();
+      resolve({ state, code, ms });
     };
     const onAbort = () => finish('error', 'ABORTED');
+    const expire = (c: string) => finish(c === 'ABORTED' ? 'error' : 'filtered', c);
     // Node issues the connect on the next tick: the deadline starts there.
-    process.nextTick(() => { if (!done) entry = deadlines.add(() => finish('filtered', 'ETIMEDOUT')); });
+    process.nextTick(() => { if (!done) entry = deadlines.add(expire); });
     signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('connect', () => finish('open'));
     sock.once('error', (e: NodeJS.ErrnoException) => {

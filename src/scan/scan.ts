@@ -293,27 +293,38 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
   const deadlines = new ConnectDeadlines(connectTimeout.current);
+  // One listener for all the sweep's connect checks: stopping the sweep ends them at once.
+  if (root.aborted) deadlines.abortAll();
+  else root.signal.addEventListener('abort', () => deadlines.abortAll(), { once: true });
 
-  // Per host, until a port answers open, only what the connect checks need (the host's scope, its
-  // errors): an absent host, the common case of a sparse block, costs its checks and nothing else.
-  // The probe machinery (record, probe context, kept connections) is made when the first port opens.
+  // Per host, until a port answers open, only what the connect checks need: an absent host, the
+  // common case of a sparse block, costs its checks and nothing else. The host's scope (its deadline,
+  // counted from when the host was taken) and the probe machinery (record, probe context, kept
+  // connections) are made when they are first needed, i.e. when a port opens. Connect checks need no
+  // scope of their own: the sweep's deadline queue ends them all when the sweep is stopped, and they
+  // cannot outlast the host's deadline (eagerHost: unless --host-timeout is that short).
   interface HostRun {
-    ip: string; host: Scope; at: number; errors: HostError[]; local?: string;
-    probe?: HostProbes;
+    ip: string; at: number; errors: HostError[]; local?: string;
+    scope?: Scope; probe?: HostProbes;
   }
+  const eagerHost = o.hostTimeoutMs < (STALL_RETRIES + 1) * 2 * o.timeoutMs;
+  const scopeOf = (h: HostRun): Scope => (h.scope ??= root.child(Math.max(0, o.hostTimeoutMs - (Date.now() - h.at))));
+  const hostAborted = (h: HostRun): boolean => (h.scope ? h.scope.aborted : root.aborted);
+  const limited = o.rate > 0 || env.rate !== undefined;
   interface HostProbes {
     rec: ObservationRecord; results: ModuleResult[]; evidence: HostEvidence; ctx: ProbeContext;
     /** Connections a connect check kept open for the first probe of that port (the edge's own sockets only). */
     kept: Map<number, KeptConnection>; jobs: Array<Promise<void>>; probed: Set<number>;
   }
   const guard = async <R>(h: HostRun, attempt: () => Promise<R>, codeOf: (r: R) => string | undefined, first?: { r: R }): Promise<R> => {
-    const g = await pastLocalErrors(attempt, codeOf, budget, () => h.host.aborted, () => { recovered++; }, first);
+    const g = await pastLocalErrors(attempt, codeOf, budget, () => hostAborted(h), () => { recovered++; }, first);
     if (g.local) h.local ??= g.local;
     return g.r;
   };
   const probesOf = (h: HostRun): HostProbes => {
     if (h.probe) return h.probe;
-    const { ip, host } = h;
+    const { ip } = h;
+    const host = scopeOf(h);
     const kept = new Map<number, KeptConnection>();
     // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
     // --rate counts new connections: a token before each connect, none for a request on a kept one.
@@ -364,7 +375,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
     if (!hp.evidence.openPorts.includes(port)) hp.evidence.openPorts = [...hp.evidence.openPorts, port].sort((a, b) => a - b);
     if (!hp.evidence.makers) { const m = env.makersOf?.(h.ip); if (m?.length) hp.evidence.makers = [...m]; }
     const list = probeList.filter((p) => p.ports.includes(port));
-    if (hp.probed.has(port) || !list.length || h.host.aborted) { dropKept(conn); return; }
+    if (hp.probed.has(port) || !list.length || hostAborted(h)) { dropKept(conn); return; }
     hp.probed.add(port);
     if (conn) hp.kept.set(port, conn);
     for (const p of list.slice(1)) hp.jobs.push(budget(() => runProbe(h, hp, p, port)));
@@ -378,37 +389,36 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
     if (k === undefined) keepable.set(port, k = !o.net && probeList.some((p) => p.ports.includes(port)));
     return k;
   };
-  // One connect check in a slot of the budget; an open port's probes follow in the same slot.
-  const checkInSlot = async (h: HostRun, port: number, resolve: (r: ConnectResult) => void): Promise<void> => {
-    await take();
-    let conn: KeptConnection | undefined;
-    const keep = keepPort(port) ? (c: KeptConnection) => { conn = c; } : undefined;
-    // The host's own signal: at most a handful of checks of one host listen on it at once. The
-    // sweep's own connects share one deadline queue (one timer for all, the deadline read as it
-    // adapts); a NetApi given in the options gets the adaptive deadline as a function.
-    const r = !o.net
-      ? await connectQueued(h.ip, port, deadlines, h.host.signal, keep)
-      : await (connectTimeout.settled() ? net.connectCheck(h.ip, port, connectTimeout.current(), h.host.signal) : net.connectCheck(h.ip, port, o.timeoutMs, h.host.signal, connectTimeout.current));
-    resolve(r);
-    if (r.state === 'open') await probePort(h, port, conn);
-    else dropKept(conn);
+  // One connect check in a slot of the budget; an open port's first probe follows in the same slot
+  // (released when it is done: scanOne waits for it among the host's jobs).
+  const connectOnce = async (h: HostRun, port: number): Promise<ConnectResult> => {
+    if (!budget.tryAcquire()) await budget.acquire();
+    let r: ConnectResult & { sock?: KeptConnection };
+    try {
+      if (limited) await take();
+      // The sweep's own connects share one deadline queue (one timer for all, the deadline read as it
+      // adapts); a NetApi given in the options gets the adaptive deadline as a function.
+      const signal = h.scope?.signal;
+      r = !o.net
+        ? await connectQueued(h.ip, port, deadlines, signal, keepPort(port))
+        : await (connectTimeout.settled() ? net.connectCheck(h.ip, port, connectTimeout.current(), signal ?? root.signal) : net.connectCheck(h.ip, port, o.timeoutMs, signal ?? root.signal, connectTimeout.current));
+    } catch (e) { budget.release(); throw e; }
+    if (r.state !== 'open') { dropKept(r.sock); budget.release(); return r; }
+    const { sock, ...res } = r;
+    void probePort(h, port, sock).then(budget.release, budget.release);
+    return res;
   };
   // The first try without guard's frames (every connect of a sweep comes here; local errors are rare).
-  const once = (h: HostRun, port: number): Promise<ConnectResult> => {
-    const attempt = () => new Promise<ConnectResult>((resolve, reject) => {
-      budget(() => checkInSlot(h, port, resolve)).then(undefined, reject);
-    });
-    return attempt().then((r) => {
-      if (!isLocalError(r.code)) { budget.ok(); return r; }
-      return guard(h, attempt, connectCode, { r });
-    });
-  };
+  const once = (h: HostRun, port: number): Promise<ConnectResult> => connectOnce(h, port).then((r) => {
+    if (!isLocalError(r.code)) { budget.ok(); return r; }
+    return guard(h, () => connectOnce(h, port), connectCode, { r });
+  });
   const checkPort = async (h: HostRun, port: number): Promise<{ port: number; r: ConnectResult }> => {
     let t0 = performance.now();
     let r = await once(h, port);
     // A timeout during which the process stood still for half its wait says nothing about the
     // host: try again (the stall is usually over), and count it as unseen if it stays in doubt.
-    for (let n = 0; r.state === 'filtered' && env.loop && !h.host.aborted; n++) {
+    for (let n = 0; r.state === 'filtered' && env.loop && !hostAborted(h); n++) {
       const t1 = performance.now();
       if (env.loop.stoodStill(t0, t1) < (t1 - t0) / 2) break;
       if (n >= STALL_RETRIES) { blind.push(`${h.ip}:${port}`); break; }
@@ -422,7 +432,8 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   const check = (h: HostRun, ports: number[]) => Promise.all(ports.map((port) => checkPort(h, port)));
 
   const scanOne = async (ip: string): Promise<HostResult | undefined> => {
-    const h: HostRun = { ip, host: root.child(o.hostTimeoutMs), at: Date.now(), errors: [] };
+    const h: HostRun = { ip, at: Date.now(), errors: [] };
+    if (eagerHost) scopeOf(h);
     try {
       let states = await check(h, ping ? livenessPorts : o.ports);
       if (ping) {
@@ -441,7 +452,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
       rec.open_ports = open;
       await Promise.all(hp.jobs);
-      if (h.host.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
+      if (h.scope?.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
       rec.http?.sort((a, b) => a.port - b.port);
       rec.rtsp?.sort((a, b) => a.port - b.port);
       results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
@@ -449,7 +460,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
       hostResults.push(res);
       return res;
     } finally {
-      h.host.dispose();
+      h.scope?.dispose();
       if (h.local) {
         notScanned.push({ ip, status: 'local-error', code: h.local });
         const r = hostResults.find((x) => x.record.ip === ip);
