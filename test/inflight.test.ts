@@ -37,10 +37,11 @@ describe('connect checks under one deadline queue', () => {
 
   it('a kept connection is handed over paused, with what the peer sent still unread', async () => {
     const q = new ConnectDeadlines(() => 2000);
-    let kept: net.Socket | undefined;
-    const r = await connectQueued(HOST, port, q, undefined, (s) => { kept = s; });
+    const r = await connectQueued(HOST, port, q, undefined, true);
     expect(r.state).toBe('open');
+    const kept = r.sock;
     expect(kept).toBeDefined();
+    expect((await connectQueued(HOST, port, q)).sock).toBeUndefined();
     const data = await new Promise<string>((resolve) => { kept!.once('data', (d) => resolve(String(d))); kept!.resume(); });
     expect(data).toBe('hello\r\n');
     kept!.destroy();
@@ -52,6 +53,15 @@ describe('connect checks under one deadline queue', () => {
     setImmediate(() => { const until = performance.now() + 300; while (performance.now() < until) { /* busy */ } });
     const r = await Promise.all(checks);
     expect(r.map((x) => x.state)).toEqual(Array(20).fill('open'));
+  });
+
+  it('abortAll ends every queued connect at once (ABORTED), and any started after it', async () => {
+    const q = new ConnectDeadlines(() => 10_000);
+    const held = new Promise<string>((resolve) => { q.add((code) => resolve(code)); });
+    q.abortAll();
+    expect(await held).toBe('ABORTED');
+    expect((await connectQueued(HOST, port, q)).code).toBe('ABORTED');
+    expect(q.size).toBe(0);
   });
 
   it('entries expire in order when their deadline passes, a shrinking limit included; cancelled ones never', async () => {

@@ -172,8 +172,9 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
         port: spec.port, reuseAddr: true, join: ctx.interfaces.map((i) => ({ group: spec.group, iface: i.address })),
       });
     }
-    const targets = [...new Set(ctx.unicastTargets)];
-    const uni = targets.length ? await open('unicast socket', { port: 0 }) : undefined;
+    const list = ctx.unicastTargets;
+    const targets: Iterable<string> = Array.isArray(list) ? [...new Set(list)] : list;
+    const uni = (Array.isArray(list) ? list.length : (list as { size: number }).size) ? await open('unicast socket', { port: 0 }) : undefined;
 
     const multicastLoop = async () => {
       const rounds = spec.rounds ?? DEFAULT_ROUNDS;

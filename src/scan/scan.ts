@@ -84,8 +84,8 @@ export interface ScanPlan {
   protocols: ProtocolName[];
   /** Interfaces for multicast discovery (empty: unicast only). */
   interfaces: NetIface[];
-  /** Hosts that get unicast discovery probes. */
-  unicastTargets: string[];
+  /** Hosts that get unicast discovery probes (the sweep's own HostSet when it has any: iterated, never copied). */
+  unicastTargets: HostSet;
   passive: boolean;
   listenMs: number;
   /** Keep only devices inside the targets (false only for passive listening without targets). */
@@ -139,14 +139,14 @@ export function planScan(a: {
     interfaces = [];
   }
   const maxUnicast = a.maxUnicast ?? 4096;
-  let unicastTargets: string[] = [];
+  let unicastTargets = HostSet.empty;
   if (!a.passive && discovery.length) {
     if (hostSet.size > maxUnicast) notes.push(`unicast discovery skipped: ${hostSet.size} hosts is more than ${maxUnicast}; multicast still runs`);
-    else unicastTargets = [...hostSet];
+    else unicastTargets = hostSet;
   }
   if (a.passive && a.protocols.includes('tcp')) notes.push('passive mode: the TCP sweep is off (nothing is sent)');
   const protocols = a.passive ? discovery : a.protocols;
-  if (discovery.length && interfaces.length === 0 && unicastTargets.length === 0) notes.push('no interface for multicast and no unicast target: discovery protocols will find nothing');
+  if (discovery.length && interfaces.length === 0 && unicastTargets.size === 0) notes.push('no interface for multicast and no unicast target: discovery protocols will find nothing');
   let options = a.options;
   if (a.fds && !a.passive) {
     const usable = a.fds.limit - a.fds.open - fdReserve(interfaces.length);
@@ -177,7 +177,7 @@ export function describePlan(p: ScanPlan): string[] {
   if (disc.length) {
     lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
     lines.push(p.interfaces.length ? `  multicast on ${p.interfaces.map((i) => `${i.name} (${i.cidr}${i.ipv6LinkLocal ? ', IPv6 link-local' : ''})`).join(', ')}` : '  no multicast interface');
-    if (p.unicastTargets.length) lines.push(`  unicast to ${p.unicastTargets.length} host${p.unicastTargets.length === 1 ? '' : 's'}`);
+    if (p.unicastTargets.size) lines.push(`  unicast to ${p.unicastTargets.size} host${p.unicastTargets.size === 1 ? '' : 's'}`);
     if (!p.passive) lines.push('  follow-up requests only to the targets; anyone else who answers is listed as seen, not probed');
   }
   return [...lines, ...p.notes.map((n) => `note: ${n}`)];
