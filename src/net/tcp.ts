@@ -115,10 +115,15 @@ export class ConnectDeadlines {
   /** @param limit the current connect deadline in ms (may change between calls). */
   constructor(private readonly limit: () => number) {}
 
-  /** Queue a connect started now; `expire` runs once its deadline passed, unless `cancel` came first. */
-  add(expire: (code: string) => void): DeadlineEntry {
-    const e: DeadlineEntry = { t0: performance.now(), expire };
-    if (this.aborted) { e.expire = undefined; process.nextTick(expire, 'ABORTED'); return e; }
+  /**
+   * Queue a connect started now; its `expire` runs once its deadline passed (ETIMEDOUT) or the queue
+   * was aborted (ABORTED), unless `cancel` came first. A function is wrapped in an entry.
+   */
+  add(entry: DeadlineEntry | ((code: string) => void)): DeadlineEntry {
+    const e: DeadlineEntry = typeof entry === 'function' ? { t0: 0, live: false, expire: entry } : entry;
+    e.t0 = performance.now();
+    if (this.aborted) { process.nextTick(expireAborted, e); return e; }
+    e.live = true;
     this.q.push(e);
     this.arm(e.t0 + this.limit());
     return e;
@@ -135,11 +140,11 @@ export class ConnectDeadlines {
     const list = this.q.slice(this.head);
     this.q = [];
     this.head = 0;
-    for (const e of list) { const f = e?.expire; if (e) e.expire = undefined; f?.('ABORTED'); }
+    for (const e of list) if (e?.live) { e.live = false; e.expire('ABORTED'); }
   }
   private aborted = false;
 
-  cancel(e: DeadlineEntry): void { e.expire = undefined; }
+  cancel(e: DeadlineEntry): void { e.live = false; }
 
   /** Connects queued and not yet expired or skipped (for tests). */
   get size(): number { return this.q.length - this.head; }
@@ -157,22 +162,24 @@ export class ConnectDeadlines {
     this.armedFor = Infinity;
     const now = performance.now();
     const limit = this.limit();
-    let due: Array<(code: string) => void> | undefined;
+    let due: DeadlineEntry[] | undefined;
     while (this.head < this.q.length) {
       const e = this.q[this.head]!;
-      if (e.expire && now - e.t0 < limit) break;
+      if (e.live && now - e.t0 < limit) break;
       this.q[this.head++] = undefined;
-      if (e.expire) { (due ??= []).push(e.expire); e.expire = undefined; }
+      if (e.live) { (due ??= []).push(e); e.live = false; }
     }
     if (this.head > 1024 && this.head * 2 > this.q.length) { this.q = this.q.slice(this.head); this.head = 0; }
     else if (this.head === this.q.length) { this.q.length = 0; this.head = 0; }
-    if (due) { const list = due; setImmediate(() => { for (const f of list) f('ETIMEDOUT'); }); }
+    if (due) setImmediate(expireTimedOut, due);
     const next = this.q[this.head];
     if (next) this.arm(next.t0 + limit);
   }
 }
 
-export interface DeadlineEntry { readonly t0: number; expire: ((code: string) => void) | undefined }
+export interface DeadlineEntry { t0: number; live: boolean; expire(code: string): void }
+function expireAborted(e: DeadlineEntry): void { e.expire('ABORTED'); }
+function expireTimedOut(list: DeadlineEntry[]): void { for (const e of list) e.expire('ETIMEDOUT'); }
 
 /** The shortest wait between two ticks of a ConnectDeadlines queue. */
 const MIN_TICK_MS = 5;
@@ -186,33 +193,55 @@ const MIN_TICK_MS = 5;
 export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep = false): Promise<ConnectResult & { sock?: KeptConnection }> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
-    const sock = net.connect({ host, port });
-    let done = false;
-    let entry: DeadlineEntry | undefined;
-    const t0 = performance.now();
-    const finish = (state: PortState, code?: string) => {
-      if (done) return;
-      done = true;
-      if (entry) deadlines.cancel(entry);
-      signal?.removeEventListener('abort', onAbort);
-      sock.removeAllListeners();
-      sock.on('error', ignore);
-      const ms = Math.round(performance.now() - (entry?.t0 ?? t0));
-      if (state === 'open' && keep) { sock.pause(); resolve({ state, ms, sock }); return; }
-      sock.destroy();
-      resolve({ state, code, ms });
-    };
-    const onAbort = () => finish('error', 'ABORTED');
-    const expire = (c: string) => finish(c === 'ABORTED' ? 'error' : 'filtered', c);
+    const a = new QueuedConnect(net.connect({ host, port }), deadlines, signal, keep, resolve);
     // Node issues the connect on the next tick: the deadline starts there.
-    process.nextTick(() => { if (!done) entry = deadlines.add(expire); });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    sock.once('connect', () => finish('open'));
-    sock.once('error', (e: NodeJS.ErrnoException) => {
-      const code = e.code ?? 'ERROR';
-      finish(code === 'ECONNREFUSED' ? 'closed' : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'filtered' : 'error', code);
-    });
+    process.nextTick(enqueue, a);
+    signal?.addEventListener('abort', a, { once: true });
   });
+}
+
+const kConnect = Symbol('camsweep.connect');
+type AttemptSocket = net.Socket & { [kConnect]?: QueuedConnect };
+
+/**
+ * One queued connect check. Its state is one object, the queue's entry and the signal's listener
+ * (handleEvent) at once, and the socket's listeners are shared functions that find it on the socket:
+ * a sweep keeps a thousand of these in flight, so no closure per connect.
+ */
+class QueuedConnect implements DeadlineEntry {
+  t0: number;
+  live = false;
+  private done = false;
+  constructor(private readonly sock: AttemptSocket, readonly deadlines: ConnectDeadlines, private readonly signal: AbortSignal | undefined,
+    private readonly keep: boolean, private readonly resolve: (r: ConnectResult & { sock?: KeptConnection }) => void) {
+    this.t0 = performance.now();
+    sock[kConnect] = this;
+    sock.on('connect', onAttemptConnect);
+    sock.on('error', onAttemptError);
+  }
+  get settled(): boolean { return this.done; }
+  expire(code: string): void { this.finish(code === 'ABORTED' ? 'error' : 'filtered', code); }
+  handleEvent(): void { this.finish('error', 'ABORTED'); }
+  finish(state: PortState, code?: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.deadlines.cancel(this);
+    this.signal?.removeEventListener('abort', this);
+    const sock = this.sock;
+    sock[kConnect] = undefined;
+    sock.removeAllListeners();
+    sock.on('error', ignore);
+    const ms = Math.round(performance.now() - this.t0);
+    if (state === 'open' && this.keep) { sock.pause(); this.resolve({ state, ms, sock }); return; }
+    sock.destroy();
+    this.resolve({ state, code, ms });
+  }
+}
+function enqueue(a: QueuedConnect): void { if (!a.settled) a.deadlines.add(a); }
+function onAttemptConnect(this: AttemptSocket): void { this[kConnect]?.finish('open'); }
+function onAttemptError(this: AttemptSocket, e: NodeJS.ErrnoException): void {
+  const code = e.code ?? 'ERROR';
+  this[kConnect]?.finish(code === 'ECONNREFUSED' ? 'closed' : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'filtered' : 'error', code);
 }
 
 const ignore = () => {};
