@@ -409,10 +409,11 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
     return res;
   };
   // The first try without guard's frames (every connect of a sweep comes here; local errors are rare).
-  const once = (h: HostRun, port: number): Promise<ConnectResult> => connectOnce(h, port).then((r) => {
+  const once = async (h: HostRun, port: number): Promise<ConnectResult> => {
+    const r = await connectOnce(h, port);
     if (!isLocalError(r.code)) { budget.ok(); return r; }
     return guard(h, () => connectOnce(h, port), connectCode, { r });
-  });
+  };
   const checkPort = async (h: HostRun, port: number): Promise<{ port: number; r: ConnectResult }> => {
     let t0 = performance.now();
     let r = await once(h, port);

@@ -14,8 +14,8 @@ import vm from 'node:vm';
 // 4 MB, looked at every 100 ms: a sweep of absent addresses with 1,024 connects in flight promotes
 // ~6 MB of garbage a second (each connect's objects outlive a scavenge), so at 8 MB / 250 ms the heap
 // swung 17 -> 27 MB, and the peak RSS of 4,096 absent addresses stood 12-15% above that of 256 (whose
-// run ends before the first swing). A full collection of that heap takes 5-40 ms: ~1.5 a second.
-export const GROWTH_BYTES = 4 * 1024 * 1024;
+// run ends before the first swing). A full collection of that heap takes 5-40 ms: about two a second.
+export const GROWTH_BYTES = 3 * 1024 * 1024;
 const CHECK_MS = 100;
 
 let gcFn: (() => void) | undefined | null;
