@@ -9,6 +9,7 @@ import { adaptiveLimiter } from '../src/util/limit.js';
 import { runSession, UNICAST_BURST } from '../src/discovery/engine.js';
 import type { UdpApi, UdpSocket } from '../src/discovery/types.js';
 import { ctx } from './discovery/helpers.js';
+import { GROWTH_BYTES, HeapKeeper } from '../src/util/heap.js';
 
 const HOST = '127.77.170.10';
 let server: net.Server;
@@ -124,5 +125,29 @@ describe('unicast discovery gives the event loop a turn', () => {
     expect(sends).toBe(250);
     expect(beforeTurn).toBeGreaterThan(0);
     expect(beforeTurn).toBeLessThanOrEqual(UNICAST_BURST);
+  });
+});
+
+describe('heap keeper', () => {
+  it('collects once the heap grew; while what grew stays alive, the margin doubles; garbage brings it back', async () => {
+    const k = new HeapKeeper().start();
+    try {
+      // Grow the heap well past the keeper's margin and keep it alive while the keeper looks.
+      const hold = Array.from({ length: 150_000 }, (_, i) => ({ i, s: `item ${i}` }));
+      await new Promise((r) => setTimeout(r, 400));
+      expect(hold.length).toBe(150_000);
+      expect(k.collections).toBeGreaterThan(0);
+      expect(k.nextMargin).toBeGreaterThan(GROWTH_BYTES);
+      const before = k.collections;
+      // Now garbage: allocated and dropped at once, more than the grown margin.
+      for (let n = 0; n < 40 && k.nextMargin > GROWTH_BYTES; n++) {
+        let junk: unknown[] | undefined = Array.from({ length: 100_000 }, (_, i) => ({ i, s: `junk ${i}` }));
+        expect(junk.length).toBe(100_000);
+        junk = undefined;
+        await new Promise((r) => setTimeout(r, 120));
+      }
+      expect(k.collections).toBeGreaterThan(before);
+      expect(k.nextMargin).toBe(GROWTH_BYTES);
+    } finally { k.stop(); }
   });
 });

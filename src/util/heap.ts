@@ -33,11 +33,17 @@ function collector(): (() => void) | undefined {
   return gcFn ?? undefined;
 }
 
+/** The most the margin grows to while collections find the growth alive. */
+export const MAX_GROWTH_BYTES = 32 * 1024 * 1024;
+
 export class HeapKeeper {
   private timer: NodeJS.Timeout | undefined;
   private base = 0;
+  private margin = GROWTH_BYTES;
   /** Collections asked for (for tests and stats). */
   collections = 0;
+  /** The growth that triggers the next collection (for tests). */
+  get nextMargin(): number { return this.margin; }
 
   start(): this {
     const gc = collector();
@@ -45,10 +51,16 @@ export class HeapKeeper {
     this.base = process.memoryUsage().heapUsed;
     this.timer = setInterval(() => {
       const used = process.memoryUsage().heapUsed;
-      if (used - this.base < GROWTH_BYTES) return;
+      if (used - this.base < this.margin) return;
       gc();
       this.collections++;
-      this.base = process.memoryUsage().heapUsed;
+      const after = process.memoryUsage().heapUsed;
+      // What grew was garbage (a sweep's connects): keep collecting at the small margin. What grew
+      // was mostly alive (the connections and answers of a dense LAN being probed): a forced
+      // collection there only costs CPU, so the margin doubles until collections pay again.
+      const freed = (used - after) / Math.max(1, used - this.base);
+      this.margin = freed >= 0.5 ? GROWTH_BYTES : Math.min(MAX_GROWTH_BYTES, this.margin * 2);
+      this.base = after;
     }, CHECK_MS);
     this.timer.unref();
     return this;
