@@ -132,11 +132,14 @@ describe('heap keeper', () => {
   it('collects once the heap grew; while what grew stays alive, the margin doubles; garbage brings it back', async () => {
     const k = new HeapKeeper().start();
     try {
-      // Grow the heap well past the keeper's margin and keep it alive while the keeper looks.
-      const hold = Array.from({ length: 150_000 }, (_, i) => ({ i, s: `item ${i}` }));
-      await new Promise((r) => setTimeout(r, 400));
-      expect(hold.length).toBe(150_000);
-      expect(k.collections).toBeGreaterThan(0);
+      // Grow the heap past the keeper's margin again and again, keeping all of it alive.
+      const hold: unknown[][] = [];
+      for (let n = 0; n < 30 && k.nextMargin === GROWTH_BYTES; n++) {
+        hold.push(Array.from({ length: 60_000 }, (_, i) => ({ i, s: `item ${n} ${i}` })));
+        await new Promise((r) => setTimeout(r, 120));
+      }
+      expect(hold.length).toBeGreaterThan(1);
+      expect(k.collections).toBeGreaterThan(1);
       expect(k.nextMargin).toBeGreaterThan(GROWTH_BYTES);
       const before = k.collections;
       // Now garbage: allocated and dropped at once, more than the grown margin.

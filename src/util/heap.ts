@@ -40,6 +40,7 @@ export class HeapKeeper {
   private timer: NodeJS.Timeout | undefined;
   private base = 0;
   private margin = GROWTH_BYTES;
+  private unproductive = 0;
   /** Collections asked for (for tests and stats). */
   collections = 0;
   /** The growth that triggers the next collection (for tests). */
@@ -57,9 +58,12 @@ export class HeapKeeper {
       const after = process.memoryUsage().heapUsed;
       // What grew was garbage (a sweep's connects): keep collecting at the small margin. What grew
       // was mostly alive (the connections and answers of a dense LAN being probed): a forced
-      // collection there only costs CPU, so the margin doubles until collections pay again.
+      // collection there only costs CPU, so the margin doubles until a collection pays again.
+      // Twice in a row before the margin grows: the first wave of a sweep (its connections, alive)
+      // is not a reason to let the garbage after it pile up.
       const freed = (used - after) / Math.max(1, used - this.base);
-      this.margin = freed >= 0.5 ? GROWTH_BYTES : Math.min(MAX_GROWTH_BYTES, this.margin * 2);
+      if (freed >= 0.5) { this.unproductive = 0; this.margin = GROWTH_BYTES; }
+      else if (++this.unproductive >= 2) this.margin = Math.min(MAX_GROWTH_BYTES, this.margin * 2);
       this.base = after;
     }, CHECK_MS);
     this.timer.unref();
