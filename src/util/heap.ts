@@ -33,8 +33,6 @@ function collector(): (() => void) | undefined {
   return gcFn ?? undefined;
 }
 
-/** Forced collections take at most one part in PACE of the time (wall clock). */
-const PACE = 15;
 /** The most the margin grows to while collections find the growth alive. */
 export const MAX_GROWTH_BYTES = 32 * 1024 * 1024;
 
@@ -43,8 +41,6 @@ export class HeapKeeper {
   private base = 0;
   private margin = GROWTH_BYTES;
   private unproductive = 0;
-  private lastEnd = -Infinity;
-  private lastMs = 0;
   /** Collections asked for (for tests and stats). */
   collections = 0;
   /** The growth that triggers the next collection (for tests). */
@@ -55,16 +51,9 @@ export class HeapKeeper {
     if (!gc || this.timer) return this;
     this.base = process.memoryUsage().heapUsed;
     this.timer = setInterval(() => {
-      // At most ~1/PACE of the time in forced collections: a busy heap (a dense LAN's probes grow it
-      // by megabytes every tick, and a collection of its larger live heap takes longer) would
-      // otherwise be collected on every tick, at the cost of the scan's CPU.
-      if (performance.now() - this.lastEnd < PACE * this.lastMs) return;
       const used = process.memoryUsage().heapUsed;
       if (used - this.base < this.margin) return;
-      const t0 = performance.now();
       gc();
-      this.lastEnd = performance.now();
-      this.lastMs = this.lastEnd - t0;
       this.collections++;
       const after = process.memoryUsage().heapUsed;
       // What grew was garbage (a sweep's connects): keep collecting at the small margin. What grew
