@@ -11,7 +11,7 @@ describe('scan plan (pure)', () => {
   it('multicasts only on interfaces that hold a target; loopback targets get unicast only', () => {
     const p = planScan({ hosts: ['10.213.0.7'], explicitTargets: true, protocols: [...all], interfaces: [eth0, eth1], interfaceNamed: false, passive: false, listenMs: 2000, options });
     expect(p.interfaces.map((i) => i.name)).toEqual(['eth0']);
-    expect(p.unicastTargets).toEqual(['10.213.0.7']);
+    expect([...p.unicastTargets]).toEqual(['10.213.0.7']);
     const lo = planScan({ hosts: ['127.77.0.10'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: false, passive: false, listenMs: 2000, options });
     expect(lo.interfaces).toEqual([]);
   });
@@ -36,7 +36,7 @@ describe('scan plan (pure)', () => {
   });
   it('passive mode sends nothing: no unicast targets, no TCP sweep', () => {
     const p = planScan({ hosts: ['10.213.0.7'], explicitTargets: true, protocols: [...all], interfaces: [eth0], interfaceNamed: true, passive: true, listenMs: 5000, options });
-    expect(p.unicastTargets).toEqual([]);
+    expect([...p.unicastTargets]).toEqual([]);
     expect(p.hosts.size).toBe(0);
     expect(p.protocols).not.toContain('tcp');
     expect(describePlan(p).join('\n')).toMatch(/passive: listening only, nothing sent/);
@@ -44,12 +44,12 @@ describe('scan plan (pure)', () => {
   it('skips unicast discovery past the limit and says so', () => {
     const hosts = Array.from({ length: 300 }, (_, i) => `10.213.${i >> 8}.${i & 255}`);
     const p = planScan({ hosts, explicitTargets: true, protocols: [...all], interfaces: [], interfaceNamed: false, passive: false, listenMs: 1, options, maxUnicast: 100 });
-    expect(p.unicastTargets).toEqual([]);
+    expect([...p.unicastTargets]).toEqual([]);
     expect(p.notes.join(' ')).toMatch(/unicast discovery skipped/);
   });
   it('tcp-only plans do no discovery', () => {
     const p = planScan({ hosts: ['10.0.0.1'], explicitTargets: true, protocols: ['tcp'], interfaces: [eth0], interfaceNamed: false, passive: false, listenMs: 1, options });
-    expect(p.unicastTargets).toEqual([]);
+    expect([...p.unicastTargets]).toEqual([]);
     expect(describePlan(p).join('\n')).not.toMatch(/Discovery/);
   });
   it('inCidr', () => {

@@ -44,6 +44,13 @@ export const DEFAULT_ROUNDS = 3;
 /** Unicast probes in flight at once, and how long one send may hold its slot. */
 export const UNICAST_WINDOW = 64;
 export const UNICAST_SEND_WAIT_MS = 250;
+/** Unicast sends between two turns of the event loop. */
+export const UNICAST_BURST = 16;
+
+/** Resolves on the event loop's next check phase (after pending I/O and timers had their turn). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => { setImmediate(resolve); });
+}
 
 /** Resolves after `ms` or as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -165,8 +172,9 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
         port: spec.port, reuseAddr: true, join: ctx.interfaces.map((i) => ({ group: spec.group, iface: i.address })),
       });
     }
-    const targets = [...new Set(ctx.unicastTargets)];
-    const uni = targets.length ? await open('unicast socket', { port: 0 }) : undefined;
+    const list = ctx.unicastTargets;
+    const targets: Iterable<string> = Array.isArray(list) ? [...new Set(list)] : list;
+    const uni = (Array.isArray(list) ? list.length : (list as { size: number }).size) ? await open('unicast socket', { port: 0 }) : undefined;
 
     const multicastLoop = async () => {
       const rounds = spec.rounds ?? DEFAULT_ROUNDS;
@@ -183,7 +191,13 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
       if (!uni) return;
       // A send to an absent host can sit in the kernel until ARP fails (~3 s): never wait on one send.
       // A send holds one of UNICAST_WINDOW slots until it completes or UNICAST_SEND_WAIT_MS have passed.
+      // A send that completes at once (loopback, a neighbour already known) resolves without giving the
+      // event loop a turn: without a pause every UNICAST_BURST sends, the five modules' loops over
+      // thousands of targets run as one long microtask chain (~0.9 s for 4,096 hosts), the sweep's
+      // connects and timers wait behind it, and its garbage piles up in the old generation (peak RSS
+      // ~13 MB higher for 4,096 targets than for 256).
       const slots = new UnicastSlots(UNICAST_WINDOW, UNICAST_SEND_WAIT_MS);
+      let sent = 0;
       for (const host of targets) {
         if (ctx.signal.aborted) break;
         for (const p of spec.unicast(host)) {
@@ -191,6 +205,7 @@ export async function runSession(ctx: DiscoveryContext, name: string, spec: Sess
           await slots.free(ctx.signal);
           if (ctx.signal.aborted) break;
           slots.hold(send(uni, p, spec.port, host));
+          if (++sent % UNICAST_BURST === 0) await nextTurn();
         }
       }
       await slots.drain(ctx.signal);

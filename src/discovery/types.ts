@@ -13,14 +13,20 @@ export type DiscoveryName = (typeof DISCOVERY_NAMES)[number];
 
 export interface Credential { username: string; password: string }
 
+/** Addresses as a list (duplicates possible), or a set of distinct ones that is iterated, never copied. */
+export type TargetList = readonly string[] | (Iterable<string> & { readonly size: number });
+
 export interface DiscoveryContext {
   signal: AbortSignal;
   /** How long to listen after the last send (and, in passive mode, in total). */
   listenMs: number;
   /** Interfaces to send multicast on and listen on; empty = no multicast. */
   interfaces: NetIface[];
-  /** Hosts to probe by unicast (routed subnets, VLANs, and loopback labs). */
-  unicastTargets: string[];
+  /**
+   * Hosts to probe by unicast (routed subnets, VLANs, and loopback labs): a list, or a set of distinct
+   * addresses iterated lazily (the scan's targets: no per-address copy in any module).
+   */
+  unicastTargets: TargetList;
   /**
    * May follow-up traffic (description fetches, SOAP calls, mDNS follow-up queries, credentials) go to
    * this address? True only for the scan's targets (and never a public one without --allow-public):

@@ -97,6 +97,155 @@ export function connectCheck(host: string, port: number, timeoutMs: number, sign
   });
 }
 
+/**
+ * The deadlines of many connect checks that share one limit (a sweep's: --timeout, lowered once round
+ * trips are known), kept in one queue with one timer instead of a timer per connect (and, while the
+ * limit may still shrink, a new timer every RECHECK_MS per connect). Connects are queued in the order
+ * they start and all share the limit, so the queue is in deadline order: a tick expires entries from
+ * its head. What expires is settled on the loop's check phase (setImmediate, after poll), so a
+ * handshake already in the poll queue when the tick runs still wins, as in connectCheck. An entry whose
+ * connect settled first is skipped when the head reaches it: the queue holds at most the connects
+ * started within one limit, whatever the number of addresses.
+ */
+export class ConnectDeadlines {
+  private q: Array<DeadlineEntry | undefined> = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private armedFor = Infinity;
+  /** @param limit the current connect deadline in ms (may change between calls). */
+  constructor(private readonly limit: () => number) {}
+
+  /**
+   * Queue a connect started now; its `expire` runs once its deadline passed (ETIMEDOUT) or the queue
+   * was aborted (ABORTED), unless `cancel` came first. A function is wrapped in an entry.
+   */
+  add(entry: DeadlineEntry | ((code: string) => void)): DeadlineEntry {
+    const e: DeadlineEntry = typeof entry === 'function' ? { t0: 0, live: false, expire: entry } : entry;
+    e.t0 = performance.now();
+    if (this.aborted) { process.nextTick(expireAborted, e); return e; }
+    e.live = true;
+    this.q.push(e);
+    this.arm(e.t0 + this.limit());
+    return e;
+  }
+
+  /**
+   * End every queued connect now (expire with ABORTED), and any added later: the sweep was stopped.
+   * One listener on the sweep's signal does this for all its connects (none per connect).
+   */
+  abortAll(): void {
+    this.aborted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const list = this.q.slice(this.head);
+    this.q = [];
+    this.head = 0;
+    for (const e of list) if (e?.live) { e.live = false; e.expire('ABORTED'); }
+  }
+  private aborted = false;
+
+  cancel(e: DeadlineEntry): void { e.live = false; }
+
+  /** Connects queued and not yet expired or skipped (for tests). */
+  get size(): number { return this.q.length - this.head; }
+
+  private arm(at: number): void {
+    if (this.timer && at >= this.armedFor) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedFor = at;
+    // Not before MIN_TICK_MS: deadlines a few ms apart are expired by one tick.
+    this.timer = setTimeout(() => this.tick(), Math.max(MIN_TICK_MS, Math.min(RECHECK_MS, at - performance.now())));
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    const now = performance.now();
+    const limit = this.limit();
+    let due: DeadlineEntry[] | undefined;
+    while (this.head < this.q.length) {
+      const e = this.q[this.head]!;
+      if (e.live && now - e.t0 < limit) break;
+      this.q[this.head++] = undefined;
+      if (e.live) { (due ??= []).push(e); e.live = false; }
+    }
+    if (this.head > 1024 && this.head * 2 > this.q.length) { this.q = this.q.slice(this.head); this.head = 0; }
+    else if (this.head === this.q.length) { this.q.length = 0; this.head = 0; }
+    if (due) setImmediate(expireTimedOut, due);
+    const next = this.q[this.head];
+    if (next) this.arm(next.t0 + limit);
+  }
+}
+
+export interface DeadlineEntry { t0: number; live: boolean; expire(code: string): void }
+function expireAborted(e: DeadlineEntry): void { e.expire('ABORTED'); }
+function expireTimedOut(list: DeadlineEntry[]): void { for (const e of list) e.expire('ETIMEDOUT'); }
+
+/** The shortest wait between two ticks of a ConnectDeadlines queue. */
+const MIN_TICK_MS = 5;
+
+/**
+ * connectCheck under a shared deadline queue (a sweep's connect checks): the same verdicts, no timer
+ * of its own (and, without `signal`, no listener: the queue's abortAll() ends it). The deadline runs
+ * from when Node issues the connect. With `keep`, an open port's connection comes back paused as
+ * `sock` (what the peer sent first waits in it for whoever reads it); the caller owns it.
+ */
+export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep = false): Promise<ConnectResult & { sock?: KeptConnection }> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
+    const a = new QueuedConnect(net.connect({ host, port }), deadlines, signal, keep, resolve);
+    // Node issues the connect on the next tick: the deadline starts there.
+    process.nextTick(enqueue, a);
+    signal?.addEventListener('abort', a, { once: true });
+  });
+}
+
+const kConnect = Symbol('camsweep.connect');
+type AttemptSocket = net.Socket & { [kConnect]?: QueuedConnect };
+
+/**
+ * One queued connect check. Its state is one object, the queue's entry and the signal's listener
+ * (handleEvent) at once, and the socket's listeners are shared functions that find it on the socket:
+ * a sweep keeps a thousand of these in flight, so no closure per connect.
+ */
+class QueuedConnect implements DeadlineEntry {
+  t0: number;
+  live = false;
+  private done = false;
+  constructor(private readonly sock: AttemptSocket, readonly deadlines: ConnectDeadlines, private readonly signal: AbortSignal | undefined,
+    private readonly keep: boolean, private readonly resolve: (r: ConnectResult & { sock?: KeptConnection }) => void) {
+    this.t0 = performance.now();
+    sock[kConnect] = this;
+    sock.on('connect', onAttemptConnect);
+    sock.on('error', onAttemptError);
+  }
+  get settled(): boolean { return this.done; }
+  expire(code: string): void { this.finish(code === 'ABORTED' ? 'error' : 'filtered', code); }
+  handleEvent(): void { this.finish('error', 'ABORTED'); }
+  finish(state: PortState, code?: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.deadlines.cancel(this);
+    this.signal?.removeEventListener('abort', this);
+    const sock = this.sock;
+    sock[kConnect] = undefined;
+    sock.removeAllListeners();
+    sock.on('error', ignore);
+    const ms = Math.round(performance.now() - this.t0);
+    if (state === 'open' && this.keep) { sock.pause(); this.resolve({ state, ms, sock }); return; }
+    sock.destroy();
+    this.resolve({ state, code, ms });
+  }
+}
+function enqueue(a: QueuedConnect): void { if (!a.settled) a.deadlines.add(a); }
+function onAttemptConnect(this: AttemptSocket): void { this[kConnect]?.finish('open'); }
+function onAttemptError(this: AttemptSocket, e: NodeJS.ErrnoException): void {
+  const code = e.code ?? 'ERROR';
+  this[kConnect]?.finish(code === 'ECONNREFUSED' ? 'closed' : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'filtered' : 'error', code);
+}
+
+const ignore = () => {};
+
 /** Send one request and read one bounded response, over TCP or TLS (any version, any certificate). */
 export function exchange(o: ExchangeOptions): Promise<ExchangeResult> {
   const t0 = performance.now();

@@ -16,7 +16,7 @@ import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
 import { makerOfMac } from '../fingerprint/oui.js';
-import { connectCheck, dropKept, exchange, session, type ConnectResult, type ExchangeResult, type KeptConnection } from '../net/tcp.js';
+import { connectCheck, connectQueued, ConnectDeadlines, dropKept, exchange, session, type ConnectResult, type ExchangeResult, type KeptConnection } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import { openSession } from '../probes/session.js';
@@ -84,8 +84,8 @@ export interface ScanPlan {
   protocols: ProtocolName[];
   /** Interfaces for multicast discovery (empty: unicast only). */
   interfaces: NetIface[];
-  /** Hosts that get unicast discovery probes. */
-  unicastTargets: string[];
+  /** Hosts that get unicast discovery probes (the sweep's own HostSet when it has any: iterated, never copied). */
+  unicastTargets: HostSet;
   passive: boolean;
   listenMs: number;
   /** Keep only devices inside the targets (false only for passive listening without targets). */
@@ -139,14 +139,14 @@ export function planScan(a: {
     interfaces = [];
   }
   const maxUnicast = a.maxUnicast ?? 4096;
-  let unicastTargets: string[] = [];
+  let unicastTargets = HostSet.empty;
   if (!a.passive && discovery.length) {
     if (hostSet.size > maxUnicast) notes.push(`unicast discovery skipped: ${hostSet.size} hosts is more than ${maxUnicast}; multicast still runs`);
-    else unicastTargets = [...hostSet];
+    else unicastTargets = hostSet;
   }
   if (a.passive && a.protocols.includes('tcp')) notes.push('passive mode: the TCP sweep is off (nothing is sent)');
   const protocols = a.passive ? discovery : a.protocols;
-  if (discovery.length && interfaces.length === 0 && unicastTargets.length === 0) notes.push('no interface for multicast and no unicast target: discovery protocols will find nothing');
+  if (discovery.length && interfaces.length === 0 && unicastTargets.size === 0) notes.push('no interface for multicast and no unicast target: discovery protocols will find nothing');
   let options = a.options;
   if (a.fds && !a.passive) {
     const usable = a.fds.limit - a.fds.open - fdReserve(interfaces.length);
@@ -177,7 +177,7 @@ export function describePlan(p: ScanPlan): string[] {
   if (disc.length) {
     lines.push(`Discovery${p.passive ? ' (passive: listening only, nothing sent)' : ''}: ${disc.join(', ')}; listening ${p.listenMs} ms`);
     lines.push(p.interfaces.length ? `  multicast on ${p.interfaces.map((i) => `${i.name} (${i.cidr}${i.ipv6LinkLocal ? ', IPv6 link-local' : ''})`).join(', ')}` : '  no multicast interface');
-    if (p.unicastTargets.length) lines.push(`  unicast to ${p.unicastTargets.length} host${p.unicastTargets.length === 1 ? '' : 's'}`);
+    if (p.unicastTargets.size) lines.push(`  unicast to ${p.unicastTargets.size} host${p.unicastTargets.size === 1 ? '' : 's'}`);
     if (!p.passive) lines.push('  follow-up requests only to the targets; anyone else who answers is listed as seen, not probed');
   }
   return [...lines, ...p.notes.map((n) => `note: ${n}`)];
@@ -238,6 +238,8 @@ export interface SweepResult {
 /** What the sweep shares with the rest of the scan: the connection budget, the loop monitor, the parent scope. */
 export interface SweepEnv {
   budget?: AdaptiveLimiter; loop?: LoopHealth; scope?: Scope;
+  /** The run's one --rate token bucket, shared with discovery's unicast sends (default: one of the sweep's own). */
+  rate?: () => Promise<void>;
   /** The makers a host's MAC prefix points to, read once its ports answered (weak evidence that orders the HTTP probe's extra vendor requests). */
   makersOf?: (ip: string) => readonly string[] | undefined;
 }
@@ -251,9 +253,9 @@ export const LOCAL_RETRY_MS = 50;
  * budget is halved (backoff) and a doubling pause follows. Returns the last result and the local error
  * that remained, if any.
  */
-async function pastLocalErrors<R>(attempt: () => Promise<R>, codeOf: (r: R) => string | undefined, budget: AdaptiveLimiter, stop: () => boolean, onRecovered: () => void): Promise<{ r: R; local?: string }> {
+async function pastLocalErrors<R>(attempt: () => Promise<R>, codeOf: (r: R) => string | undefined, budget: AdaptiveLimiter, stop: () => boolean, onRecovered: () => void, first?: { r: R }): Promise<{ r: R; local?: string }> {
   for (let n = 0; ; n++) {
-    const r = await attempt();
+    const r = n === 0 && first ? first.r : await attempt();
     const code = codeOf(r);
     if (!isLocalError(code)) {
       budget.ok();
@@ -267,6 +269,7 @@ async function pastLocalErrors<R>(attempt: () => Promise<R>, codeOf: (r: R) => s
 }
 
 const exchangeCode = (r: ExchangeResult) => (r.end === 'error' ? r.code : undefined);
+const connectCode = (r: ConnectResult) => r.code;
 
 /**
  * TCP sweep + probes on open ports. Hosts are taken one at a time from `hosts` (a HostSet or any
@@ -277,7 +280,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   const probeList = o.probes ?? Object.values(registry);
   const budget = env.budget ?? adaptiveLimiter(Math.max(1, o.concurrency));
   const root = env.scope ? env.scope.child() : Scope.linked(signal);
-  const take = rateLimiter(o.rate);
+  const take = env.rate ?? rateLimiter(o.rate);
   const ping = o.ping !== false && o.ports.length > LIVENESS_PORTS;
   const perHost = ping ? LIVENESS_PORTS : Math.max(1, o.ports.length);
   const total = 'size' in hosts ? hosts.size : hosts.length;
@@ -289,139 +292,184 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   let recovered = 0;
   let done = 0;
   const connectTimeout = adaptiveTimeout(o.timeoutMs);
+  const deadlines = new ConnectDeadlines(connectTimeout.current);
+  // One listener for all the sweep's connect checks: stopping the sweep ends them at once.
+  if (root.aborted) deadlines.abortAll();
+  else root.signal.addEventListener('abort', () => deadlines.abortAll(), { once: true });
+
+  // Per host, until a port answers open, only what the connect checks need: an absent host, the
+  // common case of a sparse block, costs its checks and nothing else. The host's scope (its deadline,
+  // counted from when the host was taken) and the probe machinery (record, probe context, kept
+  // connections) are made when they are first needed, i.e. when a port opens. Connect checks need no
+  // scope of their own: the sweep's deadline queue ends them all when the sweep is stopped, and they
+  // cannot outlast the host's deadline (eagerHost: unless --host-timeout is that short).
+  interface HostRun {
+    ip: string; at: number; errors: HostError[]; local?: string;
+    scope?: Scope; probe?: HostProbes;
+  }
+  const eagerHost = o.hostTimeoutMs < (STALL_RETRIES + 1) * 2 * o.timeoutMs;
+  const scopeOf = (h: HostRun): Scope => (h.scope ??= root.child(Math.max(0, o.hostTimeoutMs - (Date.now() - h.at))));
+  const hostAborted = (h: HostRun): boolean => (h.scope ? h.scope.aborted : root.aborted);
+  const limited = o.rate > 0 || env.rate !== undefined;
+  interface HostProbes {
+    rec: ObservationRecord; results: ModuleResult[]; evidence: HostEvidence; ctx: ProbeContext;
+    /** Connections a connect check kept open for the first probe of that port (the edge's own sockets only). */
+    kept: Map<number, KeptConnection>; jobs: Array<Promise<void>>; probed: Set<number>;
+  }
+  const guard = async <R>(h: HostRun, attempt: () => Promise<R>, codeOf: (r: R) => string | undefined, first?: { r: R }): Promise<R> => {
+    const g = await pastLocalErrors(attempt, codeOf, budget, () => hostAborted(h), () => { recovered++; }, first);
+    if (g.local) h.local ??= g.local;
+    return g.r;
+  };
+  const probesOf = (h: HostRun): HostProbes => {
+    if (h.probe) return h.probe;
+    const { ip } = h;
+    const host = scopeOf(h);
+    const kept = new Map<number, KeptConnection>();
+    // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
+    // --rate counts new connections: a token before each connect, none for a request on a kept one.
+    const probeNet: NetApi = {
+      connectCheck: (hh, p, t) => guard(h, () => host.run(async (c) => { await take(); return net.connectCheck(hh, p, t, c.signal); }), (x: ConnectResult) => x.code),
+      exchange: (x) => guard(h, () => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
+      session: (x) => {
+        const sc = host.child();
+        const over = kept.get(x.port);
+        kept.delete(x.port);
+        const opts = { ...x, signal: sc.signal, beforeConnect: take };
+        const s = over ? session(opts, over) : openSession(net, opts);
+        return {
+          get connections() { return s.connections; },
+          // The first try without guard's frames (a dense LAN's ~5,000 requests come here).
+          request: (r) => s.request(r).then((x) => {
+            if (!isLocalError(exchangeCode(x))) { budget.ok(); return x; }
+            return guard(h, () => s.request(r), exchangeCode, { r: x });
+          }),
+          reset: () => s.reset(),
+          close: () => { s.close(); sc.dispose(); },
+        };
+      },
+    };
+    // What the host showed so far, shared by its probes (the likelihood order of extra vendor requests):
+    // its ports as they are found open (a port's probes start at once, so a probe sees the ports found
+    // before it) and the maker of its MAC prefix, read from the neighbour table once a port answered.
+    const evidence: HostEvidence = hostEvidence([]);
+    const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: evidence };
+    const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: [], seen_by: ['tcp'] };
+    return (h.probe = { rec, results: [], evidence, ctx, kept, jobs: [], probed: new Set() });
+  };
+  const runProbe = async (h: HostRun, hp: HostProbes, p: Probe, port: number): Promise<void> => {
+    const t0 = performance.now();
+    try {
+      const r = await p.run({ ip: h.ip, port, hostname: names.get(h.ip) }, hp.ctx);
+      mergeRecord(hp.rec, r.record);
+      if (Object.keys(r.record).length) mergeRecord(hp.rec, { seen_by: [p.name] });
+      h.errors.push(...r.errors);
+      hp.results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
+    } catch (e) {
+      const message = String((e as Error)?.message ?? e).slice(0, 200);
+      h.errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
+      hp.results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
+    }
+  };
+  // A port's probes start as soon as it is found open, not after the host's other checks: the first
+  // in the connect check's own slot of the budget, over the connection the check kept open (one
+  // connection for the check and the first request); any other probe of the port takes a slot of its own.
+  const probePort = async (h: HostRun, port: number, conn: KeptConnection | undefined): Promise<void> => {
+    const hp = probesOf(h);
+    if (!hp.evidence.openPorts.includes(port)) hp.evidence.openPorts = [...hp.evidence.openPorts, port].sort((a, b) => a - b);
+    if (!hp.evidence.makers) { const m = env.makersOf?.(h.ip); if (m?.length) hp.evidence.makers = [...m]; }
+    const list = probeList.filter((p) => p.ports.includes(port));
+    if (hp.probed.has(port) || !list.length || hostAborted(h)) { dropKept(conn); return; }
+    hp.probed.add(port);
+    if (conn) hp.kept.set(port, conn);
+    for (const p of list.slice(1)) hp.jobs.push(budget(() => runProbe(h, hp, p, port)));
+    const first = runProbe(h, hp, list[0], port).finally(() => { dropKept(hp.kept.get(port)); hp.kept.delete(port); });
+    hp.jobs.push(first);
+    await first;
+  };
+  const keepable = new Map<number, boolean>();
+  const keepPort = (port: number): boolean => {
+    let k = keepable.get(port);
+    if (k === undefined) keepable.set(port, k = !o.net && probeList.some((p) => p.ports.includes(port)));
+    return k;
+  };
+  // One connect check in a slot of the budget; an open port's first probe follows in the same slot
+  // (released when it is done: scanOne waits for it among the host's jobs).
+  const connectOnce = async (h: HostRun, port: number): Promise<ConnectResult> => {
+    if (!budget.tryAcquire()) await budget.acquire();
+    let r: ConnectResult & { sock?: KeptConnection };
+    try {
+      if (limited) await take();
+      // The sweep's own connects share one deadline queue (one timer for all, the deadline read as it
+      // adapts); a NetApi given in the options gets the adaptive deadline as a function.
+      const signal = h.scope?.signal;
+      r = !o.net
+        ? await connectQueued(h.ip, port, deadlines, signal, keepPort(port))
+        : await (connectTimeout.settled() ? net.connectCheck(h.ip, port, connectTimeout.current(), signal ?? root.signal) : net.connectCheck(h.ip, port, o.timeoutMs, signal ?? root.signal, connectTimeout.current));
+    } catch (e) { budget.release(); throw e; }
+    if (r.state !== 'open') { dropKept(r.sock); budget.release(); return r; }
+    const { sock, ...res } = r;
+    void probePort(h, port, sock).then(budget.release, budget.release);
+    return res;
+  };
+  // The first try without guard's frames (every connect of a sweep comes here; local errors are rare).
+  const once = async (h: HostRun, port: number): Promise<ConnectResult> => {
+    const r = await connectOnce(h, port);
+    if (!isLocalError(r.code)) { budget.ok(); return r; }
+    return guard(h, () => connectOnce(h, port), connectCode, { r });
+  };
+  const checkPort = async (h: HostRun, port: number): Promise<{ port: number; r: ConnectResult }> => {
+    let t0 = performance.now();
+    let r = await once(h, port);
+    // A timeout during which the process stood still for half its wait says nothing about the
+    // host: try again (the stall is usually over), and count it as unseen if it stays in doubt.
+    for (let n = 0; r.state === 'filtered' && env.loop && !hostAborted(h); n++) {
+      const t1 = performance.now();
+      if (env.loop.stoodStill(t0, t1) < (t1 - t0) / 2) break;
+      if (n >= STALL_RETRIES) { blind.push(`${h.ip}:${port}`); break; }
+      t0 = performance.now();
+      r = await once(h, port);
+    }
+    // A round trip measured while the event loop lagged is the loop's delay, not the network's.
+    if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
+    return { port, r };
+  };
+  const check = (h: HostRun, ports: number[]) => Promise.all(ports.map((port) => checkPort(h, port)));
 
   const scanOne = async (ip: string): Promise<HostResult | undefined> => {
-    const host = root.child(o.hostTimeoutMs);
-    const at = new Date().toISOString();
-    const errors: HostError[] = [];
-    const results: ModuleResult[] = [];
-    let local: string | undefined;
-    const guard = async <R>(attempt: () => Promise<R>, codeOf: (r: R) => string | undefined): Promise<R> => {
-      const g = await pastLocalErrors(attempt, codeOf, budget, () => host.aborted, () => { recovered++; });
-      if (g.local) local ??= g.local;
-      return g.r;
-    };
+    const h: HostRun = { ip, at: Date.now(), errors: [] };
+    if (eagerHost) scopeOf(h);
     try {
-      const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: [], seen_by: ['tcp'] };
-      // Connections a connect check kept open for the first probe of that port (the edge's own sockets only).
-      const kept = new Map<number, KeptConnection>();
-      // Each request of a probe gets its own child of the host's scope (one listener each, on its own signal).
-      // --rate counts new connections: a token before each connect, none for a request on a kept one.
-      const probeNet: NetApi = {
-        connectCheck: (h, p, t) => guard(() => host.run(async (c) => { await take(); return net.connectCheck(h, p, t, c.signal); }), (x: ConnectResult) => x.code),
-        exchange: (x) => guard(() => host.run(async (c) => { await take(); return net.exchange({ ...x, signal: c.signal }); }), exchangeCode),
-        session: (x) => {
-          const sc = host.child();
-          const over = kept.get(x.port);
-          kept.delete(x.port);
-          const opts = { ...x, signal: sc.signal, beforeConnect: take };
-          const s = over ? session(opts, over) : openSession(net, opts);
-          return {
-            get connections() { return s.connections; },
-            request: (r) => guard(() => s.request(r), exchangeCode),
-            reset: () => s.reset(),
-            close: () => { s.close(); sc.dispose(); },
-          };
-        },
-      };
-      // What the host showed so far, shared by its probes (the likelihood order of extra vendor requests):
-      // its ports as they are found open (a port's probes start at once, so a probe sees the ports found
-      // before it) and the maker of its MAC prefix, read from the neighbour table once a port answered.
-      const evidence: HostEvidence = hostEvidence([]);
-      const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: evidence };
-      const jobs: Array<Promise<void>> = [];
-      const runProbe = async (p: Probe, port: number): Promise<void> => {
-        const t0 = performance.now();
-        try {
-          const r = await p.run({ ip, port, hostname: names.get(ip) }, ctx);
-          mergeRecord(rec, r.record);
-          if (Object.keys(r.record).length) mergeRecord(rec, { seen_by: [p.name] });
-          errors.push(...r.errors);
-          results.push(probeResult(p.name, port, r.record, r.errors, Math.round(performance.now() - t0)));
-        } catch (e) {
-          const message = String((e as Error)?.message ?? e).slice(0, 200);
-          errors.push({ stage: p.name, port, ...coded('INTERNAL'), message });
-          results.push({ module: p.name, port, status: 'internal-error', duration_ms: Math.round(performance.now() - t0), code: 'INTERNAL', error: message });
-        }
-      };
-      const probed = new Set<number>();
-      // A port's probes start as soon as it is found open, not after the host's other checks: the first
-      // in the connect check's own slot of the budget, over the connection the check kept open (one
-      // connection for the check and the first request); any other probe of the port takes a slot of its own.
-      const probePort = async (port: number, conn: KeptConnection | undefined): Promise<void> => {
-        const list = probeList.filter((p) => p.ports.includes(port));
-        if (probed.has(port) || !list.length || host.aborted) { dropKept(conn); return; }
-        probed.add(port);
-        if (conn) kept.set(port, conn);
-        for (const p of list.slice(1)) jobs.push(budget(() => runProbe(p, port)));
-        const first = runProbe(list[0], port).finally(() => { dropKept(kept.get(port)); kept.delete(port); });
-        jobs.push(first);
-        await first;
-      };
-      const keepable = (port: number) => !o.net && probeList.some((p) => p.ports.includes(port));
-      const once = (port: number) => guard(() => new Promise<ConnectResult>((resolve, reject) => {
-        budget(async () => {
-          await take();
-          let conn: KeptConnection | undefined;
-          const keep = keepable(port) ? (c: KeptConnection) => { conn = c; } : undefined;
-          // The host's own signal: at most a handful of checks of one host listen on it at once.
-          // Until round trips are known the deadline may still shrink: such a connect looks at it again
-          // while it waits. Once they are, a plain timer at the current deadline (cheaper).
-          const r = keep
-            ? await (connectTimeout.settled() ? connectCheck(ip, port, connectTimeout.current(), host.signal, undefined, keep) : connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current, keep))
-            : await (connectTimeout.settled() ? net.connectCheck(ip, port, connectTimeout.current(), host.signal) : net.connectCheck(ip, port, o.timeoutMs, host.signal, connectTimeout.current));
-          resolve(r);
-          if (r.state === 'open') {
-            if (!evidence.openPorts.includes(port)) evidence.openPorts = [...evidence.openPorts, port].sort((a, b) => a - b);
-            if (!evidence.makers) { const m = env.makersOf?.(ip); if (m?.length) evidence.makers = [...m]; }
-            await probePort(port, conn);
-          }
-          else dropKept(conn);
-        }).catch(reject);
-      }), (x: ConnectResult) => x.code);
-      const check = (ports: number[]) => Promise.all(ports.map(async (port) => {
-        let t0 = performance.now();
-        let r = await once(port);
-        // A timeout during which the process stood still for half its wait says nothing about the
-        // host: try again (the stall is usually over), and count it as unseen if it stays in doubt.
-        for (let n = 0; r.state === 'filtered' && env.loop && !host.aborted; n++) {
-          const t1 = performance.now();
-          if (env.loop.stoodStill(t0, t1) < (t1 - t0) / 2) break;
-          if (n >= STALL_RETRIES) { blind.push(`${ip}:${port}`); break; }
-          t0 = performance.now();
-          r = await once(port);
-        }
-        // A round trip measured while the event loop lagged is the loop's delay, not the network's.
-        if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
-        return { port, r };
-      }));
-      let states = await check(ping ? livenessPorts : o.ports);
+      let states = await check(h, ping ? livenessPorts : o.ports);
       if (ping) {
         // Host discovery, as nmap does by default: a host that answers none of the first ports (no
         // SYN-ACK, no RST) is taken as down and its other ports are not tried. --no-ping sweeps all.
         // A host whose checks failed locally (EMFILE) is not "down": it was not looked at.
         if (!states.some((x) => x.r.state === 'open' || x.r.state === 'closed')) return;
-        states = [...states, ...(await check(o.ports.filter((p) => !livenessPorts.includes(p))))];
+        states = [...states, ...(await check(h, o.ports.filter((p) => !livenessPorts.includes(p))))];
       }
       const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
+      const { errors } = h;
       for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, ...coded(s.r.code ?? 'ERROR'), message: `connect failed (${s.r.code})` });
       if (open.length === 0) return;
+      const hp = probesOf(h);
+      const { rec, results } = hp;
       for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
       rec.open_ports = open;
-      await Promise.all(jobs);
-      if (host.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
+      await Promise.all(hp.jobs);
+      if (h.scope?.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
       rec.http?.sort((a, b) => a.port - b.port);
       rec.rtsp?.sort((a, b) => a.port - b.port);
       results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
-      const res: HostResult = { record: rec, errors, results, at };
+      const res: HostResult = { record: rec, errors, results, at: new Date(h.at).toISOString() };
       hostResults.push(res);
       return res;
     } finally {
-      host.dispose();
-      if (local) {
-        notScanned.push({ ip, status: 'local-error', code: local });
+      h.scope?.dispose();
+      if (h.local) {
+        notScanned.push({ ip, status: 'local-error', code: h.local });
         const r = hostResults.find((x) => x.record.ip === ip);
-        r?.errors.push({ stage: 'host', ...coded(local), message: `not fully scanned: ${local} (a resource of this machine ran out)` });
+        r?.errors.push({ stage: 'host', ...coded(h.local), message: `not fully scanned: ${h.local} (a resource of this machine ran out)` });
       }
     }
   };
@@ -532,7 +580,7 @@ export function discoveryHardStopMs(plan: Pick<ScanPlan, 'listenMs' | 'options'>
  * module has its own scope (one signal per module, its follow-up requests under children of it), and
  * the whole run ends at the hard stop whatever arrives.
  */
-export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?: AbortSignal | Scope, budget?: AdaptiveLimiter): Promise<{ sightings: Sighting[]; errors: string[]; localErrors: string[]; ms: Record<string, number>; results: ModuleResult[] }> {
+export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?: AbortSignal | Scope, budget?: AdaptiveLimiter, shared?: { rate?: () => Promise<void> }): Promise<{ sightings: Sighting[]; errors: string[]; localErrors: string[]; ms: Record<string, number>; results: ModuleResult[] }> {
   const names = plan.protocols.filter((p): p is DiscoveryName => p !== 'tcp');
   const sightings: Sighting[] = [];
   const errors: string[] = [];
@@ -543,7 +591,7 @@ export async function runDiscovery(plan: ScanPlan, rt: DiscoveryRuntime, parent?
   const note = (n: string, status: Status, error: string, code?: string) => { if (!trouble.has(n)) trouble.set(n, { status, error: error.slice(0, 200), ...(code ? { code } : {}) }); };
   const scope = parent instanceof Scope ? parent.child() : Scope.linked(parent);
   const limit = budget ?? adaptiveLimiter(Math.max(1, plan.options.concurrency));
-  const rate = rateLimiter(plan.options.rate);
+  const rate = shared?.rate ?? rateLimiter(plan.options.rate);
   const inScope = (ip: string) => plan.scope.has(ip) && (plan.allowPublic || !isPublic(ip));
   let open = true;
   const hardMs = discoveryHardStopMs(plan);
@@ -828,6 +876,8 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
   let tcpMs: number | undefined;
   const root = Scope.linked(signal);
   const budget = adaptiveLimiter(Math.max(1, plan.options.concurrency));
+  // One --rate for the run: the sweep's new connections and discovery's unicast datagrams take tokens from the same bucket.
+  const rate = rateLimiter(plan.options.rate);
   const loop = new LoopHealth().start();
   const heap = new HeapKeeper().start();
   const phases: RunPhase[] = [];
@@ -865,11 +915,11 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
       phases.push(ph);
       return p().finally(() => { ph.end_ms = since(); });
     };
-    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? phase('discovery', () => runDiscovery(plan, rt, root, budget)) : Promise.resolve(undefined);
+    const disc = rt && plan.protocols.some((p) => p !== 'tcp') ? phase('discovery', () => runDiscovery(plan, rt, root, budget, { rate })) : Promise.resolve(undefined);
     void disc.then((x) => stream?.discoveryDone(x?.sightings ?? []), () => {});
     const sweepHooks: ScanHooks = { ...hooks, onHostScanned: (ip, r) => { hooks.onHostScanned?.(ip, r); stream?.hostDone(ip, r); } };
     const tcp = plan.protocols.includes('tcp')
-      ? phase('tcp', () => sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root, makersOf })).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
+      ? phase('tcp', () => sweepHosts(plan.hosts, plan.names, plan.options, sweepHooks, undefined, { budget, loop, scope: root, makersOf, rate })).then((r) => { tcpMs = Math.round(performance.now() - t0); return r; })
       : Promise.resolve({ hosts: [], notScanned: [], recovered: 0, swept: 0 } as SweepResult);
     [dd, t] = await Promise.all([disc, tcp]);
   } finally {

@@ -47,6 +47,11 @@ export interface AdaptiveLimiter extends Limiter {
   readonly max: number;
   backoff(): void;
   ok(): void;
+  /** Take a slot now if one is free and nobody waits (no promise): true when taken; then release() it. */
+  tryAcquire(): boolean;
+  /** Wait for a slot in FIFO order with the tasks; release() it when done. */
+  acquire(): Promise<void>;
+  release(): void;
 }
 
 export function adaptiveLimiter(max: number, min = 1): AdaptiveLimiter {
@@ -55,23 +60,29 @@ export function adaptiveLimiter(max: number, min = 1): AdaptiveLimiter {
   let cap = max;
   let active = 0;
   let lastBackoff = -Infinity;
-  const queue: Array<() => void> = [];
+  // A sweep passes every connect through here: a waiting task is one small object (no closure of its
+  // own), and a running one costs one then() on its promise, not then() and finally().
+  interface Task { fn: (() => Promise<unknown>) | undefined; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  const queue: Array<Task | undefined> = [];
   let head = 0;
+  const run = (t: Task) => {
+    active++;
+    if (!t.fn) { t.resolve(undefined); return; } // acquire(): the slot is the caller's until release()
+    let p: Promise<unknown>;
+    try { p = t.fn(); } catch (e) { p = Promise.reject(e); }
+    p.then((v) => { active--; next(); t.resolve(v); }, (e) => { active--; next(); t.reject(e); });
+  };
   const next = () => {
     while (active < Math.floor(cap) && head < queue.length) {
-      const run = queue[head];
-      queue[head++] = undefined as unknown as () => void;
+      const t = queue[head]!;
+      queue[head++] = undefined;
       if (head > 1024 && head * 2 > queue.length) { queue.splice(0, head); head = 0; }
-      active++;
-      run();
+      run(t);
     }
+    if (head === queue.length && head) { queue.length = 0; head = 0; }
   };
   const limit = (<T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => {
-    queue.push(() => {
-      let p: Promise<T>;
-      try { p = fn(); } catch (e) { p = Promise.reject(e); }
-      p.then(resolve, reject).finally(() => { active--; next(); });
-    });
+    queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
     next();
   })) as AdaptiveLimiter;
   Object.defineProperty(limit, 'active', { get: () => active });
@@ -85,6 +96,13 @@ export function adaptiveLimiter(max: number, min = 1): AdaptiveLimiter {
     lastBackoff = now;
     cap = Math.max(floor, Math.floor(Math.min(cap, Math.max(active, 1)) / 2));
   };
+  limit.tryAcquire = () => {
+    if (active >= Math.floor(cap) || head < queue.length) return false;
+    active++;
+    return true;
+  };
+  limit.acquire = () => new Promise<void>((resolve) => { queue.push({ fn: undefined, resolve: resolve as (v: unknown) => void, reject: resolve as (e: unknown) => void }); next(); });
+  limit.release = () => { active--; next(); };
   limit.ok = () => {
     if (cap < max) { cap = Math.min(max, cap + 1 / Math.max(1, cap)); next(); }
   };

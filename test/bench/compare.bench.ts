@@ -46,18 +46,23 @@ const why = labUnavailable()
 
 if (why && (LAYOUTS.length || cfg.memory)) console.log(`issue 11 benchmark skipped: ${why}`);
 
-type Variant = 'cs-tcp' | 'cs-noping' | 'cs-full' | 'nmap' | 'nmap-Pn';
+type Variant = 'cs-tcp' | 'cs-noping' | 'cs-full' | 'nmap' | 'nmap-Pn' | 'cs-base';
 const CS = ['node', CAMSWEEP, 'scan'];
+// BENCH_BASELINE=<checkout with dist/ built>: that camsweep's --protocols tcp scan as one more variant,
+// in the same rounds (a before/after measured side by side on a noisy machine).
+const BASELINE = process.env.BENCH_BASELINE;
 const ARGV: Record<Variant, (cidr: string) => string[]> = {
   'cs-tcp': (c) => [...CS, c, '--protocols', 'tcp', '-f', 'json', '-q'],
   'cs-noping': (c) => [...CS, c, '--protocols', 'tcp', '--no-ping', '-f', 'json', '-q'],
   'cs-full': (c) => [...CS, c, '-f', 'json', '-q'],
   nmap: (c) => ['nmap', '-n', '-sT', '-T4', '-p', PORT_ARG, c, '-oX', '-'],
   'nmap-Pn': (c) => ['nmap', '-n', '-sT', '-T4', '-Pn', '-p', PORT_ARG, c, '-oX', '-'],
+  'cs-base': (c) => ['node', path.join(BASELINE ?? '.', 'bin', 'camsweep.js'), 'scan', c, '--protocols', 'tcp', '-f', 'json', '-q'],
 };
 const SHOWN: Record<Variant, string> = {
   'cs-tcp': 'camsweep scan <cidr> --protocols tcp', 'cs-noping': 'camsweep scan <cidr> --protocols tcp --no-ping', 'cs-full': 'camsweep scan <cidr> (default: discovery + TCP)',
   nmap: `nmap -n -sT -T4 -p ${PORT_ARG} <cidr>`, 'nmap-Pn': `nmap -n -sT -T4 -Pn -p ${PORT_ARG} <cidr>`,
+  'cs-base': `camsweep scan <cidr> --protocols tcp, as built in BENCH_BASELINE (${BASELINE ?? 'not set'})`,
 };
 
 interface Run {
@@ -140,6 +145,7 @@ function saveOutput(b: Block, v: Variant, round: number, r: TimedRun): string {
 
 function variantsFor(b: Block): Variant[] {
   const v: Variant[] = b.name === 'routed' ? ['cs-tcp', 'nmap', 'cs-full'] : ['cs-tcp', 'nmap', 'cs-noping', 'nmap-Pn', 'cs-full'];
+  if (BASELINE) v.splice(1, 0, 'cs-base');
   return cfg.nmap ? v : v.filter((x) => !x.startsWith('nmap'));
 }
 
@@ -150,7 +156,7 @@ function comparisonTable(): string {
   const spread = (xs: number[]) => (xs.length ? `${sec(median(xs))} (${sec(Math.min(...xs))}-${sec(Math.max(...xs))})` : '-');
   for (const l of results.layouts) {
     const runs = results.runs.filter((r) => r.layout === l.name && r.rate === undefined);
-    const pairs: Array<[Variant, Variant | undefined]> = [['cs-tcp', 'nmap'], ['cs-noping', 'nmap-Pn'], ['cs-full', 'nmap']];
+    const pairs: Array<[Variant, Variant | undefined]> = [['cs-tcp', 'nmap'], ['cs-base', 'nmap'], ['cs-noping', 'nmap-Pn'], ['cs-full', 'nmap']];
     for (const [c, n] of pairs) {
       const cs = runs.filter((r) => r.variant === c);
       if (!cs.length) continue;

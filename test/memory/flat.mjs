@@ -22,11 +22,16 @@ const ROUNDS = Number(process.env.FLAT_ROUNDS ?? 3);
 /** Issue 11's goal: within 10%. */
 const GOAL = 1.10;
 /**
- * What this run fails at. Until the goal is met, .ci/run passes FLAT_LIMIT (the ratio measured so far,
- * 1.22-1.29, plus a margin) so that memory growth cannot get worse unnoticed; the goal is printed on
- * every run and the run says plainly that it is not met.
+ * What this run fails at. After the in-flight work of issue 11 the ratio is at the goal but not
+ * reliably under it: six runs (three rounds each) of the final code gave 1.070-1.112, median 1.09 (the 256-address
+ * scan's peak alone moves between 74 and 78 MB from run to run), so the goal cannot be the gate
+ * without failing one run in three. The gate is REGRESSION_LIMIT, above that spread and far below
+ * the 1.26 of before; the goal is printed on every run. FLAT_LIMIT may only tighten the gate.
  */
-const LIMIT = Number(process.env.FLAT_LIMIT ?? GOAL);
+const REGRESSION_LIMIT = 1.15;
+const asked = Number(process.env.FLAT_LIMIT ?? REGRESSION_LIMIT);
+const LIMIT = Number.isFinite(asked) && asked < REGRESSION_LIMIT ? asked : REGRESSION_LIMIT;
+if (process.env.FLAT_LIMIT !== undefined && LIMIT !== asked) process.stdout.write(`flat-memory: FLAT_LIMIT=${process.env.FLAT_LIMIT} ignored: it may only tighten the limit (${REGRESSION_LIMIT})\n`);
 const SMALL = '127.77.100.0/24';
 const LARGE = '127.77.96.0/20';
 

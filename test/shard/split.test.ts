@@ -120,7 +120,7 @@ describe('the plan of a shard', () => {
     for (let k = 1; k <= 3; k++) {
       const p = plan(k, 3);
       expect(p.hosts.size).toBe(hosts.shard(k, 3).size);
-      expect(p.unicastTargets).toEqual([...hosts.shard(k, 3)]);
+      expect([...p.unicastTargets]).toEqual([...hosts.shard(k, 3)]);
       expect(p.scope).toBe(hosts);
       expect(p.interfaces.map((i) => i.name)).toEqual(k === 1 ? ['eth0'] : []);
       expect(p.shard).toEqual({ index: k, count: 3, method: 'address-hash-1', hosts: p.hosts.size, total_hosts: 254, multicast: k === 1 });
