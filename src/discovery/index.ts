@@ -5,9 +5,10 @@ import { ssdp } from './ssdp.js';
 import { mdns } from './mdns.js';
 import { sadp } from './sadp.js';
 import { dhip } from './dhip.js';
+import { ubnt } from './ubnt.js';
 
-export const discoveryModules = { onvif, ssdp, mdns, sadp, dhip } satisfies Record<DiscoveryName, DiscoveryModule>;
+export const discoveryModules = { onvif, ssdp, mdns, sadp, dhip, ubnt } satisfies Record<DiscoveryName, DiscoveryModule>;
 
-export { onvif, ssdp, mdns, sadp, dhip };
+export { onvif, ssdp, mdns, sadp, dhip, ubnt };
 export type * from './types.js';
 export { DISCOVERY_NAMES } from './types.js';

@@ -1,5 +1,5 @@
 // Discovery responders for the simulated lab: each persona with `discovery` data answers WS-Discovery
-// (UDP 3702), SSDP (1900), mDNS (5353, unicast queries), SADP (37020) and DHIP (37810) on its own
+// (UDP 3702), SSDP (1900), mDNS (5353, unicast queries), SADP (37020), DHIP (37810) and Ubiquiti discovery (10001) on its own
 // loopback address, so `camsweep demo` and the tests see discovery results without root. All ports are
 // >= 1024; every socket binds with SO_REUSEADDR to the device's own IP. With `multicastIface` (network
 // namespace labs) each protocol also listens on its multicast group joined on that interface, and
@@ -20,6 +20,7 @@ import { SSDP_MULTICAST_V4, SSDP_MULTICAST_V6_LINK, SSDP_PORT, buildDeviceDescri
 import { DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_MULTICAST_V6, MDNS_PORT, buildResponse, parseQuery, type ServiceSpec } from '../protocols/mdns.js';
 import { SADP_MULTICAST_V4, SADP_PORT, buildSadpReply, parseSadpMessage } from '../protocols/sadp.js';
 import { DHIP_MULTICAST_V4, DHIP_PORT, buildDhipReply, parseDhip } from '../protocols/dhip.js';
+import { UBNT_MULTICAST_V4, UBNT_PORT, buildUbntReply, parseUbnt, ubntMac, ubntMacIp, ubntU32 } from '../protocols/ubnt.js';
 
 export interface DiscoveryResponderOptions {
   /** Join the multicast groups on this interface address (namespace lab); never used on loopback tests. */
@@ -160,6 +161,20 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
     return info;
   };
 
+  const started = Date.now();
+  const ubntReply = (): Buffer | undefined => {
+    const u = d.ubnt;
+    if (!u) return undefined;
+    // TLV order of the G3 Flex capture: MAC+IP, MAC, uptime, host name, platform, default flag, firmware.
+    const tlvs: Array<[number, Buffer | string]> = [[0x02, ubntMacIp(u.mac, ip.includes(':') ? '0.0.0.0' : ip)], [0x01, ubntMac(u.mac)], [0x0a, ubntU32(Math.floor((Date.now() - started) / 1000))]];
+    if (u.hostname) tlvs.push([0x0b, u.hostname]);
+    if (u.platform) tlvs.push([0x0c, u.platform]);
+    tlvs.push([0x17, ubntU32(0)]);
+    if (u.firmware) tlvs.push([0x03, u.firmware]);
+    if (u.model) tlvs.push([0x14, u.model]);
+    return buildUbntReply(tlvs);
+  };
+
   try {
     if (wsdEndpoint) {
       await listen(WSD_PORT, WSD_MULTICAST_V4, WSD_MULTICAST_V6, (msg, from, sock) => {
@@ -222,6 +237,14 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
         void send(sock, buildDhipReply(dhipInfo(), { mac: dh.mac, escapeSlashes: true }), from.port, from.address);
       });
     }
+    if (d.ubnt) {
+      await listen(UBNT_PORT, UBNT_MULTICAST_V4, undefined, (msg, from, sock) => {
+        const m = parseUbnt(msg);
+        if (!m || !m.request) return;
+        const r = ubntReply();
+        if (r) void send(sock, r, from.port, from.address);
+      });
+    }
   } catch (e) {
     for (const s of sockets) { try { s.close(); } catch { /* */ } }
     throw new Error(`lab: cannot start discovery responders for ${persona.name} on ${ip}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -245,6 +268,7 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
       }
       if (d.sadp) out(SADP_PORT, SADP_MULTICAST_V4, buildSadpReply(sadpFields(randomUUID().toUpperCase())));
       if (d.dhip) out(DHIP_PORT, DHIP_MULTICAST_V4, buildDhipReply(dhipInfo(), { mac: d.dhip.mac }));
+      if (d.ubnt) { const r = ubntReply(); if (r) out(UBNT_PORT, UBNT_MULTICAST_V4, r); }
       await Promise.all(jobs);
     },
     async stop() {

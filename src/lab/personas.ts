@@ -71,6 +71,8 @@ export interface PersonaDiscovery {
   sadp?: Record<string, string>;
   /** Dahua DHIP client.notifyDevInfo: top-level mac + params.deviceInfo (PEERS §3.2). */
   dhip?: { mac: string; deviceInfo: Record<string, unknown> };
+  /** Ubiquiti discovery answer (UDP 10001): the MAC and the text TLVs (antoine-lombardo/unifi-cam-proxy adoption-flow.md). */
+  ubnt?: { mac: string; hostname?: string; platform?: string; model?: string; firmware?: string };
   /** SSDP answer + UPnP description fields (PEERS §4.2). */
   upnp?: {
     server: string;

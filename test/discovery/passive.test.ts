@@ -50,15 +50,17 @@ describe('passive mode', () => {
       expect(o.reuseAddr).toBe(true);
       expect(o.join).toEqual([]); // no interfaces given: no multicast group joined
     }
-    expect(inner.opened.map((o) => o.port).sort((a, b) => a! - b!)).toEqual([1900, 3702, 5353, 37020, 37810]);
+    expect(inner.opened.map((o) => o.port).sort((a, b) => a! - b!)).toEqual([1900, 3702, 5353, 10001, 37020, 37810]);
 
     const ips = (n: DiscoveryName) => found.get(n)!.map((s) => s.ip).sort();
-    const withData = (k: 'onvif' | 'upnp' | 'mdns' | 'sadp' | 'dhip') => lab.devices.filter((d) => d.persona.discovery?.[k]).map((d) => d.ip).sort();
+    const withData = (k: 'onvif' | 'upnp' | 'mdns' | 'sadp' | 'dhip' | 'ubnt') => lab.devices.filter((d) => d.persona.discovery?.[k]).map((d) => d.ip).sort();
     expect(ips('onvif')).toEqual(withData('onvif'));
     expect(ips('ssdp')).toEqual(withData('upnp'));
     expect(ips('mdns')).toEqual(withData('mdns'));
     expect(ips('sadp')).toEqual(withData('sadp'));
     expect(ips('dhip')).toEqual(withData('dhip'));
+    expect(ips('ubnt')).toEqual(withData('ubnt'));
+    expect(ips('ubnt').length).toBe(1);
     const hello = found.get('onvif')!.find((s) => s.ip === lab.devices[0].ip)!;
     expect(hello.record.x_onvif).toBeUndefined(); // no follow-up calls in passive mode
     expect(hello.record.onvif!.xaddrs![0]).toContain('/onvif/device_service');

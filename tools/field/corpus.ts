@@ -18,7 +18,8 @@ import { parseDnText, renderDn } from '../../src/protocols/dn.js';
 import { parseResponse } from '../../src/protocols/response.js';
 import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { cleanText } from '../../src/util/sanitize.js';
-import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml } from './dumps.js';
+import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unescapeBytes } from './dumps.js';
+import { UBNT_PORT, parseUbnt } from '../../src/protocols/ubnt.js';
 
 export const SPLITS = ['tune', 'check'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -39,7 +40,7 @@ export interface Capture {
   tls?: boolean;
   path?: string;
   method?: string;
-  proto?: 'http' | 'rtsp' | 'tcp';
+  proto?: 'http' | 'rtsp' | 'tcp' | 'udp';
   partial?: boolean;
   scopes?: string[];
   services?: MdnsObservation[];
@@ -317,7 +318,9 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
   let onvifInfo = null as ReturnType<typeof parseDeviceInformation>;
   const seen = (p: string) => { rec.seen_by = [...new Set([...(rec.seen_by ?? []), p])].sort(); };
   for (const [i, c] of fr.captures.entries()) {
-    const kind = c.kind === 'banner' ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : 'tcp') : c.kind;
+    const kind = c.kind === 'banner'
+      ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : c.proto === 'udp' && c.port === UBNT_PORT ? 'ubnt' : 'tcp')
+      : c.kind;
     switch (kind) {
       case 'http': {
         const row = httpFromScanRow(c.raw ?? '');
@@ -435,6 +438,18 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         }
         mergeRecord(rec, { dhip: dhipRecord(m) });
         seen('dhip');
+        break;
+      }
+      case 'ubnt': {
+        // Ubiquiti discovery (UDP 10001): the payload's bytes as a capture tool printed them (\\xNN
+        // escapes), or another tool's decoded "NAME : value" dump of the same answer.
+        const bytes = unescapeBytes(c.raw ?? '');
+        const msg = bytes ? parseUbnt(bytes) : undefined;
+        const fields = msg && !msg.request ? msg.fields : bytes ? undefined : ubntFromDump(c.raw ?? '');
+        if (!fields || !Object.keys(fields).length) { unused.push(`captures[${i}]: no Ubiquiti discovery answer parsed`); break; }
+        mergeRecord(rec, { ubnt: { ...fields } });
+        if (fields.mac && !rec.mac) { rec.mac = fields.mac; rec.mac_from = 'ubnt'; }
+        seen('ubnt');
         break;
       }
       case 'mdns': {

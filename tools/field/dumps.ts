@@ -6,6 +6,8 @@
 // formats, not wire formats, so they are read here (tools/field) and turned back into the document the
 // device sent, which then goes through camsweep's own parsers. Pure, bounded, never throws.
 
+import { clean } from '../../src/util/sanitize.js';
+
 /** A parsed literal: string leaves, objects, arrays. */
 export type Lit = string | Lit[] | { [k: string]: Lit };
 
@@ -253,4 +255,59 @@ export function dumpToOnvifInfo(text: string): string | undefined {
   const inner = ONVIF_INFO.map((n) => { const x = by.get(n.toLowerCase()); return x !== undefined ? `<tds:${n}>${esc(x)}</tds:${n}>` : ''; }).join('');
   return '<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">'
     + `<SOAP-ENV:Body><tds:GetDeviceInformationResponse>${inner}</tds:GetDeviceInformationResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
+}
+
+const MAX_UBNT_ADDRS = 16;
+
+/** The names a decoded printout uses ("HOSTNAME : x", "PLATFORM : UNVRPRO", "FWVERSION : 2.3.10") mapped to ours. */
+const DUMP_NAMES: Record<string, string> = {
+  hostname: 'hostname', platform: 'platform', shortname: 'platform', model: 'model', modeldisplay: 'model', fwversion: 'firmware',
+  firmware: 'firmware', essid: 'essid', uptime: 'uptime', version: 'version', hwaddr: 'mac', mac: 'mac',
+};
+
+/**
+ * A discovery answer another tool printed as "NAME : value" lines (a decoded dump; IPINFO as
+ * ['mac;ip', …]) read back into the same fields parseUbnt gives. Undefined when no known name is there. Pure.
+ */
+export function ubntFromDump(text: string): Record<string, string> | undefined {
+  const fields: Record<string, string> = {};
+  const macs: string[] = [];
+  const ipv4s: string[] = [];
+  for (const line of text.slice(0, 16384).split(/\r?\n/).slice(0, 64)) {
+    const m = /^\s{0,16}([A-Za-z][A-Za-z0-9_]{0,31})\s{0,64}[:=]\s{0,8}(.{0,512})$/.exec(line);
+    if (!m) continue;
+    const key = m[1]!.toLowerCase();
+    const value = m[2]!.trim();
+    if (key === 'ipinfo') {
+      for (const p of value.matchAll(/([0-9a-f]{2}(?::[0-9a-f]{2}){5});(\d{1,3}(?:\.\d{1,3}){3})/gi)) {
+        if (macs.length < MAX_UBNT_ADDRS) macs.push(p[1]!.toLowerCase());
+        if (ipv4s.length < MAX_UBNT_ADDRS) ipv4s.push(p[2]!);
+      }
+      continue;
+    }
+    const name = DUMP_NAMES[key];
+    if (name && !(name in fields)) { const v = clean(value, 256); if (v) fields[name] = v; }
+  }
+  const unique = [...new Set([...(fields.mac ? [fields.mac.toLowerCase()] : []), ...macs])];
+  if (unique.length) { fields.mac = unique[0]!; fields.macs = unique.join(' '); }
+  if (ipv4s.length) { fields.ipv4 = ipv4s[0]!; fields.ipv4s = [...new Set(ipv4s)].join(' '); }
+  return Object.keys(fields).some((k) => k !== 'mac' && k !== 'macs' && k !== 'ipv4' && k !== 'ipv4s') ? fields : undefined;
+}
+
+/** Python-style escaped bytes ("\\x02\\x06…", as a capture tool prints a payload) back to bytes; undefined when the text has no \\xNN escape. */
+export function unescapeBytes(text: string): Buffer | undefined {
+  if (!/\\x[0-9a-fA-F]{2}/.test(text)) return undefined;
+  const out: number[] = [];
+  const s = text.slice(0, 65536 * 4);
+  for (let i = 0; i < s.length && out.length < 65536; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c && i + 1 < s.length) {
+      const n = s[i + 1]!;
+      if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) { out.push(parseInt(s.slice(i + 2, i + 4), 16)); i += 3; continue; }
+      const simple: Record<string, number> = { n: 10, r: 13, t: 9, '0': 0, '\\': 0x5c, "'": 0x27, '"': 0x22 };
+      if (n in simple) { out.push(simple[n]!); i += 1; continue; }
+    }
+    out.push(c & 0xff);
+  }
+  return Buffer.from(out);
 }

@@ -1,0 +1,7 @@
+// Real Ubiquiti discovery captures shared by the codec and module tests.
+// A UniFi G3 Flex camera's answer, from the packet capture in antoine-lombardo/unifi-cam-proxy@484246be:adoption-flow.md
+// (the source masked three MAC octets and the device id: 00 / "0" here; its 192.168.1.222 is 192.0.2.222 here).
+export const G3_FLEX = Buffer.from(
+  '0100009a02000a02000000db91c00002de01000602000000db910a0004000000ea0b000b55564320473320466c65780c000b55564320473320466c6578'
+  + '170004000000010300275556432e53324c2e76342e37352e36322e36372e653731633665352e3235303431312e3134323110000234a5200024393764'
+  + '35303030302d303030302d303030302d303030302d3030303030303030613930642c000103', 'hex');
