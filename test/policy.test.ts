@@ -177,7 +177,7 @@ describe('the UK criterion is applied from recorded facts, to every maker that m
     const oui = createRequire(import.meta.url)('oui-data') as Record<string, string>;
     let checked = 0;
     for (const [id, f] of Object.entries(makersDoc.makers)) {
-      const m = /^IEEE MA-L ([0-9A-F:]{8}) registration: ([^,]+)/.exec(f.source);
+      const m = /^IEEE MA-[LMS] ([0-9A-F:]{8,13}) registration: ([^,]+)/.exec(f.source);
       if (!m) { expect(f.source, id).toMatch(/^(unverified: |CISA )/); continue; }
       const entry = oui[m[1].replace(/:/g, '')];
       expect(entry, `${id}: ${m[1]}`).toBeDefined();
