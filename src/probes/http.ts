@@ -20,8 +20,13 @@ import { apiErrorEnvelope } from '../protocols/envelope.js';
 
 export type { HttpPathDef } from '../model/types.js';
 
-export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
-export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
+/**
+ * The ports the HTTP probe runs on (a port the user scans that is not here gets a connect check only).
+ * 5000/5001 are Synology DSM's HTTP and HTTPS ports, which src/data/http-paths.yaml's synology-api-info
+ * path is ranked by (and NETGEAR's SOAP API answers on 5000): without them that path could never be asked.
+ */
+export const HTTP_PORTS = [80, 81, 82, 88, 443, 5000, 5001, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
+export const HTTPS_FIRST = new Set([443, 5001, 7443, 8443, 9443]);
 const BODY_KEEP = 16384;
 
 export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string, keepAlive = false): Buffer {

@@ -1,0 +1,37 @@
+// What one host is asked over HTTP (issue 11), over real sockets on loopback (127.91.50.0/24), counted
+// at the responders: the HTTP probe runs on Synology DSM's ports 5000/5001, and a host that serves the
+// same page on several ports is not asked the favicon and the vendor paths again on each of them.
+import { afterAll, describe, expect, it } from 'vitest';
+import { httpServer, type HttpServer, type HttpReply, type HttpRequestSeen } from './helpers/responders.js';
+import { runCli } from './helpers/cli.js';
+import type { ScanReport } from '../src/model/types.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterAll(async () => { await Promise.all(closers.map((c) => c())); });
+async function http(ip: string, port: number, reply: (r: HttpRequestSeen) => HttpReply): Promise<HttpServer> {
+  const s = await httpServer(ip, port, reply, { keepAlive: true });
+  closers.push(() => s.close());
+  return s;
+}
+const notFound: HttpReply = { status: 404, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Not Found</body></html>' };
+const scan = async (ip: string, ports: number[]) => {
+  const r = await runCli(['scan', ip, '-p', ports.join(','), '--protocols', 'tcp', '-f', 'json', '-q']);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as ScanReport;
+};
+
+describe('HTTP ports', () => {
+  it('probes a Synology DSM on port 5000 over HTTP and asks its API path', async () => {
+    const ip = '127.91.50.1';
+    const DSM = '<!DOCTYPE html><html><head><title>Synology DiskStation - nas</title><script src="webman/login.js"></script></head><body></body></html>';
+    const s = await http(ip, 5000, (r) => r.path === '/' ? { status: 200, headers: { 'Content-Type': 'text/html' }, body: DSM }
+      : r.path.startsWith('/webapi/query.cgi') ? { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"data":{"SYNO.API.Info":{"maxVersion":1,"minVersion":1,"path":"query.cgi"}},"success":true}' }
+        : notFound);
+    const rep = await scan(ip, [5000]);
+    const paths = s.requests.map((q) => q.path);
+    expect(paths).toContain('/');
+    expect(paths.some((p) => p.startsWith('/webapi/query.cgi?api=SYNO.API.Info'))).toBe(true);
+    const dev = rep.devices.find((d) => d.ip === ip)!;
+    expect(dev.observations.http?.some((o) => o.port === 5000 && o.title?.includes('Synology'))).toBe(true);
+  });
+});
