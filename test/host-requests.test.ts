@@ -35,3 +35,41 @@ describe('HTTP ports', () => {
     expect(dev.observations.http?.some((o) => o.port === 5000 && o.title?.includes('Synology'))).toBe(true);
   });
 });
+
+describe('no redundant requests per host', () => {
+  const ICON = Buffer.from('00000100010010100000010020006804000016000000', 'hex').toString('latin1');
+  const page = (title: string) => `<!DOCTYPE html><html><head><title>${title}</title></head><body><form><input name="user"></form></body></html>`;
+  const site = (title: string) => (r: HttpRequestSeen): HttpReply => r.path === '/' ? { status: 200, headers: { 'Content-Type': 'text/html' }, body: page(title) }
+    : r.path === '/favicon.ico' ? { status: 200, headers: { 'Content-Type': 'image/x-icon' }, body: ICON } : notFound;
+  const counts = (servers: HttpServer[]) => {
+    const c = new Map<string, number>();
+    for (const q of servers.flatMap((s) => s.requests)) c.set(`${q.method} ${q.path}`, (c.get(`${q.method} ${q.path}`) ?? 0) + 1);
+    return c;
+  };
+
+  it('the same page on two ports: the favicon and each vendor path are asked once for the host, and both ports carry the favicon hash', async () => {
+    const ip = '127.91.50.2';
+    const a = await http(ip, 8080, site('Login'));
+    const b = await http(ip, 8081, site('Login'));
+    const rep = await scan(ip, [8080, 8081]);
+    const c = counts([a, b]);
+    expect(c.get('GET /')).toBe(2);
+    expect(c.get('GET /favicon.ico')).toBe(1);
+    const vendor = [...c.entries()].filter(([k]) => k !== 'GET /' && k !== 'GET /favicon.ico');
+    expect(vendor.length).toBeGreaterThan(0); // the unnamed page's extra paths were asked ...
+    for (const [k, n] of vendor) expect(n, k).toBe(1); // ... each of them once, on one of the two ports
+    const idx = rep.devices.find((d) => d.ip === ip)!.observations.http!.filter((o) => o.path === '/');
+    expect(idx.map((o) => o.port).sort()).toEqual([8080, 8081]);
+    expect(new Set(idx.map((o) => o.favicon_md5)).size).toBe(1);
+    expect(idx[0].favicon_md5).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('different pages on two ports: each port is asked its own favicon', async () => {
+    const ip = '127.91.50.3';
+    const a = await http(ip, 8080, site('Camera'));
+    const b = await http(ip, 8081, site('Router'));
+    await scan(ip, [8080, 8081]);
+    expect(counts([a]).get('GET /favicon.ico')).toBe(1);
+    expect(counts([b]).get('GET /favicon.ico')).toBe(1);
+  });
+});
