@@ -1,6 +1,6 @@
 // Start-up (issue 11): a `--protocols tcp` scan loads only what it needs. The CLI runs with a test-only
 // preload (test/helpers/count-modules.mjs: node:module hooks that record every module loaded) and the
-// test asserts the discovery modules, their protocol codecs and XML/DNS parsers, the lab and the
+// test asserts the discovery modules, their protocol codecs and XML/DNS parsers, the YAML parser (the data come from the build cache), the lab and the
 // report renderers it does not use stay unloaded; a scan with discovery loads them (the hook sees them).
 // Loopback only: 127.91.51.1 (nothing listens; port 80 answers RST).
 import fs from 'node:fs';
@@ -29,7 +29,7 @@ const HEAVY = [
   /^dist\/lab\//,
   /^dist\/protocols\/(wsdiscovery|ssdp|mdns|sadp|dhip|ubnt|common|lenient-json|digest)\.js$/,
   /^dist\/report\/(html|csv|markdown|junit|sarif|explain|baseline|diff)\.js$/,
-  /node_modules\/(fast-xml-parser|dns-packet)\//,
+  /node_modules\/(fast-xml-parser|dns-packet|yaml)\//,
 ];
 
 describe('start-up', () => {
@@ -45,5 +45,15 @@ describe('start-up', () => {
     const mods = modulesLoaded(['scan', '127.91.51.1', '-p', '80', '--protocols', 'onvif,tcp', '--listen-time', '100', '-f', 'json', '-q']);
     expect(mods).toContain('dist/discovery/onvif.js');
     expect(mods.some((m) => /node_modules\/fast-xml-parser\//.test(m))).toBe(true);
+  });
+
+  it('a policy file given loads the YAML parser (the hook sees modules require() loads)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-startup-'));
+    const file = path.join(dir, 'p.yaml');
+    fs.writeFileSync(file, 'name: test\nextends: ndaa\n');
+    try {
+      const mods = modulesLoaded(['scan', '127.91.51.1', '-p', '80', '--protocols', 'tcp', '--policy', file, '-f', 'json', '-q']);
+      expect(mods.some((m) => /node_modules\/yaml\//.test(m))).toBe(true);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
