@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { limiter, rateLimiter } from '../src/util/limit.js';
+import { adaptiveLimiter, limiter, rateLimiter, type AdaptiveLimiter } from '../src/util/limit.js';
 
 describe('concurrency limiter', () => {
   it('never runs more than n tasks at once and runs every task (property)', async () => {
@@ -26,6 +26,25 @@ describe('concurrency limiter', () => {
     await expect(b).resolves.toBe('ok');
   });
   it('rejects a non-positive concurrency', () => { expect(() => limiter(0)).toThrow(RangeError); });
+  it('is the adaptive limiter at a fixed cap: one queue for tasks and acquire(), and backoff() cannot lower it', async () => {
+    const limit = limiter(2) as AdaptiveLimiter;
+    expect(Object.getOwnPropertyNames(limit).sort()).toEqual(Object.getOwnPropertyNames(adaptiveLimiter(2)).sort());
+    limit.backoff();
+    expect(limit.limit).toBe(2);
+    expect(limit.tryAcquire()).toBe(true);
+    expect(limit.tryAcquire()).toBe(true);
+    expect(limit.tryAcquire()).toBe(false);
+    const order: string[] = [];
+    const task = limit(async () => { order.push('task'); });
+    const slot = limit.acquire().then(() => { order.push('acquire'); });
+    expect(limit.pending).toBe(2);
+    limit.release();
+    limit.release();
+    await Promise.all([task, slot]);
+    expect(order).toEqual(['task', 'acquire']); // FIFO across both kinds of waiter
+    limit.release();
+    expect(limit.active).toBe(0);
+  });
 });
 
 describe('rate limiter (fake clock)', () => {

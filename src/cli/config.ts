@@ -12,7 +12,7 @@
 //                 CAMSWEEP_PORTS=80,443, CAMSWEEP_PING=false. Checked like the config file's values.
 import path from 'node:path';
 import fs from 'node:fs';
-import YAML from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { UsageError } from '../runner/index.js';
 import { INPUT_CAPS, readInputFile } from '../util/input.js';
 import { clean } from '../util/sanitize.js';
@@ -79,7 +79,7 @@ export interface Layer { source: 'config' | 'env'; values: Map<string, { def: Op
 /** Read and check a config file: every key an option some command has, every value of its type. */
 export function parseConfig(text: string, file: string, cmd: CommandName, intParser: (v: string, def: OptionDef) => number): Layer {
   let doc: unknown;
-  try { doc = YAML.parse(text, { maxAliasCount: 50, prettyErrors: false, logLevel: 'error' }); } catch (e) {
+  try { doc = parseYaml(text, { maxAliasCount: 50, prettyErrors: false, logLevel: 'error' }); } catch (e) {
     throw new UsageError(`${file}: not valid YAML: ${clean((e as Error).message.split('\n')[0], 200)}`);
   }
   const values: Layer['values'] = new Map();

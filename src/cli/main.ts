@@ -1,7 +1,7 @@
 // The command line. Only this file decides exit codes; everything else returns data or throws typed errors.
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import YAML from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { KnowledgeBaseError } from '../fingerprint/rules.js';
 import { defaultKnowledgeBase } from '../data/load.js';
 import type { Credential } from '../discovery/types.js';
@@ -203,7 +203,7 @@ export function parseCredentials(text: string, file: string): Credential[] {
   const t = text.trim();
   let items: unknown;
   if (/^[[{-]/.test(t)) {
-    try { items = YAML.parse(t, { maxAliasCount: 50 }); } catch (e) { throw new UsageError(`${file}: not valid YAML/JSON: ${clean((e as Error).message.split('\n')[0], 200)}`); }
+    try { items = parseYaml(t, { maxAliasCount: 50 }); } catch (e) { throw new UsageError(`${file}: not valid YAML/JSON: ${clean((e as Error).message.split('\n')[0], 200)}`); }
   } else items = t.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#')).map((l) => { const i = l.indexOf(':'); return i < 0 ? { username: l } : { username: l.slice(0, i), password: l.slice(i + 1) }; });
   if (!Array.isArray(items)) throw new UsageError(`${file}: expected a list of {username, password}`);
   if (items.length > 64) throw new UsageError(`${file}: ${items.length} credentials; at most 64 (camsweep tries each one once, it does not guess)`);

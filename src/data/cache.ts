@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { DATA_DIR, ROOT } from '../paths.js';
 
 export const CACHE_FILE = path.join(ROOT, 'dist', 'data-cache.json');
@@ -34,7 +34,7 @@ export function readDataYaml(file: string, from: Record<string, CacheEntry> = en
   const bytes = readFileSync(file);
   const hit = from[cacheKey(file)];
   if (hit && hit.size === bytes.length && hit.sha256 === contentHash(bytes)) return structuredClone(hit.doc);
-  return YAML.parse(bytes.toString('utf8'));
+  return parseYaml(bytes.toString('utf8'));
 }
 
 /** Parse every src/data/**\/*.yaml and write dist/data-cache.json (run by the build after tsc). Returns the entry count. */
@@ -46,7 +46,7 @@ export function writeDataCache(dir = DATA_DIR, out = CACHE_FILE): number {
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.yaml')) {
         const bytes = readFileSync(p);
-        all[cacheKey(p)] = { size: bytes.length, sha256: contentHash(bytes), doc: YAML.parse(bytes.toString('utf8')) };
+        all[cacheKey(p)] = { size: bytes.length, sha256: contentHash(bytes), doc: parseYaml(bytes.toString('utf8')) };
       }
     }
   };

@@ -1,4 +1,5 @@
-// The fingerprint engine: observations in, identification out. Pure: no I/O, no clock, no globals.
+// The fingerprint engine: observations in, identification out. Pure: no I/O, no clock, no globals (but
+// a bounded memo of firstMatch answers per knowledge base, which changes no answer).
 //
 // For every field value of a record, the rules that read that field are tried in file order and the
 // first one that matches explains the value (recog's rule: a value is claimed by one rule). The same
@@ -52,13 +53,73 @@ export function excerpt(value: string, index: number, length: number, max = 160)
   return `${start > 0 ? '…' : ''}${clean(value.slice(start, Math.min(end, start + max)), max)}${end < value.length ? '…' : ''}`;
 }
 
-/** The first rule (in knowledge-base order) that claims this field value. */
-export function firstMatch(kb: KnowledgeBase, fv: Pick<FieldValue, 'field' | 'value' | 'path'>): ({ rule: Rule } & RuleHit) | undefined {
-  for (const rule of kb.byField.get(fv.field) ?? []) {
-    const hit = matchRule(rule, fv.value, fv.path, fv.field);
+type FirstHit = ({ rule: Rule } & RuleHit) | undefined;
+
+/** Entries the memo of firstMatch keeps per knowledge base at most, and the characters of their keys at most. */
+export const MATCH_MEMO_MAX = 1024;
+export const MATCH_MEMO_CHARS = 2_000_000;
+
+/**
+ * A bounded LRU of firstMatch answers, one per knowledge base (a dense network gives the same banner,
+ * title and page from 254 hosts; each is matched against the field's rules once). The answer depends
+ * only on the knowledge base and the (field, path, value), so a hit is the same result: the engine
+ * stays pure in what it returns. Misses are kept too. Hits are handed out as copies.
+ */
+class MatchMemo {
+  private readonly map = new Map<string, { hit: FirstHit; chars: number }>();
+  private chars = 0;
+  constructor(readonly max = MATCH_MEMO_MAX, readonly maxChars = MATCH_MEMO_CHARS) {}
+  get size(): number { return this.map.size; }
+  get keyChars(): number { return this.chars; }
+  get(key: string): { hit: FirstHit } | undefined {
+    const e = this.map.get(key);
+    if (!e) return undefined;
+    this.map.delete(key); // most recently used last
+    this.map.set(key, e);
+    return e;
+  }
+  set(key: string, hit: FirstHit): void {
+    if (key.length > this.maxChars) return;
+    const old = this.map.get(key);
+    if (old) { this.map.delete(key); this.chars -= old.chars; }
+    this.map.set(key, { hit, chars: key.length });
+    this.chars += key.length;
+    for (const [k, e] of this.map) {
+      if (this.map.size <= this.max && this.chars <= this.maxChars) break;
+      this.map.delete(k);
+      this.chars -= e.chars;
+    }
+  }
+}
+
+const memos = new WeakMap<KnowledgeBase, MatchMemo>();
+
+/** The memo's size for a knowledge base (tests: it stays bounded). */
+export function matchMemoStats(kb: KnowledgeBase): { size: number; keyChars: number } {
+  const m = memos.get(kb);
+  return { size: m?.size ?? 0, keyChars: m?.keyChars ?? 0 };
+}
+
+function firstMatchUncached(kb: KnowledgeBase, field: string, value: string, path: string | undefined): FirstHit {
+  for (const rule of kb.byField.get(field) ?? []) {
+    const hit = matchRule(rule, value, path, field);
     if (hit) return { rule, ...hit };
   }
   return undefined;
+}
+
+/** The first rule (in knowledge-base order) that claims this field value (memoised per knowledge base, bounded). */
+export function firstMatch(kb: KnowledgeBase, fv: Pick<FieldValue, 'field' | 'value' | 'path'>): FirstHit {
+  const cap = fieldCap(fv.field);
+  const value = fv.value.length > cap ? fv.value.slice(0, cap) : fv.value;
+  const path = fv.path !== undefined && fv.path.length > MAX_FIELD_CHARS ? fv.path.slice(0, MAX_FIELD_CHARS) : fv.path;
+  let memo = memos.get(kb);
+  if (!memo) memos.set(kb, memo = new MatchMemo());
+  const key = `${fv.field}\u0000${path === undefined ? '\u0001' : path}\u0000${value}`;
+  let e = memo.get(key);
+  if (!e) { e = { hit: firstMatchUncached(kb, fv.field, value, path) }; memo.set(key, e.hit); }
+  const h = e.hit;
+  return h && { rule: h.rule, extracted: { ...h.extracted }, excerpt: h.excerpt, matched: h.matched };
 }
 
 export function collectEvidence(rec: ObservationRecord, kb: KnowledgeBase, macVendor?: MacVendorLookup): Evidence[] {

@@ -3,7 +3,7 @@
 // control, a procurement criterion, a contracting ban, information) in the instrument's own terms, and
 // never says a list names a company it does not name.
 import path from 'node:path';
-import YAML from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import type { Identification, ListingRef, Verdict, VerdictStatus } from '../model/types.js';
 import type { Vocabulary } from '../model/vocabulary.js';
 import { clean } from '../util/sanitize.js';
@@ -350,7 +350,7 @@ export function checkPolicyName(nameOrFile: string, cat: Catalogue): void {
 export function parsePolicyText(text: string, file: string, cat: Catalogue, vocab?: Vocabulary): Policy {
   const base = clean(path.basename(file), 120);
   let doc: unknown;
-  try { doc = YAML.parse(text, { maxAliasCount: 50 }); } catch (e) {
+  try { doc = parseYaml(text, { maxAliasCount: 50 }); } catch (e) {
     throw new PolicyError(`${base}: not valid YAML: ${clean((e as Error).message.split('\n')[0], 200)}`);
   }
   if (!isMap(doc)) throw new PolicyError(`${base}: expected a mapping with "name" and "entities" or "extends"`);

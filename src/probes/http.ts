@@ -15,13 +15,18 @@ import { coded } from '../model/status.js';
 import type { Session } from '../model/net.js';
 import { openSession } from './session.js';
 import type { HttpPathDef } from '../model/types.js';
-import type { HostEvidence, Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
+import type { AskOutcome, HostEvidence, Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
 import { apiErrorEnvelope } from '../protocols/envelope.js';
 
 export type { HttpPathDef } from '../model/types.js';
 
-export const HTTP_PORTS = [80, 81, 82, 88, 443, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
-export const HTTPS_FIRST = new Set([443, 7443, 8443, 9443]);
+/**
+ * The ports the HTTP probe runs on (a port the user scans that is not here gets a connect check only).
+ * 5000/5001 are Synology DSM's HTTP and HTTPS ports, which src/data/http-paths.yaml's synology-api-info
+ * path is ranked by (and NETGEAR's SOAP API answers on 5000): without them that path could never be asked.
+ */
+export const HTTP_PORTS = [80, 81, 82, 88, 443, 5000, 5001, 7443, 8000, 8001, 8080, 8081, 8088, 8443, 8888, 9000, 9443] as const;
+export const HTTPS_FIRST = new Set([443, 5001, 7443, 8443, 9443]);
 const BODY_KEEP = 16384;
 
 export function buildRequest(method: string, host: string, port: number, reqPath: string, ua: string, body?: string, contentType?: string, keepAlive = false): Buffer {
@@ -58,7 +63,7 @@ export const MAX_EXTRA_PATHS = 4;
 
 /** A host's evidence record and extra-request budget (one per host: src/scan/scan.ts makes it). */
 export function hostEvidence(openPorts: readonly number[], extra = MAX_EXTRA_PATHS, makers?: readonly string[]): HostEvidence {
-  return { openPorts: [...openPorts], extraLeft: extra, ...(makers?.length ? { makers: [...makers] } : {}) };
+  return { openPorts: [...openPorts], extraLeft: extra, asked: new Map(), ...(makers?.length ? { makers: [...makers] } : {}) };
 }
 
 /** The text of the index answers the marks are matched against: Server and WWW-Authenticate headers, title, body (bounded). */
@@ -112,6 +117,12 @@ export function planPaths(defs: readonly HttpPathDef[], index: readonly HttpObse
 export function choosePaths(defs: readonly HttpPathDef[], index: readonly HttpObservation[], openPorts: readonly number[] = [], maxExtra = MAX_EXTRA_PATHS): HttpPathDef[] {
   const p = planPaths(defs, index, openPorts);
   return [...p.always, ...p.extra.slice(0, Math.max(0, maxExtra))];
+}
+
+/** What makes two index answers the same page (status, Server, title, start of the body). Pure. */
+export function pageKey(o: HttpObservation | undefined): string {
+  if (!o) return '';
+  return `${o.status ?? ''}\u0000${String(one(o.headers?.server) ?? '')}\u0000${o.title ?? ''}\u0000${(o.body ?? '').slice(0, 2048)}`;
 }
 
 /** The same answer as the index (a server that gives its one page for every path). Pure. */
@@ -240,34 +251,50 @@ export const httpProbe: Probe = {
       const host = ctx.host ?? hostEvidence([t.port]);
       const plan = planPaths(ctx.httpPaths ?? [], http, host.openPorts, host.makers);
       const index = http[http.length - 1];
-      const ask = async (def: HttpPathDef): Promise<'kept' | 'nothing' | 'failed'> => {
+      const ask = async (def: HttpPathDef): Promise<AskOutcome> => {
         const f = await fetchOnce(t, ctx, s, useTls, def.method, def.path, def.body, def.content_type);
-        if (!f.obs) return 'failed';
+        if (!f.obs) return { kind: 'failed' };
         if (f.warn) errors.push(f.warn);
         if (def.id === 'favicon') {
           if (f.obs.status === 200 && f.raw && f.raw.length > 0 && !/text\/html/i.test(String(one(f.obs.headers?.['content-type'] ?? '')))) {
-            const idx = http[http.length - 1];
-            idx.favicon_md5 = md5(f.raw);
-            idx.favicon_mmh3 = faviconMmh3(f.raw);
+            const favicon = { md5: md5(f.raw), mmh3: faviconMmh3(f.raw) };
+            setFavicon(favicon);
+            return { kind: 'nothing', favicon };
           }
-          return 'nothing';
+          return { kind: 'nothing' };
         }
         // A vendor path that the server does not know (404 or 405 without an API error envelope, or the
         // same page as the index) adds nothing.
-        if ((f.obs.status === 404 || f.obs.status === 405) && !apiErrorEnvelope(f.obs.body)) return 'nothing';
-        if (sameAnswer(f.obs, index)) return 'nothing';
+        if ((f.obs.status === 404 || f.obs.status === 405) && !apiErrorEnvelope(f.obs.body)) return { kind: 'nothing' };
+        if (sameAnswer(f.obs, index)) return { kind: 'nothing' };
         delete f.obs.title;
         http.push(f.obs);
-        return 'kept';
+        return { kind: 'kept' };
+      };
+      const setFavicon = (fav: { md5: string; mmh3: number }) => { const idx = http[http.length - 1]; idx.favicon_md5 = fav.md5; idx.favicon_mmh3 = fav.mmh3; };
+      // A path this host was already asked after the same index page on another port (or is being
+      // asked): its outcome is that one's, with no request; one that got no answer there is asked here.
+      const page = pageKey(index);
+      const askOnce = async (def: HttpPathDef, spend: () => boolean = () => true): Promise<AskOutcome['kind'] | 'spent'> => {
+        const key = `${def.id}\u0000${def.method} ${def.path}\u0000${page}`;
+        const prev = host.asked?.get(key);
+        if (prev) {
+          const o = await prev;
+          if (o.kind !== 'failed') { if (o.favicon) setFavicon(o.favicon); return o.kind; }
+        }
+        if (!spend()) return 'spent';
+        const p = ask(def);
+        host.asked?.set(key, p);
+        return (await p).kind;
       };
       for (const def of plan.always) {
         if (ctx.signal.aborted) break;
-        await ask(def);
+        await askOnce(def);
       }
       for (const def of plan.extra) {
         if (ctx.signal.aborted || host.extraLeft <= 0) break;
-        host.extraLeft--;
-        if ((await ask(def)) === 'kept') break;
+        const o = await askOnce(def, () => (host.extraLeft > 0 ? (host.extraLeft--, true) : false));
+        if (o === 'kept' || o === 'spent') break;
       }
       return { record: { http, ...(tlsObs ? { tls: [tlsObs] } : {}) }, errors };
     } finally {

@@ -32,7 +32,16 @@ export interface HostEvidence {
   makers?: readonly string[];
   /** Extra vendor requests this host may still be sent, across all its ports. */
   extraLeft: number;
+  /**
+   * The favicon and vendor paths already asked of this host, by path and by the index page that led to
+   * them (status, Server, title, start of the body): a second port serving the same page is not asked
+   * them again (the favicon's hashes are copied from the first answer).
+   */
+  asked?: Map<string, Promise<AskOutcome>>;
 }
+
+/** What asking one path of a port gave: an answer kept, nothing new, or no answer at all. */
+export interface AskOutcome { kind: 'kept' | 'nothing' | 'failed'; favicon?: { md5: string; mmh3: number } }
 
 export interface ProbeTarget { ip: string; port: number; hostname?: string }
 

@@ -8,7 +8,7 @@
 //       reason: legacy camera at the loading dock, replacement ordered (PO 4711)
 //       accepted_by: j.doe@example.org
 //       expires: 2026-03-31              # the last day it holds (UTC)
-import YAML from 'yaml';
+import { parseYaml } from '../util/yaml.js';
 import { normaliseMac } from '../model/address.js';
 import { serialOf } from '../model/identity.js';
 import type { Acceptance, DeviceReport } from '../model/types.js';
@@ -37,7 +37,7 @@ function validDate(s: string): boolean {
 /** Parse and validate a baseline file (YAML or JSON): one-line errors naming the file and the entry. */
 export function parseBaseline(text: string, file: string): Baseline {
   let doc: unknown;
-  try { doc = YAML.parse(text, { maxAliasCount: 50, prettyErrors: false, logLevel: 'error' }); } catch (e) {
+  try { doc = parseYaml(text, { maxAliasCount: 50, prettyErrors: false, logLevel: 'error' }); } catch (e) {
     throw new BaselineError(`${file}: not valid YAML/JSON: ${clean((e as Error).message.split('\n')[0], 200)}`);
   }
   const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' ? (doc as Record<string, unknown>).accepted : undefined;

@@ -144,7 +144,7 @@ export function plan(req: ScanRequest, p: Prepared): ScanPlan {
 export async function run(pl: ScanPlan, k: Knowledge, rt: Runtime, hooks: RunHooks, signal: AbortSignal | undefined, report: { command: ScanReport['command']; targets: string[]; options: Record<string, unknown>; hostsScanned?: (o: ScanOutcome) => number; warnings?: string[]; baseline?: Baseline }): Promise<RunResult> {
   const discovery = pl.protocols.some((p) => p !== 'tcp');
   const started = new Date();
-  const drt = discovery ? { modules: rt.discovery, udp: rt.udp(pl.passive), http: rt.http(), log: (m: string) => hooks.log?.(m), neighbours: () => rt.neighbours() } : undefined;
+  const drt = discovery ? { modules: rt.loadDiscovery ? await rt.loadDiscovery() : rt.discovery, udp: rt.udp(pl.passive), http: rt.http(), log: (m: string) => hooks.log?.(m), neighbours: () => rt.neighbours() } : undefined;
   // A baseline's acceptances are decided once per device, as it is judged (streamed output shows them too).
   const b = report.baseline;
   // Loaded only when a baseline is given: start-up opens as few files as it can.
@@ -267,7 +267,7 @@ export async function probe(address: string, req: Pick<ScanRequest, 'listenMs' |
     });
   } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
   hooks.note?.(`Probing ${address} (TCP ports ${req.ports.join(',')}, unicast ONVIF/SSDP/mDNS/SADP/DHIP)`);
-  const drt = { modules: rt.discovery, udp: rt.udp(false), http: rt.http(), neighbours: () => rt.neighbours() };
+  const drt = { modules: rt.loadDiscovery ? await rt.loadDiscovery() : rt.discovery, udp: rt.udp(false), http: rt.http(), neighbours: () => rt.neighbours() };
   const r = await executePlan(pl, k, drt, {}, signal);
   if (r.notScanned.length || r.localErrors.length) throw new RunError(`could not probe ${address}: ${r.notScanned[0]?.code ?? clean(r.localErrors[0], 200)} (a resource of this machine ran out)`);
   return { devices: r.devices, knowledge: k };

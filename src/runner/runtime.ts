@@ -7,6 +7,11 @@ import type { Lab, StartLabOptions } from '../lab/server.js';
 
 export interface Runtime {
   discovery: Partial<Record<DiscoveryName, DiscoveryModule>>;
+  /**
+   * Loads the discovery modules on first use and sets `discovery` to them (the real runtime: a
+   * `--protocols tcp` scan never loads them). The runner awaits it, when present, before discovery.
+   */
+  loadDiscovery?(): Promise<Partial<Record<DiscoveryName, DiscoveryModule>>>;
   udp(passive: boolean): UdpApi;
   http(): HttpApi;
   /** IP -> MAC from the kernel's neighbour table (empty where it cannot be read). */
@@ -22,14 +27,19 @@ export interface Runtime {
   startLab(o: StartLabOptions): Promise<Lab>;
 }
 
-/** The real runtime: sockets, tables and the lab of this machine (loaded on first use). */
+/**
+ * The real runtime: sockets, tables and the lab of this machine. Only what every run needs is loaded
+ * here; the discovery modules (their protocol codecs and XML/DNS parsers) and the lab load on first use.
+ */
 export async function defaultRuntime(): Promise<Runtime> {
-  const [{ discoveryModules }, udp, http, neigh, ifaces, fds, targets, lab, resolve] = await Promise.all([
-    import('../discovery/index.js'), import('../net/udp.js'), import('../net/http-fetch.js'), import('../net/neighbours.js'),
-    import('../net/interfaces.js'), import('../net/fds.js'), import('../targets/targets.js'), import('../lab/server.js'), import('../net/resolve.js'),
+  const [udp, http, neigh, ifaces, fds, targets, resolve] = await Promise.all([
+    import('../net/udp.js'), import('../net/http-fetch.js'), import('../net/neighbours.js'),
+    import('../net/interfaces.js'), import('../net/fds.js'), import('../targets/targets.js'), import('../net/resolve.js'),
   ]);
-  return {
-    discovery: discoveryModules,
+  let discovery: Promise<Runtime['discovery']> | undefined;
+  const rt: Runtime = {
+    discovery: {},
+    loadDiscovery: () => (discovery ??= import('../discovery/index.js').then((m) => (rt.discovery = m.discoveryModules))),
     udp: (passive) => { const u = udp.createUdpApi(); return passive ? udp.createPassiveUdpApi(u) : u; },
     http: () => http.createHttpApi(),
     neighbours: () => { try { return neigh.readNeighbours(); } catch { return new Map(); } },
@@ -38,6 +48,7 @@ export async function defaultRuntime(): Promise<Runtime> {
     containerWarning: (a) => (ifaces.containerWarningApplies(a) ? ifaces.detectContainer() : undefined),
     fdBudget: () => fds.fdBudget(),
     lookup: resolve.lookupIPv4,
-    startLab: (o) => lab.startLab(o),
+    startLab: async (o) => (await import('../lab/server.js')).startLab(o),
   };
+  return rt;
 }

@@ -1,26 +1,12 @@
 // A small concurrency limiter: at most `n` tasks run at once; the rest wait in FIFO order.
 export interface Limiter { <T>(fn: () => Promise<T>): Promise<T>; readonly active: number; readonly pending: number }
 
+/**
+ * A fixed limiter: the adaptive limiter below with its floor at its cap (`backoff()` cannot lower it),
+ * so there is one queue implementation, not two.
+ */
 export function limiter(n: number): Limiter {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError('concurrency must be a positive integer');
-  let active = 0;
-  const queue: Array<() => void> = [];
-  const next = () => {
-    if (active >= n) return;
-    const run = queue.shift();
-    if (run) { active++; run(); }
-  };
-  const limit = (<T>(fn: () => Promise<T>) => new Promise<T>((resolve, reject) => {
-    queue.push(() => {
-      let p: Promise<T>;
-      try { p = fn(); } catch (e) { p = Promise.reject(e); }
-      p.then(resolve, reject).finally(() => { active--; next(); });
-    });
-    next();
-  })) as Limiter;
-  Object.defineProperty(limit, 'active', { get: () => active });
-  Object.defineProperty(limit, 'pending', { get: () => queue.length });
-  return limit;
+  return adaptiveLimiter(n, n);
 }
 
 /** A token bucket: `take()` resolves when a token is free; rate = tokens per second (0 = unlimited). */
