@@ -115,6 +115,27 @@ describe('converter: a GetCapabilities / GetServices answer is the HTTP reply a 
   });
 });
 
+describe('converter: TXT records printed as their strings are the key/value map a scan builds', () => {
+  // field-6o-0025, https://github.com/alexpevzner/sane-airscan/issues/98 (avahi-browse of a Canon MF440 Series)
+  const CANON = {"instance": "Canon MF440 Series", "type": "_uscan._tcp", "host": "Canon3d91a0.local", "port": 80, "txt": ["usb_MFG=Canon", "mopria-certified-scan=1.2", "duplex=T", "is=platen,adf", "UUID=6d4ff0ce-6b11-11d8-8020-00bbc13d91a0", "cs=color,grayscale", "pdl=application/octet-stream,application/pdf,image/jpeg", "representation=http://Canon3d91a0.local/en/media/dev_icon_128x128.png", "adminurl=http://Canon3d91a0.local:80/airprint.html", "rs=eSCL", "vers=2.63", "note=", "ty=Canon MF440 Series", "txtvers=1"]};
+  it('reads avahi-browse\'s "key=value" list as the TXT map (keys lower-cased as src/protocols/mdns.ts does)', () => {
+    const { record } = rec([{ kind: 'mdns', services: [CANON] as never }]);
+    const txt = record.mdns?.[0].txt as Record<string, string>;
+    expect(txt.usb_mfg).toBe('Canon');
+    expect(txt.ty).toBe('Canon MF440 Series');
+    expect(txt.note).toBe('');
+    const f = extractFields(record);
+    expect(f.find((x) => x.field === 'mdns.txt.ty')?.value).toBe('Canon MF440 Series');
+    expect(f.some((x) => x.field === 'mdns.txt.0')).toBe(false);
+    expect(identify(record, kb).maker).toBe('canon-printer');
+  });
+  it('keeps a TXT map as it is, and a bare key as a boolean attribute', () => {
+    const { record } = rec([{ kind: 'mdns', services: [{ type: '_http._tcp', txt: { vendor: 'Synology' } }, { type: '_x._tcp', txt: ['IC-3115W Network Camera', 'a=1', 'A=2'] }] as never }]);
+    expect(record.mdns?.[0].txt).toEqual({ vendor: 'Synology' });
+    expect(record.mdns?.[1].txt).toEqual({ 'ic-3115w network camera': '', a: '1' });
+  });
+});
+
 describe('property: the quoted-paste readers never throw and stay bounded', () => {
   it('unquoteDocument / unfenceSoap / dumpToOnvifInfo on arbitrary and quote-shaped text', () => {
     const quoted = fc.tuple(fc.constantFrom('"', '"<', '"{\\"', '```xml\n<s:Body>', '<tds:GetDeviceInformationResponse>', '"x": {'), fc.string({ maxLength: 300 })).map(([a, b]) => a + b);

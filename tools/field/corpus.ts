@@ -20,6 +20,7 @@ import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { cleanText } from '../../src/util/sanitize.js';
 import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unescapeBytes, unfenceSoap, unquoteDocument } from './dumps.js';
 import { UBNT_PORT, parseUbnt } from '../../src/protocols/ubnt.js';
+import { txtDecode } from '../../src/protocols/mdns.js';
 
 export const SPLITS = ['tune', 'check'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -488,7 +489,9 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'mdns': {
-        const list = (c.services ?? []).filter((x) => x && typeof x === 'object').map((x) => ({ ...x }));
+        // TXT records as a browser prints them (avahi-browse, dns-sd: a list of "key=value" strings) are the
+        // key/value map the mDNS listener builds from the same record (src/protocols/mdns.ts txtDecode).
+        const list = (c.services ?? []).filter((x) => x && typeof x === 'object').map((x) => ({ ...x, ...(Array.isArray(x.txt) ? { txt: txtDecode(x.txt) } : {}) }));
         if (list.length) { mergeRecord(rec, { mdns: list }); seen('mdns'); }
         break;
       }
