@@ -36,6 +36,8 @@ const KEEP = [
   'fiberhome', 'comtrend', 'mitrastar', '^arris', '^commscope', 'technicolor', 'thomson telecom', '^vantiva', '^nokia', '^ruijie networks',
   'tenda technology', '^bose corp', 'hitron', '^calix', 'actiontec', '^vizio', '^hisense', '^sharp corp', '^buffalo', '^netis', '^idis',
   '^ubee interactive', 'konica minolta',
+  // round 7 (rules7b): camera makers seen by MAC alone in the field corpus
+  '^merit li-?lin', '^matrix comsec', '^teleste',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
   'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
   'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',

@@ -131,7 +131,8 @@ function lc(s: string): string {
   return s.toLowerCase().replace(/\.$/, '');
 }
 
-function txtDecode(data: unknown): Record<string, string> {
+/** TXT record strings ("key=value", or a bare key: a boolean attribute) → a key/value map, keys lower-cased, first wins (RFC 6763 §6.3-6.4). Bounded. */
+export function txtDecode(data: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const items = Array.isArray(data) ? data : [data];
   let n = 0;

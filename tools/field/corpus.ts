@@ -18,8 +18,9 @@ import { parseDnText, renderDn } from '../../src/protocols/dn.js';
 import { parseResponse } from '../../src/protocols/response.js';
 import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { cleanText } from '../../src/util/sanitize.js';
-import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unescapeBytes } from './dumps.js';
+import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unescapeBytes, unfenceSoap, unquoteDocument } from './dumps.js';
 import { UBNT_PORT, parseUbnt } from '../../src/protocols/ubnt.js';
+import { txtDecode } from '../../src/protocols/mdns.js';
 
 export const SPLITS = ['tune', 'check'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -305,6 +306,13 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
   });
 }
 
+/** The port of the first XAddr in a GetServices / GetCapabilities answer (the device's ONVIF port, where the scan asked). */
+function deviceServicePort(body: string): number | undefined {
+  const m = /<(?:[\w.-]{1,32}:)?XAddr>\s{0,8}https?:\/\/[^/:<>\s]{1,255}:(\d{1,5})\//.exec(body.slice(0, 65536));
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}
+
 export interface Converted { record: ObservationRecord; unused: string[] }
 
 /** The observation record a scan would hold for this device, built from the captures by camsweep's codecs. */
@@ -323,13 +331,15 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
       : c.kind;
     switch (kind) {
       case 'http': {
-        const row = httpFromScanRow(c.raw ?? '');
+        // A reply a client printed as a JSON string literal is the document inside it.
+        const raw = unquoteDocument(c.raw ?? '') ?? c.raw ?? '';
+        const row = httpFromScanRow(raw);
         const port = c.port ?? row?.port ?? (c.tls ? 443 : 80);
         let got = 0;
         // A program's printout of the reply (an xml2js object, a plugin's "Model: …" summary) stands
         // for the XML document the device sent: that document becomes the body.
-        const doc = row ? undefined : dumpToXml(c.raw ?? '') ?? summaryToXml(c.raw ?? '');
-        const texts = row ? [row.text] : doc ? [`HTTP/1.1 000 not-captured\r\n\r\n${doc}`] : pastedResponses(c.raw ?? '', 'HTTP/1.1');
+        const doc = row ? undefined : dumpToXml(raw) ?? summaryToXml(raw);
+        const texts = row ? [row.text] : doc ? [`HTTP/1.1 000 not-captured\r\n\r\n${doc}`] : pastedResponses(raw, 'HTTP/1.1');
         for (const text of texts) {
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
           if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
@@ -364,6 +374,11 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
       case 'onvif-device-info': {
         let info = parseDeviceInformation(c.raw ?? '');
         if (!info || 'fault' in info) {
+          // Quoted from <s:Body> on (no Envelope), perhaps inside a code fence: the Envelope goes back around it.
+          const soap = unfenceSoap(c.raw ?? '');
+          if (soap) info = parseDeviceInformation(soap);
+        }
+        if (!info || 'fault' in info) {
           // A printed answer (the onvif npm client's object, an xml2js tree) read as the SOAP reply.
           const soap = dumpToOnvifInfo(c.raw ?? '');
           if (soap) info = parseDeviceInformation(soap);
@@ -386,10 +401,31 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'onvif-services': {
-        const s = parseGetServices(c.raw ?? '');
-        if (!Array.isArray(s) || !s.length) { unused.push(`captures[${i}]: no services parsed`); break; }
-        mergeRecord(rec, { x_onvif: { services: s.slice(0, 32) } } as Partial<ObservationRecord>);
-        seen('onvif');
+        // What a scan gets: the HTTP probe asks GetServices (src/data/http-paths.yaml onvif-getservices,
+        // POST /onvif/device_service) and reads the answer's body (src/protocols/envelope.ts reads a
+        // GetServices or a GetCapabilities answer alike). The capture becomes that HTTP answer: as pasted
+        // when it carries a status line, else as its body (an Envelope put back around a quoted <s:Body>).
+        const raw = c.raw ?? '';
+        const soap = unfenceSoap(raw) ?? raw.trim();
+        const texts = STATUS_START.test(unpaste(dedent(raw))) ? pastedResponses(raw, 'HTTP/1.1')
+          : [`HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\n\r\n${soap}`];
+        let got = 0;
+        let body = '';
+        for (const text of texts) {
+          const parsed = parseResponse(Buffer.from(text, 'utf8'));
+          if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
+          body = parsed.body.toString('utf8');
+          if (!/GetServicesResponse|GetCapabilitiesResponse/.test(body)) continue;
+          const port = c.port ?? deviceServicePort(body) ?? 80;
+          const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/onvif/device_service');
+          mergeRecord(rec, { http: [obs] });
+          ports.add(port);
+          got++;
+        }
+        const s = parseGetServices(body || soap);
+        if (Array.isArray(s) && s.length) mergeRecord(rec, { x_onvif: { services: s.slice(0, 32) } } as Partial<ObservationRecord>);
+        if (!got) { unused.push(`captures[${i}]: no GetServices / GetCapabilities answer`); break; }
+        seen('tcp'); seen('http');
         break;
       }
       case 'upnp-description': {
@@ -453,7 +489,9 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'mdns': {
-        const list = (c.services ?? []).filter((x) => x && typeof x === 'object').map((x) => ({ ...x }));
+        // TXT records as a browser prints them (avahi-browse, dns-sd: a list of "key=value" strings) are the
+        // key/value map the mDNS listener builds from the same record (src/protocols/mdns.ts txtDecode).
+        const list = (c.services ?? []).filter((x) => x && typeof x === 'object').map((x) => ({ ...x, ...(Array.isArray(x.txt) ? { txt: txtDecode(x.txt) } : {}) }));
         if (list.length) { mergeRecord(rec, { mdns: list }); seen('mdns'); }
         break;
       }

@@ -239,7 +239,8 @@ const ONVIF_INFO = ['Manufacturer', 'Model', 'FirmwareVersion', 'SerialNumber', 
  * …, firmwareVersion: … }`, python-onvif's zeep object, an xml2js tree) as the SOAP reply, or undefined.
  */
 export function dumpToOnvifInfo(text: string): string | undefined {
-  const p = parseLiteral(text);
+  // A member cut out of a JSON printout (`"device": { "Manufacturer": … },`) is read inside braces.
+  const p = parseLiteral(/^\s*"[^"\r\n]{1,64}"\s*:\s*\{/.test(text) ? `{${text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text}}` : text);
   if (!p) return undefined;
   const find = (v: Lit, depth: number): { [k: string]: Lit } | undefined => {
     if (depth > 8 || typeof v === 'string') return undefined;
@@ -310,4 +311,50 @@ export function unescapeBytes(text: string): Buffer | undefined {
     out.push(c & 0xff);
   }
   return Buffer.from(out);
+}
+
+/**
+ * A reply a client printed as a JSON string literal (`"<?xml version=\"1.0\"?>\n<response>…"` or
+ * `"{\"result\":…}"`: the root is a string holding the document, quotes escaped, line ends as `\n`)
+ * back to the document the device sent. A string cut short (no closing quote) is read as far as it goes.
+ * Only a string whose content is a document (markup, a JSON object or array, a status line) is read;
+ * a JSON fragment (`"key": {…}`) is not a string root and is left alone. Undefined otherwise. Pure, bounded.
+ */
+export function unquoteDocument(text: string): string | undefined {
+  const s = (text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text).trim();
+  if (!/^"(?:\s|\\[nrt])*(?:<[?!A-Za-z]|\{\s*\\?"|\[|(?:HTTP|RTSP)\/\d)/.test(s)) return undefined;
+  let out = '';
+  let i = 1;
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"') break;
+    if (c !== '\\' || i + 1 >= s.length) { out += c; continue; }
+    const n = s[++i]!;
+    if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) { out += String.fromCharCode(parseInt(s.slice(i + 1, i + 5), 16)); i += 4; continue; }
+    out += n === 'n' ? '\n' : n === 'r' ? '\r' : n === 't' ? '\t' : n === 'b' || n === 'f' ? '' : n;
+  }
+  // After the closing quote only a separator may follow: `"…": {` is an object key, not a document.
+  if (i < s.length && !/^"\s*[,;]?\s*$/.test(s.slice(i))) return undefined;
+  return out;
+}
+
+/**
+ * A SOAP answer quoted from `<s:Body>` on (or from the response element on), without the Envelope a
+ * device always sends around it, possibly inside a Markdown code fence and with the Envelope's closing
+ * tag left at the end: wrapped back into an Envelope so the SOAP reader sees the reply as sent.
+ * Undefined when the text has an Envelope already or no SOAP body / ONVIF response element.
+ * No namespace is declared beyond the Envelope's own: the reader goes by local names, and a declaration
+ * the device did not send must not become evidence (http.xmlns).
+ */
+export function unfenceSoap(text: string): string | undefined {
+  let s = (text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text).trim();
+  s = s.replace(/^```[A-Za-z]{0,16}[ \t]*\r?\n/, '').replace(/\r?\n```\s*$/, '').trim();
+  if (/<(?:[A-Za-z][\w.-]{0,31}:)?Envelope[\s>]/.test(s)) return undefined;
+  s = s.replace(/^<\?xml[^>]{0,200}\?>\s*/, '').replace(/\s*<\/(?:[A-Za-z][\w.-]{0,31}:)?Envelope>\s*$/, '');
+  const body = /^<([A-Za-z][\w.-]{0,31}):Body[\s>]/.exec(s);
+  const resp = /^<(?:([A-Za-z][\w.-]{0,31}):)?[A-Za-z]{1,64}Response[\s>]/.exec(s);
+  if (!body && !resp) return undefined;
+  const env = body ? body[1]! : 's';
+  const inner = body ? s : `<s:Body>${s}</s:Body>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><${env}:Envelope xmlns:${env}="http://www.w3.org/2003/05/soap-envelope">${inner}</${env}:Envelope>`;
 }
