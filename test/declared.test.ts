@@ -43,12 +43,21 @@ describe('the vocabulary lookup', () => {
     expect(index.resolve('https://www.synology.com:443/en-global', 'domain')).toEqual({ maker: 'synology' });
     expect(hostOf('www.avm.de')).toBe('avm.de');
   });
+  it('reads a MAC prefix owner only for vendors whose registrations sit in their own devices', () => {
+    expect(index.resolve('IKEA of Sweden AB', 'oui')).toEqual({ maker: 'ikea' });
+    expect(index.resolve('Dell Inc.', 'oui')).toEqual({ maker: 'dell' });
+    for (const org of ['Espressif Inc.', 'Hon Hai Precision Ind. Co.,Ltd.', 'AzureWave Technology Inc.', 'Murata Manufacturing Co., Ltd.', 'Corsair Memory, Inc.', 'Shenzhen Reecam Tech.Ltd.', 'Paradox Engineering SA']) {
+      expect(index.resolve(org, 'oui'), org).toBeUndefined();
+    }
+    const lookup = defaultMacLookup();
+    expect(firstMatch(kb, { field: 'mac.vendor', value: lookup('68:ec:8a:00:00:01')! })?.extracted.maker).toBe('ikea');
+  });
   it('does not name a maker a value merely mentions', () => {
     for (const [v, mode] of [
       ['compatible with Axis', 'name'], ['Axis compatible camera', 'lead'], ['Axis-based encoder', 'lead'], ['Sony IMX sensor module', 'name'],
       ['Linux', 'name'], ['MiniUPnP', 'name'], ['Avahi', 'name'], ['Realtek Semiconductor Corp.', 'name'], ['Broadcom', 'name'],
       ['Hipcam (generic HiSilicon SDK)', 'name'], ['Axis Bank of Commerce', 'name'], ['Ring-style', 'lead'], ['Free Software Foundation', 'name'],
-      ['http://www.broadcom.com/', 'domain'], ['http://miniupnp.free.fr/', 'domain'], ['http://sub.axis.com.evil.example/', 'domain'], ['', 'name'],
+      ['AVTECH Software, Inc.', 'name'], ['http://www.broadcom.com/', 'domain'], ['http://miniupnp.free.fr/', 'domain'], ['http://sub.axis.com.evil.example/', 'domain'], ['', 'name'],
     ] as const) expect(index.resolve(v, mode), `${mode}: ${v}`).toBeUndefined();
   });
   it('never names a maker, brand or OEM label the policy catalogue lists by name', () => {

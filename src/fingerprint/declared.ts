@@ -10,13 +10,16 @@
 //           companies are never named);
 //   lead:   a make-and-model string that begins with the name ("Brother MFC-9340CDW", "Canon TS5300
 //           series"), not followed by a word that makes it a mention ("… compatible", "… based");
-//   domain: the host of a URL is one of the company's domains (www. and a port stripped), exactly.
+//   domain: the host of a URL is one of the company's domains (www. and a port stripped), exactly;
+//   oui:    an IEEE registry organisation (a MAC prefix's owner) read as a `name`, for vendors marked
+//           `oui: true` only: companies whose registrations sit in the devices they build themselves,
+//           never module, chipset or contract makers whose MACs are inside other makers' products.
 // Ids the policy catalogue names (restricted makers, their brands and OEM labels: `reserved`) are
 // never resolved here: dedicated rules, with their own weights, decide those.
 import type { Vocabulary } from '../model/vocabulary.js';
 
-export type DeclaredMode = 'name' | 'lead' | 'domain';
-export const DECLARED_MODES: readonly DeclaredMode[] = ['name', 'lead', 'domain'];
+export type DeclaredMode = 'name' | 'lead' | 'domain' | 'oui';
+export const DECLARED_MODES: readonly DeclaredMode[] = ['name', 'lead', 'domain', 'oui'];
 
 export interface Declared { maker?: string; brand?: string }
 
@@ -32,8 +35,7 @@ const DESCRIPTIVE = new Set(['communications', 'communication', 'electronics', '
   'networks', 'network', 'networking', 'industries', 'industrial', 'international', 'intl', 'security', 'vision', 'labs', 'lab', 'innovation', 'innovations',
   'digital', 'intelligent', 'video', 'devices', 'device', 'products', 'solutions', 'imaging', 'group', 'holdings', 'holding', 'global', 'worldwide',
   'america', 'americas', 'usa', 'us', 'europe', 'emea', 'uk', 'deutschland', 'germany', 'japan', 'china', 'asia', 'taiwan', 'korea', 'france', 'italia',
-  'india', 'canada', 'australia', 'enterprises', 'enterprise', 'trading', 'manufacturing', 'mfg', 'engineering', 'research', 'development', 'rd', 'and',
-  'software', 'computer', 'computers', 'telecom', 'telecommunications', 'consumer', 'home', 'smart', 'iot', 'connected', 'broadband', 'wireless', 'science',
+  'india', 'canada', 'australia', 'trading', 'manufacturing', 'mfg', 'research', 'development', 'rd', 'and', 'computer', 'computers', 'telecom', 'telecommunications', 'consumer', 'home', 'smart', 'iot', 'connected', 'broadband', 'wireless', 'science',
   'sciences', 'information', 'media', 'multimedia', 'audio', 'cloud', 'optical', 'camera', 'cameras', 'cctv', 'surveillance']);
 /** Place names that lead a Chinese company's registered name ("Shenzhen …", "Zhejiang …"). */
 const PLACES = new Set(['shenzhen', 'hangzhou', 'zhejiang', 'guangzhou', 'guangdong', 'beijing', 'shanghai', 'xiamen', 'fujian', 'wuhan', 'dongguan',
@@ -71,7 +73,7 @@ export function hostOf(value: string): string | undefined {
   return h.startsWith('www.') ? h.slice(4) : h;
 }
 
-interface Key { words: string[]; id: string; lead: boolean }
+interface Key { words: string[]; id: string; lead: boolean; oui: boolean }
 
 /**
  * Build the lookup from the vocabulary. Makers and brands take part (software and platforms never);
@@ -94,12 +96,13 @@ export function buildDeclaredIndex(vocab: Vocabulary, reserved: ReadonlySet<stri
     } else target = { brand: id };
     targets.set(id, target);
     const lead = e.lead !== false;
+    const oui = e.oui === true;
     const add = (name: string, isAlias: boolean) => {
       const w = trimLegal(words(name));
       if (!w.length) return;
       const k = w.join(' ');
       if (keys.has(k) && (strong.has(k) || !isAlias)) return;
-      keys.set(k, { words: w, id, lead });
+      keys.set(k, { words: w, id, lead, oui });
       if (isAlias) strong.add(k);
     };
     for (const a of e.aliases ?? []) add(a, true);
@@ -126,12 +129,11 @@ export function buildDeclaredIndex(vocab: Vocabulary, reserved: ReadonlySet<stri
       }
       const all = words(value);
       if (!all.length) return undefined;
-      if (mode === 'name') {
+      if (mode === 'name' || mode === 'oui') {
         const w = trimLegal(trimPlaces(all));
         const exact = keys.get(w.join(' '));
-        if (exact) return out(exact.id);
-        const p = prefix(w);
-        if (!p) return undefined;
+        const p = exact ? { key: exact, end: w.length } : prefix(w);
+        if (!p || (mode === 'oui' && !p.key.oui)) return undefined;
         const rest = w.slice(p.end);
         return rest.every((x) => DESCRIPTIVE.has(x) || LEGAL.has(x)) ? out(p.key.id) : undefined;
       }

@@ -12,5 +12,7 @@ export interface VocabEntry {
   owner?: string;
   /** `false`: the name is a common word; it is read only as a whole manufacturer value, never as the lead of a make-and-model string. */
   lead?: boolean;
+  /** `true`: the company's IEEE registrations (MAC prefixes) sit in devices it builds itself, so a MAC names it (not for module or contract makers). */
+  oui?: boolean;
 }
 export type Vocabulary = Record<string, VocabEntry>;
