@@ -38,6 +38,12 @@ const KEEP = [
   '^ubee interactive', 'konica minolta',
   // round 7 (rules7b): camera makers seen by MAC alone in the field corpus
   '^merit li-?lin', '^matrix comsec', '^teleste',
+  // round 8 (rules8o): makers whose own registrations name them (vendors.yaml `oui: true`, rule declared.oui)
+  'pantum', 'zebra technologies', 'cambium networks', 'bang & olufsen', 'ikea of sweden', '^ecobee', 'lutron electronics', '^netatmo',
+  'fibar group', 'lumi united', 'meross', '^nanoleaf', 'zmodo', 'fujifilm', '^somfy', 'oki electric', '^eero', '^irobot', 'crestron',
+  '^control4', 'onkyo', 'nintendo', 'universal devices', 'seagate', '^polycom', 'everfocus', '2n telekomunikace', 'zkteco', 'lancom systems',
+  '^jablotron', 'speco technologies', '^dell\\b', 'western digital', 'silicondust', 'gigaset', '^tivo', 'enphase', 'sophos', 'logitech',
+  'valve corp',
   // Wi-Fi/SoC module makers and contract manufacturers: their OUIs name no device maker
   'espressif', 'tuya', 'realtek', 'mediatek', 'beken', 'amlogic', 'ingenic', 'fn-link', 'azurewave', 'gaoshengda', 'icomm', 'bouffalo', 'ampak',
   'shenzhen bilian', 'hon hai', 'universal global scientific', 'liteon', 'murata', 'silicon laboratories', 'texas instruments', 'quectel',

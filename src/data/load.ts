@@ -8,7 +8,7 @@ import { makeLookup, type OuiTable } from '../fingerprint/oui.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
 import type { HttpPathDef } from '../model/types.js';
 import type { Vocabulary } from '../model/vocabulary.js';
-import { buildCatalogue, checkPolicyName, packNamesOf, packPolicy, parsePolicyText, policyIds as idsOf, PolicyError, type Catalogue, type Policy } from '../policy/policy.js';
+import { buildCatalogue, checkPolicyName, packNamesOf, reservedIds, packPolicy, parsePolicyText, policyIds as idsOf, PolicyError, type Catalogue, type Policy } from '../policy/policy.js';
 import { INPUT_CAPS, readInputFile } from '../util/input.js';
 import { DATA_DIR } from '../paths.js';
 import { readDataYaml } from './cache.js';
@@ -27,7 +27,7 @@ export function loadKnowledgeBase(dir = path.join(DATA_DIR, 'fingerprints'), voc
     const full = path.join(dir, f);
     try { return { file: full, doc: readDataYaml(full) }; } catch (e) { throw new KnowledgeBaseError(`${f}: ${(e as Error).message}`); }
   });
-  return buildKnowledgeBase(files, vocab);
+  return buildKnowledgeBase(files, vocab, { reserved: reservedIds(loadCatalogue()) });
 }
 
 let kbCache: KnowledgeBase | undefined;

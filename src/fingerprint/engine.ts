@@ -42,7 +42,15 @@ export function matchRule(rule: Rule, value: string, reqPath?: string, field = r
   rule.regex.lastIndex = 0;
   const m = rule.regex.exec(value);
   if (!m) return undefined;
-  return { extracted: fillExtraction(rule.extract, m), excerpt: excerpt(value, m.index, m[0].length), matched: clean(m[0], 120) };
+  let extracted = fillExtraction(rule.extract, m);
+  if (rule.resolve) {
+    // A self-declared maker rule matches only when its value names a vendor of the vocabulary.
+    const d = m.groups?.d;
+    const named = d ? rule.resolve(d) : undefined;
+    if (!named) return undefined;
+    extracted = { ...extracted, ...named };
+  }
+  return { extracted, excerpt: excerpt(value, m.index, m[0].length), matched: clean(m[0], 120) };
 }
 
 /** Short values are shown whole; in long ones (page bodies) only the matched part, with context. */

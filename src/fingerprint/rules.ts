@@ -5,6 +5,7 @@ import { DEVICE_TYPES } from '../model/report.js';
 import { isRuleField } from '../model/fields.js';
 import type { Extraction } from '../model/types.js';
 import type { Vocabulary } from '../model/vocabulary.js';
+import { buildDeclaredIndex, DECLARED_MODES, type Declared, type DeclaredIndex, type DeclaredMode } from './declared.js';
 
 export { DEVICE_TYPES } from '../model/report.js';
 
@@ -29,6 +30,13 @@ export interface RawRule {
   confidence: number;
   source: string;
   examples: RuleExample[];
+  /**
+   * A self-declared maker rule: the pattern's group `d` is looked up in the vendor vocabulary
+   * (src/fingerprint/declared.ts) as a `name`, the `lead` of a make-and-model string, or a `domain`;
+   * the rule matches only when it names a vendor, and extracts that vendor's maker and brand. Such a
+   * rule is tried after every other rule of its field.
+   */
+  declared?: DeclaredMode;
 }
 
 export interface Rule extends RawRule {
@@ -36,12 +44,24 @@ export interface Rule extends RawRule {
   pathRegex?: RegExp;
   file: string;
   order: number;
+  /** For `declared` rules: the vocabulary lookup. */
+  resolve?: (value: string) => Declared | undefined;
 }
 
 export interface KnowledgeBase {
   rules: Rule[];
   byField: Map<string, Rule[]>;
   vocab: Vocabulary;
+}
+
+/** Options of the knowledge base: ids the self-declared lookup never names (the policy catalogue's entities). */
+export interface KnowledgeBaseOptions { reserved?: ReadonlySet<string> }
+
+const defaultIndexes = new WeakMap<Vocabulary, DeclaredIndex>();
+function defaultIndex(vocab: Vocabulary): DeclaredIndex {
+  let i = defaultIndexes.get(vocab);
+  if (!i) defaultIndexes.set(vocab, i = buildDeclaredIndex(vocab));
+  return i;
 }
 
 export type { VocabEntry, Vocabulary } from '../model/vocabulary.js';
@@ -57,7 +77,7 @@ function fieldAllowed(field: string): boolean {
 }
 
 /** Validate and compile one rule; throws KnowledgeBaseError with the rule id and the problem. */
-export function compileRule(raw: RawRule, file: string, order: number, vocab: Vocabulary): Rule {
+export function compileRule(raw: RawRule, file: string, order: number, vocab: Vocabulary, declaredIndex?: DeclaredIndex): Rule {
   const where = `${path.basename(file)}: rule ${raw?.id ?? `#${order}`}`;
   const fail = (m: string): never => { throw new KnowledgeBaseError(`${where}: ${m}`); };
   if (!raw || typeof raw !== 'object') fail('not an object');
@@ -69,7 +89,11 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
   if (raw.flags !== undefined && !ALLOWED_FLAGS.test(raw.flags)) fail(`flags "${raw.flags}" not allowed (use i, m, s, u)`);
   if (typeof raw.confidence !== 'number' || raw.confidence <= 0 || raw.confidence > 1) fail('confidence must be in (0, 1]');
   if (!raw.source || raw.source.length < 8) fail('every rule must cite its source');
-  if (!raw.extract || typeof raw.extract !== 'object' || Object.keys(raw.extract).length === 0) fail('missing extract');
+  if (raw.declared !== undefined && !DECLARED_MODES.includes(raw.declared)) fail(`declared must be one of ${DECLARED_MODES.join(', ')}`);
+  if (raw.declared !== undefined && !raw.pattern.includes('(?<d>')) fail('a declared rule captures the declared value as group (?<d>…)');
+  if (raw.extract === undefined && raw.declared !== undefined) raw = { ...raw, extract: {} };
+  if (!raw.extract || typeof raw.extract !== 'object' || (Object.keys(raw.extract).length === 0 && raw.declared === undefined)) fail('missing extract');
+  if (raw.declared !== undefined && (raw.extract.maker !== undefined || raw.extract.brand !== undefined)) fail('a declared rule takes maker and brand from the vocabulary, not from extract');
   for (const [k, v] of Object.entries(raw.extract)) {
     if (!EXTRACT_KEYS.has(k)) fail(`unknown extract key "${k}"`);
     if (typeof v !== 'string') fail(`extract.${k} must be a string`);
@@ -88,15 +112,22 @@ export function compileRule(raw: RawRule, file: string, order: number, vocab: Vo
     if (![raw.field, ...(raw.also ?? [])].every((f) => f.startsWith('http.'))) fail('path only applies to http fields');
     try { pathRegex = new RegExp(raw.path); } catch (e) { return fail(`bad path pattern: ${(e as Error).message}`); }
   }
-  return { ...raw, regex, pathRegex, file: path.basename(file), order };
+  const rule: Rule = { ...raw, regex, pathRegex, file: path.basename(file), order };
+  if (raw.declared) {
+    const index = declaredIndex ?? defaultIndex(vocab);
+    const mode = raw.declared;
+    rule.resolve = (v: string) => index.resolve(v, mode);
+  }
+  return rule;
 }
 
 /** The parsed rule files of src/data/fingerprints/ (read by src/data/load.ts), in file-name order. */
 export interface RuleFile { file: string; doc: unknown }
 
 /** Compile the knowledge base from its parsed files. Pure. */
-export function buildKnowledgeBase(files: readonly RuleFile[], vocab: Vocabulary): KnowledgeBase {
+export function buildKnowledgeBase(files: readonly RuleFile[], vocab: Vocabulary, options: KnowledgeBaseOptions = {}): KnowledgeBase {
   const rules: Rule[] = [];
+  const index = buildDeclaredIndex(vocab, options.reserved);
   const ids = new Set<string>();
   let order = 0;
   for (const { file, doc: raw } of files) {
@@ -105,7 +136,7 @@ export function buildKnowledgeBase(files: readonly RuleFile[], vocab: Vocabulary
     if (!doc || !Array.isArray(doc.rules)) throw new KnowledgeBaseError(`${f}: expected a "rules" list`);
     for (const r of doc.rules) {
       const rr = { ...r, field: r?.field ?? doc.field } as RawRule;
-      const rule = compileRule(rr, file, order++, vocab);
+      const rule = compileRule(rr, file, order++, vocab, index);
       if (ids.has(rule.id)) throw new KnowledgeBaseError(`${f}: duplicate rule id ${rule.id}`);
       ids.add(rule.id);
       rules.push(rule);
@@ -116,7 +147,8 @@ export function buildKnowledgeBase(files: readonly RuleFile[], vocab: Vocabulary
 
 export function indexRules(rules: Rule[], vocab: Vocabulary): KnowledgeBase {
   const byField = new Map<string, Rule[]>();
-  for (const r of rules) {
+  // Self-declared maker rules come last in every field: a dedicated rule claims a value first.
+  for (const r of [...rules.filter((x) => !x.declared), ...rules.filter((x) => x.declared)]) {
     for (const f of new Set([r.field, ...(r.also ?? [])])) {
       const list = byField.get(f) ?? [];
       list.push(r);

@@ -112,6 +112,22 @@ export function buildCatalogue(docs: CatalogueDocs): Catalogue {
   return { as_of: l.as_of, lists, packs, entities, makers };
 }
 
+/**
+ * Vocabulary ids that only dedicated fingerprint rules may name: the makers, own brands and OEM labels
+ * of every company the catalogue lists by name with a listing that can make a device restricted (not
+ * only `suspect`; criterion listings, which follow from a maker's headquarters, do not count). The
+ * self-declared maker lookup (src/fingerprint/declared.ts) never resolves them.
+ */
+export function reservedIds(cat: Catalogue): Set<string> {
+  const out = new Set<string>();
+  for (const e of cat.entities) {
+    if (!e.listings.some((l) => l.basis !== 'criterion' && l.max_verdict !== 'suspect')) continue;
+    for (const m of e.makers) out.add(m);
+    for (const b of [...(e.brands ?? []), ...(e.oem_brands ?? [])]) out.add(b.id);
+  }
+  return out;
+}
+
 export function packNamesOf(cat: Catalogue): string[] {
   return Object.keys(cat.packs);
 }
