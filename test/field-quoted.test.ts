@@ -127,7 +127,7 @@ describe('converter: TXT records printed as their strings are the key/value map 
     const f = extractFields(record);
     expect(f.find((x) => x.field === 'mdns.txt.ty')?.value).toBe('Canon MF440 Series');
     expect(f.some((x) => x.field === 'mdns.txt.0')).toBe(false);
-    expect(identify(record, kb).maker).toBe('canon-printer');
+    expect(identify(record, kb).maker).toBe('canon');
   });
   it('keeps a TXT map as it is, and a bare key as a boolean attribute', () => {
     const { record } = rec([{ kind: 'mdns', services: [{ type: '_http._tcp', txt: { vendor: 'Synology' } }, { type: '_x._tcp', txt: ['IC-3115W Network Camera', 'a=1', 'A=2'] }] as never }]);
