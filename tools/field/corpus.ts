@@ -295,6 +295,9 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
       const l = c[i].replace(/[\u00ad\u2010\u2011]/g, '-');
       if (l.trim() === '') { i++; break; }
       if (HEADER_LINE.test(l) || (/^[ \t]/.test(l) && i > 0)) head.push(l);
+      // A stray line between two header lines (a nameless date line, a header value broken by a raw LF)
+      // stays in the header block, as the device sent it; the response parser skips it.
+      else if (head.length > 1 && !/^\s*(?:[<{["']|--)/.test(l) && HEADER_LINE.test(c[i + 1] ?? '') && !/^[ \t]/.test(c[i + 1] ?? '')) head.push(l);
       else break;
     }
     const body = c.slice(i).join('\n');
