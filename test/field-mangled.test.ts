@@ -5,7 +5,7 @@
 // only; the firmware quirk is read by src/protocols/response.ts, so a live scan reads it too.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pastedResponses, toObservation, unglue, unwrapTags, type Capture } from '../tools/field/corpus.js';
+import { pastedResponses, stripLogPrefix, toObservation, unglue, unwrapTags, type Capture } from '../tools/field/corpus.js';
 import { unbytesRepr, unescapeMarkup, upnpFragment } from '../tools/field/dumps.js';
 import { extractFields } from '../src/fingerprint/fields.js';
 import { identify } from '../src/fingerprint/engine.js';
@@ -151,6 +151,18 @@ describe('converter: a DHIP error reply is kept with its code (firmware answer, 
     const { record, unused } = rec([{ kind: 'dhip', raw: DAHUA_ERR }]);
     expect(unused).toEqual([]);
     expect(record.dhip).toEqual({ 'error.code': '268959743', 'error.message': 'Unknown error! error code was not set in service!' });
+  });
+});
+
+// dahua-2-0009, https://github.com/dchesterton/amcrest2mqtt/issues/101: amcrest2mqtt's log of what the doorbell's CGI said
+const AMCREST_LOG = "[INFO] Device type: AD110\n16/02/2023 16:23:22 [INFO] Serial number: XYZ\n16/02/2023 16:23:22 [INFO] Software version: 1.000.00AC009.0.R";
+
+describe('converter: a summary printed by a logger with day-first time stamps and levels (publication)', () => {
+  it('drops the log prefixes and reads the summary as the reply\'s fields (dahua-2-0009)', () => {
+    expect(stripLogPrefix(AMCREST_LOG)).toBe('Device type: AD110\r\nSerial number: XYZ\r\nSoftware version: 1.000.00AC009.0.R');
+    const { record } = rec([{ kind: 'http', port: 80, path: '/cgi-bin/magicBox.cgi?action=getSoftwareVersion', partial: true, raw: AMCREST_LOG }]);
+    expect(record.http?.[0].body).toBe('<deviceType>AD110</deviceType>\n<serialNumber>XYZ</serialNumber>\n<firmwareVersion>1.000.00AC009.0.R</firmwareVersion>');
+    expect(identify(record, kb).maker).toBe('dahua');
   });
 });
 

@@ -126,6 +126,16 @@ describe('html and hashes', () => {
     expect(extractTitle('no title')).toBeUndefined();
     fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => { const t = extractTitle('<title>' + s); if (t) expect(isTerminalSafe(t)).toBe(true); }));
   });
+  it('reads a <title> leaf wrapped in CDATA as its text (QNAP QDocRoot, field-3-0036, home-assistant/core#42732)', () => {
+    // The authLogin.cgi answer carries an empty <title><![CDATA[]]></title>: that is no title, not the markup.
+    expect(extractTitle('<SUID><![CDATA[f22131ea064cec1f52ec9932cc4f5a51]]></SUID><title><![CDATA[]]></title><content><![CDATA[]]></content>')).toBeUndefined();
+    expect(extractTitle('<title><![CDATA[TS-453D &amp; x]]></title>')).toBe('TS-453D &amp; x');
+    expect(extractTitle('<title>a <![CDATA[b]]></title>')).toBe('a <![CDATA[b]]>');
+    fc.assert(fc.property(fc.string({ maxLength: 600, unit: 'binary' }), (s) => {
+      const t = extractTitle(`<title><![CDATA[${s}]]></title>`);
+      if (t) { expect(isTerminalSafe(t)).toBe(true); expect(t.length).toBeLessThanOrEqual(256); }
+    }), { numRuns: 300 });
+  });
   it('computes MurmurHash3 x86_32 like the reference implementation', () => {
     // Reference values of MurmurHash3_x86_32 (seed 0), as printed by Python mmh3.hash().
     expect(murmur3_32(Buffer.from(''))).toBe(0);

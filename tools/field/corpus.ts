@@ -191,6 +191,9 @@ export function unpaste(raw: string): string {
 const LOG_PREFIXES = [
   /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?(?: {1,4}|$)/,
   /^\[[^\]\r\n]{1,40}\]:? ?/,
+  // A logger's day-first time stamp and level ("16/02/2023 16:23:22 [INFO] "), the first line perhaps
+  // cut to its level only.
+  /^(?:\d\d\/\d\d\/\d{4}[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})? {1,4})?\[(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR)\]:? ?/,
 ];
 export function stripLogPrefix(text: string): string {
   const lines = text.split(/\r?\n/);
@@ -379,7 +382,7 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         let got = 0;
         // A program's printout of the reply (an xml2js object, a plugin's "Model: …" summary) stands
         // for the XML document the device sent: that document becomes the body.
-        const doc = row ? undefined : dumpToXml(raw) ?? summaryToXml(raw);
+        const doc = row ? undefined : dumpToXml(raw) ?? summaryToXml(stripLogPrefix(raw));
         const texts = row ? [row.text] : doc ? [`HTTP/1.1 000 not-captured\r\n\r\n${doc}`] : pastedResponses(raw, 'HTTP/1.1');
         for (const text of texts) {
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
