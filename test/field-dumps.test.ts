@@ -78,8 +78,8 @@ describe('converter: printed replies become the document the device sent', () =>
     const id = identify(record, kb);
     expect(id.maker).toBe('dahua');
     expect(id.evidence.map((e) => e.rule)).toContain('dahua.dhip.login-realm');
-    // A DHIP frame with neither deviceInfo nor params says nothing.
-    expect(rec([{ kind: 'dhip', raw: '{"result":true,"id":1}' }]).unused.join(' ')).toMatch(/no DHIP deviceInfo or params/);
+    // A DHIP frame with neither deviceInfo, params nor error says nothing.
+    expect(rec([{ kind: 'dhip', raw: '{"result":true,"id":1}' }]).unused.join(' ')).toMatch(/no DHIP deviceInfo, params or error/);
   });
 });
 

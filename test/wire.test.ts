@@ -59,6 +59,38 @@ describe('response parser', () => {
       expect(j.body.toString('latin1')).toBe(body);
     }
   });
+  it('a stray line between two header lines is skipped, the headers after it kept (real captures)', () => {
+    // field-6o-0031: a GoAhead camera's /snapshot.cgi answer with a nameless date line
+    // (https://github.com/home-assistant/core/issues/14960, curl -v transcript).
+    const goahead = parseResponse(b('HTTP/1.1 200 OK\r\nServer: GoaHead\r\nTue, 12 Jun 2012 01:56:34 GMT\r\nContent-Type:image/jpeg\r\nContent-Length:23100\r\nConnection: close\r\n\r\n'))!;
+    expect(goahead.headers).toEqual({ server: 'GoaHead', 'content-type': 'image/jpeg', 'content-length': '23100', connection: 'close' });
+    expect(goahead.body.length).toBe(0);
+    // cameras-other-2-0063: JVC VR-809/816 API server echoing a raw LF inside X-Response (offensive-security/exploitdb@b4e29f1f:exploits/hardware/webapps/39798.txt);
+    // the Server header after the broken line is what names the recorder.
+    const jvc = parseResponse(b('HTTP/1.1 200 OK\nConnection: close\nContent-Type: text/html; charset=utf-8\nX-Response: video.input(01).comment<img src=a\nonerror=alert("XSS")>&video.input(02).comment\nCache-control: no-cache\nServer: JVC VR-809/816 API Server/1.0.0\nDate: Thu, 05 May 2016 14:20:45 GMT\n\n'))!;
+    expect(jvc.headers.server).toBe('JVC VR-809/816 API Server/1.0.0');
+    expect(jvc.headers['x-response']).toBe('video.input(01).comment<img src=a');
+    // A multipart body right after the headers (no blank line) is still the body (dahua-0028's event stream).
+    const mp = parseResponse(b('HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=myboundary\r\n--myboundary\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\nHeartbeat'))!;
+    expect(Object.keys(mp.headers)).toEqual(['content-type']);
+    expect(mp.body.toString('latin1')).toMatch(/^--myboundary\r\nContent-Type: text\/plain/);
+    // A stray line followed by markup or key=value lines still starts the body.
+    const kv = parseResponse(b('HTTP/1.1 200 OK\r\nServer: x\r\ndeviceType=31\r\nprocessor=ST7108\r\n'))!;
+    expect(kv.headers).toEqual({ server: 'x' });
+    expect(kv.body.toString('latin1')).toBe('deviceType=31\r\nprocessor=ST7108\r\n');
+  });
+  it('header lines around one stray line are all read, whatever the stray line (property)', () => {
+    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((n) => !['__proto__', 'constructor', 'prototype', 'content-length', 'transfer-encoding'].includes(n.toLowerCase()));
+    const value = fc.stringMatching(/^[!-~]([ -~]{0,30}[!-~])?$/);
+    const stray = fc.stringMatching(/^[!-~][ -~]{0,40}$/).filter((l) => !/^(?:[<{["']|--)/.test(l) && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?: +[!#$%&'*+.^_`|~0-9A-Za-z-]+)*\s*:/.test(l) && !/^(?:HTTP|RTSP)\//i.test(l));
+    fc.assert(fc.property(fc.array(fc.tuple(name, value), { minLength: 1, maxLength: 4 }), stray, fc.array(fc.tuple(name, value), { minLength: 1, maxLength: 4 }), (h1, s, h2) => {
+      const line = (hs: Array<[string, string]>) => hs.map(([n, v]) => `${n}: ${v}`).join('\r\n');
+      const r = parseResponse(b(`HTTP/1.1 200 OK\r\n${line(h1)}\r\n${s}\r\n${line(h2)}\r\n\r\nbody`))!;
+      expect(r.rawHeaders.map(([n]) => n)).toEqual([...h1, ...h2].map(([n]) => n));
+      expect(r.body.toString('latin1')).toBe('body');
+      for (const v of Object.values(r.headers).flat()) expect(isTerminalSafe(v)).toBe(true);
+    }), { numRuns: 300 });
+  });
   it('headers followed by the blank line parse as before; a repeated status line is skipped (property)', () => {
     const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((n) => !['__proto__', 'constructor', 'prototype'].includes(n.toLowerCase()));
     const value = fc.stringMatching(/^[!-~]([ -~]{0,30}[!-~])?$/);
@@ -93,6 +125,16 @@ describe('html and hashes', () => {
     expect(extractTitle('<title>unterminated')).toBe('unterminated');
     expect(extractTitle('no title')).toBeUndefined();
     fc.assert(fc.property(fc.string({ maxLength: 500 }), (s) => { const t = extractTitle('<title>' + s); if (t) expect(isTerminalSafe(t)).toBe(true); }));
+  });
+  it('reads a <title> leaf wrapped in CDATA as its text (QNAP QDocRoot, field-3-0036, home-assistant/core#42732)', () => {
+    // The authLogin.cgi answer carries an empty <title><![CDATA[]]></title>: that is no title, not the markup.
+    expect(extractTitle('<SUID><![CDATA[f22131ea064cec1f52ec9932cc4f5a51]]></SUID><title><![CDATA[]]></title><content><![CDATA[]]></content>')).toBeUndefined();
+    expect(extractTitle('<title><![CDATA[TS-453D &amp; x]]></title>')).toBe('TS-453D &amp; x');
+    expect(extractTitle('<title>a <![CDATA[b]]></title>')).toBe('a <![CDATA[b]]>');
+    fc.assert(fc.property(fc.string({ maxLength: 600, unit: 'binary' }), (s) => {
+      const t = extractTitle(`<title><![CDATA[${s}]]></title>`);
+      if (t) { expect(isTerminalSafe(t)).toBe(true); expect(t.length).toBeLessThanOrEqual(256); }
+    }), { numRuns: 300 });
   });
   it('computes MurmurHash3 x86_32 like the reference implementation', () => {
     // Reference values of MurmurHash3_x86_32 (seed 0), as printed by Python mmh3.hash().

@@ -21,8 +21,12 @@ export function dhipRecord(msg: DhipMessage): Record<string, string> {
  * carried no params either (nothing to tell). Pure.
  */
 export function dhipParamsRecord(msg: DhipMessage): Record<string, string> | undefined {
-  if (!Object.keys(msg.params).length) return undefined;
+  const error = msg.error ?? {};
+  if (!Object.keys(msg.params).length && !Object.keys(error).length) return undefined;
   const record: Record<string, string> = { ...msg.params };
+  // An error reply (no params: `{"error":{"code":268959743,"message":"Unknown error! …"},"result":false}`)
+  // still said its error code and message in DHIP framing.
+  for (const [k, v] of Object.entries(error)) if (!Object.prototype.hasOwnProperty.call(record, `error.${k}`)) record[`error.${k}`] = v;
   if (msg.mac && !Object.prototype.hasOwnProperty.call(record, 'mac')) record.mac = msg.mac;
   if (msg.method && !Object.prototype.hasOwnProperty.call(record, 'method')) record.method = msg.method;
   return record;

@@ -54,6 +54,8 @@ export interface DhipMessage {
   deviceInfo: Record<string, string>;
   /** The other params, flattened the same way (e.g. a search's "mac", "uni"). */
   params: Record<string, string>;
+  /** A reply's top-level "error" object flattened (Dahua's "code" and "message"), when it carried one. */
+  error?: Record<string, string>;
   headerSize: number;
   /** Body length the header declared. */
   declaredLength: number;
@@ -114,11 +116,14 @@ export function parseDhip(buf: Input): DhipMessage | null {
   for (const k of Object.keys(p)) if (k !== 'deviceInfo') rest[k] = p[k];
   const method = own(m, 'method');
   const mac = own(m, 'mac');
+  const err = own(m, 'error');
+  const error = err && typeof err === 'object' && !Array.isArray(err) ? flattenJson(err) : {};
   return {
     method: typeof method === 'string' ? clean(method, 128) : '',
     mac: typeof mac === 'string' ? clean(mac, 64) : '',
     deviceInfo: info && typeof info === 'object' && !Array.isArray(info) ? flattenJson(info) : {},
     params: flattenJson(rest),
+    ...(Object.keys(error).length ? { error } : {}),
     headerSize,
     declaredLength: declared,
   };
@@ -133,9 +138,13 @@ function lenientDhip(json: string, headerSize: number, declared: number): DhipMe
   const { flat } = lenientJson(json, MAX_FLAT * 2);
   const deviceInfo: Record<string, string> = {};
   const params: Record<string, string> = {};
+  const error: Record<string, string> = {};
   for (const [k, v] of Object.entries(flat)) {
     const value = clean(v, 512);
-    if (k.startsWith('params.deviceInfo.')) {
+    if (k.startsWith('error.') && Object.keys(error).length < 16) {
+      const sub = clean(k.slice(6), 256);
+      if (sub) error[sub] = value;
+    } else if (k.startsWith('params.deviceInfo.')) {
       const sub = clean(k.slice(18), 256);
       if (sub && Object.keys(deviceInfo).length < MAX_FLAT) deviceInfo[sub] = value;
     } else if (k.startsWith('params.') && Object.keys(params).length < MAX_FLAT) {
@@ -146,8 +155,8 @@ function lenientDhip(json: string, headerSize: number, declared: number): DhipMe
   const method = flat.method !== undefined ? clean(flat.method, 128) : '';
   // A reply carries no method; one without deviceInfo (a global.login challenge, an answer to a
   // magicBox call) still said its params. Nothing read at all is null.
-  if (!method && !Object.keys(deviceInfo).length && !Object.keys(params).length) return null;
-  return { method, mac: flat.mac !== undefined ? clean(flat.mac, 64) : '', deviceInfo, params, headerSize, declaredLength: declared };
+  if (!method && !Object.keys(deviceInfo).length && !Object.keys(params).length && !Object.keys(error).length) return null;
+  return { method, mac: flat.mac !== undefined ? clean(flat.mac, 64) : '', deviceInfo, params, ...(Object.keys(error).length ? { error } : {}), headerSize, declaredLength: declared };
 }
 
 /** Rebuild nesting from dotted keys ("IPv4Address.IPAddress" -> {IPv4Address:{IPAddress}}). */

@@ -11,7 +11,10 @@ export function extractTitle(html: string): string | undefined {
   if (gt < 0) return undefined;
   const close = lower.indexOf('</title', gt);
   const raw = s.slice(gt + 1, close < 0 ? Math.min(s.length, gt + 1 + 512) : close);
-  const t = clean(decodeEntities(raw), 256);
+  // An XML reply's <title> leaf wrapped in a CDATA section (QNAP QDocRoot: `<title><![CDATA[]]></title>`)
+  // is the section's text, taken as it is (no entities inside CDATA); an empty one is no title.
+  const cdata = /^\s{0,16}<!\[CDATA\[([^]{0,512}?)\]\]>\s{0,16}$/.exec(raw);
+  const t = cdata ? clean(cdata[1]!, 256) : clean(decodeEntities(raw), 256);
   return t || undefined;
 }
 

@@ -47,6 +47,15 @@ function startsBody(line: string): boolean {
   return !FIELD_NAME.test(t.slice(0, colon).trim());
 }
 
+/** The line starting at `pos` is a header line ("Name: value" with a field name). */
+function headerFollows(text: string, pos: number): boolean {
+  if (pos >= text.length) return false;
+  const nl = text.indexOf('\n', pos);
+  const line = text.slice(pos, nl < 0 ? Math.min(text.length, pos + 4096) : Math.min(nl, pos + 4096)).replace(/\r$/, '');
+  const colon = line.indexOf(':');
+  return colon > 0 && !/^[ \t]/.test(line) && FIELD_NAME.test(line.slice(0, colon).trim());
+}
+
 export function parseResponse(buf: Buffer, opts: { complete?: boolean } = {}): ParsedResponse | undefined {
   try {
     const end = headerEnd(buf);
@@ -72,7 +81,15 @@ export function parseResponse(buf: Buffer, opts: { complete?: boolean } = {}): P
         if (Array.isArray(cur)) cur[cur.length - 1] += add; else headers[last] = (cur ?? '') + add;
         continue;
       }
-      if (startsBody(line)) { bodyAt = at; break; }
+      if (startsBody(line)) {
+        // A stray line inside the header block (GoAhead's nameless date line "Tue, 12 Jun 2012 01:56:34
+        // GMT", a header value broken by a raw LF) between two header lines is skipped, not taken for
+        // the body: the header lines after it are still headers. Markup, JSON and a multipart boundary
+        // ("--myboundary") start the body as before.
+        if (last && !/^\s*(?:[<{["']|--)/.test(line) && headerFollows(headText, pos)) continue;
+        bodyAt = at;
+        break;
+      }
       const colon = line.indexOf(':');
       if (colon <= 0) continue;
       const rawName = clean(line.slice(0, colon), 128);

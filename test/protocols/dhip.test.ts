@@ -4,6 +4,7 @@ import { buildSearch, parseDhip, buildDhipReply, dhipHeader, buildDhipFrame, fla
 import { hostileInputs, noControlChars, noPrototypeKeys, polluted } from './helpers.js';
 import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { clean } from '../../src/util/sanitize.js';
+import { dhipParamsRecord } from '../../src/discovery/dhip.js';
 
 // Frame layout (rroller/dahua discovery.py, measured on VTO2000A / DHI-NVR5464;
 // UniversalScanner Dahua2.cs + Dahua2.selftest): 32-byte LE header, magic "DHIP" at 4, body length at 16
@@ -38,7 +39,16 @@ const INTELBRAS = frame('{"mac":"a0:bd:1d:00:00:01","method":"client.notifyDevIn
 const NVR = frame('{"method":"client.notifyDevInfo","params":{"deviceInfo":{"DeviceClass":"NVR","DeviceType":"DHI-NVR5464-4KS2",'
   + '"SerialNo":"BC0A198PAJ779DF","HttpPort":80,"RemoteVideoInputChannels":16}}}\n');
 
-const ALL_VALID = [VTO, INTELBRAS, NVR, buildSearch()];
+// Tune record field-6r-0010 (rroller/dahua#460, a Dahua camera over DHIP on TCP, printed as a Python bytes
+// literal): an error reply with no params. The published header lost its first byte (the header size,
+// 0x20) and the body its trailing "\n" (the declared length 0x86 counts it); both are put back.
+const ERROR_REPLY_JSON = '{"error":{"code":268959743,"message":"Unknown error! error code was not set in service!"},"id":18,"result":false,"session":427917332}';
+const ERROR_REPLY = Buffer.concat([
+  Buffer.from(' \x00\x00\x00DHIP\x14\x80\x81\x19\x12\x00\x00\x00\x86\x00\x00\x00\x00\x00\x00\x00\x86\x00\x00\x00\x00\x00\x00\x00', 'latin1'),
+  Buffer.from(ERROR_REPLY_JSON + '\n', 'utf8'),
+]);
+
+const ALL_VALID = [VTO, INTELBRAS, NVR, buildSearch(), ERROR_REPLY];
 
 describe('buildSearch', () => {
   it('header bytes and body exactly as documented', () => {
@@ -181,6 +191,22 @@ describe('parseDhip: what JSON.parse rejects, read anyway', () => {
     expect(m.params).toMatchObject({ realm: 'Login to 5C93A07E1D2B64F8', encryption: 'Default' });
     // The same reply whole parses the same params the strict way.
     expect(parseDhip(buildDhipFrame(reply))!.params).toMatchObject(m.params);
+  });
+  it('an error reply without params keeps its error code and message (rroller/dahua#460, field-6r-0010)', () => {
+    const m = parseDhip(ERROR_REPLY)!;
+    expect(m).not.toBeNull();
+    expect(m.declaredLength).toBe(0x86);
+    expect(m.method).toBe('');
+    expect(m.params).toEqual({});
+    expect(m.error).toEqual({ code: '268959743', message: 'Unknown error! error code was not set in service!' });
+    // What the DHIP listener keeps of it (it used to drop a reply with no params).
+    expect(dhipParamsRecord(m)).toEqual({ 'error.code': '268959743', 'error.message': 'Unknown error! error code was not set in service!' });
+    // The same reply cut short (no closing braces) is read by the lenient path, error included.
+    const cut = parseDhip(buildDhipFrame(ERROR_REPLY_JSON.slice(0, 95)))!;
+    expect(cut.error).toEqual({ code: '268959743', message: 'Unknown error! error code was not set in service!' });
+    // A reply without an error object has none, and nothing to keep when it said nothing else.
+    expect(parseDhip(buildDhipFrame('{"id":3,"result":true,"params":{"a":1}}'))!.error).toBeUndefined();
+    expect(dhipParamsRecord(parseDhip(buildDhipFrame('{"id":3,"result":true,"session":1}'))!)).toBeUndefined();
   });
   it('a real frame cut short (rroller/dahua#148, Amcrest AD410 over DHIP): the method that arrived', () => {
     // The bytes of the issue's log up to where the integration stopped reading (header: 0x20, "DHIP", session, id 8, length 0x473).

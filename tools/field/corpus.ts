@@ -16,9 +16,8 @@ import { mergeRecord } from '../../src/scan/merge.js';
 import type { DeviceType, MdnsObservation, ObservationRecord, OnvifObservation } from '../../src/model/types.js';
 import { parseDnText, renderDn } from '../../src/protocols/dn.js';
 import { parseResponse } from '../../src/protocols/response.js';
-import { lenientJson } from '../../src/protocols/lenient-json.js';
 import { cleanText } from '../../src/util/sanitize.js';
-import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unescapeBytes, unfenceSoap, unquoteDocument } from './dumps.js';
+import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unbytesRepr, unescapeBytes, unescapeMarkup, unfenceSoap, unquoteDocument, upnpFragment } from './dumps.js';
 import { UBNT_PORT, parseUbnt } from '../../src/protocols/ubnt.js';
 import { txtDecode } from '../../src/protocols/mdns.js';
 
@@ -192,6 +191,9 @@ export function unpaste(raw: string): string {
 const LOG_PREFIXES = [
   /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?(?: {1,4}|$)/,
   /^\[[^\]\r\n]{1,40}\]:? ?/,
+  // A logger's day-first time stamp and level ("16/02/2023 16:23:22 [INFO] "), the first line perhaps
+  // cut to its level only.
+  /^(?:\d\d\/\d\d\/\d{4}[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})? {1,4})?\[(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR)\]:? ?/,
 ];
 export function stripLogPrefix(text: string): string {
   const lines = text.split(/\r?\n/);
@@ -225,14 +227,32 @@ const STATUS_START = /^\s*(?:HTTP|RTSP)\/\d(?:\.\d)?\s+\d{3}\b/i;
  * header.
  */
 /**
- * A paste whose line ends were lost (rendered HTML: "RTSP/1.0 401 UnauthorizedCseq: 1Date: …") gets them
- * back before the standard header names that follow text directly. Only a one-line paste that starts with a
- * status line is touched.
+ * A paste whose line ends were lost gets them back before the standard header names: glued to the text
+ * before them (rendered HTML: "RTSP/1.0 401 UnauthorizedCseq: 1Date: …") or joined with a space (a blog
+ * that collapsed the lines: "RTSP/1.0 401 Unauthorized CSeq: 2 WWW-Authenticate: Digest realm=…").
+ * Only a one-line paste that starts with a status line is touched, and never inside a quoted string
+ * (a realm or a nonce), so no header is made up from a value.
  */
-const GLUED_HEADER = /(?<=[^\s])(?=(?:CSeq|Date|WWW-Authenticate|Server|Content-(?:Type|Length|Base)|Public|Session|Transport|Cache-Control|Expires|Connection|Location|Pragma|Accept-Ranges|Last-Modified):\s)/gi;
+const KNOWN_HEADER = /(?:CSeq|Date|WWW-Authenticate|Server|Content-(?:Type|Length|Base)|Public|Session|Transport|Cache-Control|Expires|Connection|Location|Pragma|Accept-Ranges|Last-Modified|RTP-Info|Range|Set-Cookie|Allow):[ \t]/iy;
 export function unglue(text: string): string {
-  if (/[\r\n]/.test(text.trim()) || !STATUS_START.test(text)) return text;
-  return text.replace(GLUED_HEADER, '\r\n');
+  if (/[\r\n]/.test(text.trim()) || !STATUS_START.test(text) || text.length > 65536) return text;
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && i > 0 && ch !== '"') {
+      KNOWN_HEADER.lastIndex = i;
+      const prev = text[i - 1]!;
+      if (prev !== "-" && /[A-Za-z]/.test(ch) && KNOWN_HEADER.test(text)) {
+        // Glued ("…UnauthorizedCseq:") or after the spaces that stood for a line end ("… CSeq:").
+        out = /[ \t]$/.test(out) ? out.replace(/[ \t]+$/, '') : out;
+        out += '\r\n';
+      }
+    }
+    out += ch;
+  }
+  return out;
 }
 
 /**
@@ -292,9 +312,14 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
     for (; i < c.length; i++) {
       // A paste that went through a PDF or a word processor carries soft or Unicode hyphens where the
       // header had "-" ("Content\u00adtype", "no\u00adcache"): the header block gets its hyphens back.
-      const l = c[i].replace(/[\u00ad\u2010\u2011]/g, '-');
+      // A blog's or forum's typography turns the straight quotes of a realm into curly ones
+      // (realm=\u201cipcamera_000DC5A7B2E9\u201d): the header block gets straight quotes back.
+      const l = c[i].replace(/[\u00ad\u2010\u2011]/g, '-').replace(/[\u201c\u201d\u201e\u2033]/g, '"');
       if (l.trim() === '') { i++; break; }
       if (HEADER_LINE.test(l) || (/^[ \t]/.test(l) && i > 0)) head.push(l);
+      // A stray line between two header lines (a nameless date line, a header value broken by a raw LF)
+      // stays in the header block, as the device sent it; the response parser skips it.
+      else if (head.length > 1 && !/^\s*(?:[<{["']|--)/.test(l) && HEADER_LINE.test(c[i + 1] ?? '') && !/^[ \t]/.test(c[i + 1] ?? '')) head.push(l);
       else break;
     }
     const body = c.slice(i).join('\n');
@@ -306,9 +331,28 @@ export function pastedResponses(raw: string, proto: 'HTTP/1.1' | 'RTSP/1.0'): st
   });
 }
 
+/** A tag name broken by a line break ("<tt:Min\nor>", "</tt:Manufac\r\nturer>") joined again. */
+export function unwrapTags(text: string): string {
+  return text.replace(/(<\/?[A-Za-z_][\w:.-]{0,63})\r?\n([\w:.-]{1,63}[\s/>])/g, '$1$2');
+}
+
+/**
+ * A piece cut from the middle of a GetCapabilities / GetServices answer: ONVIF capability elements (an
+ * XAddr naming an /onvif/ service, next to SupportedVersions or a capability category), with no
+ * document or envelope around them.
+ */
+function capabilitiesFragment(body: string): boolean {
+  const b = body.slice(0, 65536);
+  return /\/onvif\/[\w.-]{1,64}<\/(?:[\w.-]{1,32}:)?XAddr>/.test(b)
+    && /<(?:[\w.-]{1,32}:)?(?:SupportedVersions|Network|System|Device|Media|Events|Imaging|PTZ|Analytics)>/.test(b)
+    && !/<(?:[\w.-]{1,32}:)?(?:Envelope|html)[\s>]/i.test(b);
+}
+
 /** The port of the first XAddr in a GetServices / GetCapabilities answer (the device's ONVIF port, where the scan asked). */
 function deviceServicePort(body: string): number | undefined {
-  const m = /<(?:[\w.-]{1,32}:)?XAddr>\s{0,8}https?:\/\/[^/:<>\s]{1,255}:(\d{1,5})\//.exec(body.slice(0, 65536));
+  const m = /<(?:[\w.-]{1,32}:)?XAddr>\s{0,8}https?:\/\/[^/:<>\s]{1,255}:(\d{1,5})\//.exec(body.slice(0, 65536))
+    // A fragment that starts inside the first XAddr ("p://192.0.2.120:8899/onvif/device_service</tt:XAddr>").
+    ?? /^[\w:/.-]{0,32}?:(\d{1,5})\/onvif\/[\w.-]{1,64}<\//.exec(body.slice(0, 512));
   const n = m ? Number(m[1]) : NaN;
   return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
 }
@@ -331,14 +375,14 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
       : c.kind;
     switch (kind) {
       case 'http': {
-        // A reply a client printed as a JSON string literal is the document inside it.
-        const raw = unquoteDocument(c.raw ?? '') ?? c.raw ?? '';
+        // A reply a client printed as a JSON string literal or a Python bytes literal is the document inside it.
+        const raw = unbytesRepr(c.raw ?? '') ?? unquoteDocument(c.raw ?? '') ?? c.raw ?? '';
         const row = httpFromScanRow(raw);
         const port = c.port ?? row?.port ?? (c.tls ? 443 : 80);
         let got = 0;
         // A program's printout of the reply (an xml2js object, a plugin's "Model: …" summary) stands
         // for the XML document the device sent: that document becomes the body.
-        const doc = row ? undefined : dumpToXml(raw) ?? summaryToXml(raw);
+        const doc = row ? undefined : dumpToXml(raw) ?? summaryToXml(stripLogPrefix(raw));
         const texts = row ? [row.text] : doc ? [`HTTP/1.1 000 not-captured\r\n\r\n${doc}`] : pastedResponses(raw, 'HTTP/1.1');
         for (const text of texts) {
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
@@ -372,15 +416,16 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'onvif-device-info': {
-        let info = parseDeviceInformation(c.raw ?? '');
+        const raw = unbytesRepr(c.raw ?? '') ?? c.raw ?? '';
+        let info = parseDeviceInformation(raw);
         if (!info || 'fault' in info) {
           // Quoted from <s:Body> on (no Envelope), perhaps inside a code fence: the Envelope goes back around it.
-          const soap = unfenceSoap(c.raw ?? '');
+          const soap = unfenceSoap(raw);
           if (soap) info = parseDeviceInformation(soap);
         }
         if (!info || 'fault' in info) {
           // A printed answer (the onvif npm client's object, an xml2js tree) read as the SOAP reply.
-          const soap = dumpToOnvifInfo(c.raw ?? '');
+          const soap = dumpToOnvifInfo(raw);
           if (soap) info = parseDeviceInformation(soap);
         }
         if (!info || 'fault' in info) { unused.push(`captures[${i}]: no GetDeviceInformation answer parsed`); break; }
@@ -405,7 +450,9 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         // POST /onvif/device_service) and reads the answer's body (src/protocols/envelope.ts reads a
         // GetServices or a GetCapabilities answer alike). The capture becomes that HTTP answer: as pasted
         // when it carries a status line, else as its body (an Envelope put back around a quoted <s:Body>).
-        const raw = c.raw ?? '';
+        // A log that wrapped its lines at a fixed width may have broken a tag name ("<tt:Min\nor>"): no
+        // device sends a line break inside a tag name, so the two halves are joined.
+        const raw = unwrapTags(unbytesRepr(c.raw ?? '') ?? c.raw ?? '');
         const soap = unfenceSoap(raw) ?? raw.trim();
         const texts = STATUS_START.test(unpaste(dedent(raw))) ? pastedResponses(raw, 'HTTP/1.1')
           : [`HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=utf-8\r\n\r\n${soap}`];
@@ -415,7 +462,9 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
           const parsed = parseResponse(Buffer.from(text, 'utf8'));
           if (!parsed || !parsed.protocol.startsWith('HTTP')) continue;
           body = parsed.body.toString('utf8');
-          if (!/GetServicesResponse|GetCapabilitiesResponse/.test(body)) continue;
+          // A fragment quoted from the middle of the answer (its capability elements, without the
+          // response element it sits in) is still the part of the answer that was published.
+          if (!/GetServicesResponse|GetCapabilitiesResponse/.test(body) && !capabilitiesFragment(body)) continue;
           const port = c.port ?? deviceServicePort(body) ?? 80;
           const obs = httpObservation(parsed, port, Boolean(c.tls), c.path ?? '/onvif/device_service');
           mergeRecord(rec, { http: [obs] });
@@ -429,10 +478,12 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         break;
       }
       case 'upnp-description': {
-        let d = parseDeviceDescription(c.raw ?? '');
+        const printed = unbytesRepr(c.raw ?? '') ?? c.raw ?? '';
+        const raw = unescapeMarkup(printed) ?? printed;
+        let d = parseDeviceDescription(raw);
         if (!d) {
           // A printed description: xml2js's tree, or a dict of its fields (Home Assistant's debug log).
-          const xml = dumpToXml(c.raw ?? '') ?? dumpToUpnpXml(c.raw ?? '');
+          const xml = dumpToXml(raw) ?? dumpToUpnpXml(raw) ?? upnpFragment(raw);
           if (xml) d = parseDeviceDescription(xml);
         }
         if (!d) { unused.push(`captures[${i}]: no UPnP description parsed`); break; }
@@ -463,11 +514,10 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         if (!m) { unused.push(`captures[${i}]: no DHIP message parsed`); break; }
         if (Object.keys(m.deviceInfo).length === 0) {
           // An answer without deviceInfo over DHIP (a global.login challenge on TCP: realm, random,
-          // encryption, error code) still came in DHIP framing: its params are what it said.
+          // encryption, error code; an error reply) still came in DHIP framing: its params and error
+          // are what it said (src/discovery/dhip.ts dhipParamsRecord, as the DHIP listener keeps them).
           const said = dhipParamsRecord(m);
-          if (!said) { unused.push(`captures[${i}]: no DHIP deviceInfo or params parsed`); break; }
-          const { flat } = lenientJson(json!, 64);
-          for (const k of ['error.code', 'error.message']) if (flat[k] !== undefined) said[k] = flat[k];
+          if (!said) { unused.push(`captures[${i}]: no DHIP deviceInfo, params or error parsed`); break; }
           mergeRecord(rec, { dhip: said });
           seen('dhip');
           break;

@@ -358,3 +358,65 @@ export function unfenceSoap(text: string): string | undefined {
   const inner = body ? s : `<s:Body>${s}</s:Body>`;
   return `<?xml version="1.0" encoding="UTF-8"?><${env}:Envelope xmlns:${env}="http://www.w3.org/2003/05/soap-envelope">${inner}</${env}:Envelope>`;
 }
+
+/**
+ * A reply a Python program printed as a bytes literal (`b'<?xml …?>\r\n<response>…'`, `b"{…}"`: the
+ * device's bytes with \xNN, \n, \r, \t, \\ and quote escapes) back to the text the device sent. A literal
+ * cut short (no closing quote) is read as far as it goes; after the closing quote only a separator may
+ * follow. Undefined when the text is not such a literal. Pure, bounded.
+ */
+export function unbytesRepr(text: string): string | undefined {
+  const s = (text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text).trim();
+  const m = /^b(['"])/.exec(s);
+  if (!m) return undefined;
+  const q = m[1]!;
+  const out: number[] = [];
+  let i = 2;
+  let closed = false;
+  const simple: Record<string, number> = { n: 10, r: 13, t: 9, '0': 0, '\\': 0x5c, "'": 0x27, '"': 0x22, a: 7, b: 8, f: 12, v: 11 };
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === q) { closed = true; i++; break; }
+    if (c === '\\' && i + 1 < s.length) {
+      const n = s[i + 1]!;
+      if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) { out.push(parseInt(s.slice(i + 2, i + 4), 16)); i += 3; continue; }
+      if (n in simple) { out.push(simple[n]!); i++; continue; }
+    }
+    // A bytes literal holds ASCII only; anything else was not printed by repr().
+    const code = c.charCodeAt(0);
+    if (code > 0x7e || (code < 0x20 && c !== '\n' && c !== '\r' && c !== '\t')) return undefined;
+    if (c === '\n' || c === '\r') continue; // a log's line wrap inside the literal
+    out.push(code);
+  }
+  if (closed && !/^\s*[,;)\]]?\s*$/.test(s.slice(i))) return undefined;
+  if (!out.length) return undefined;
+  return Buffer.from(out).toString('utf8');
+}
+
+/**
+ * Markup published with a backslash before every tag (`\<manufacturer>NETGEAR, Inc.</manufacturer>`: a
+ * Markdown escape, or a debugger's view of the string) loses the backslashes. Only when (nearly) every
+ * tag carries one; undefined otherwise. Pure.
+ */
+export function unescapeMarkup(text: string): string | undefined {
+  const s = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
+  // Opening tags decide (the escape often stops at the closing ones: `\<modelName>WNR3500L</modelName>`).
+  const escaped = (s.match(/\\<[A-Za-z]/g) ?? []).length;
+  const tags = (s.match(/<[A-Za-z]/g) ?? []).length;
+  if (escaped < 2 || escaped < tags * 0.8) return undefined;
+  return s.replace(/\\(<\/?[A-Za-z])/g, '$1');
+}
+
+const UPNP_DEVICE_FIELD = /<(?:manufacturer|modelName|modelNumber|modelDescription|friendlyName|deviceType)>[^<]{1,512}<\//;
+
+/**
+ * A UPnP description quoted from the middle of its <device> element (its fields without the opening
+ * tag, cut before the end): the <device> tag goes back in front so the description reader sees the
+ * fields as device fields. No field is added; undefined when the text has a <device> or <root> tag
+ * already, or holds no device field.
+ */
+export function upnpFragment(text: string): string | undefined {
+  const s = text.length > MAX_INPUT ? text.slice(0, MAX_INPUT) : text;
+  if (/<(?:[\w-]{1,32}:)?(?:device|root)[\s>]/i.test(s) || !UPNP_DEVICE_FIELD.test(s)) return undefined;
+  return `<device>${s}`;
+}
