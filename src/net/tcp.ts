@@ -191,14 +191,25 @@ const MIN_TICK_MS = 5;
  * `sock` (what the peer sent first waits in it for whoever reads it); the caller owns it.
  */
 export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep = false): Promise<ConnectResult & { sock?: KeptConnection }> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
-    const a = new QueuedConnect(net.connect({ host, port }), deadlines, signal, keep, resolve);
-    // Node issues the connect on the next tick: the deadline starts there.
-    process.nextTick(enqueue, a);
-    signal?.addEventListener('abort', a, { once: true });
-  });
+  return new Promise((resolve) => { connectQueuedTo(host, port, deadlines, signal, keep, { connected: resolve }); });
 }
+
+/** Who is told a queued connect's verdict (once, never synchronously): a sweep's own per-check object. */
+export interface ConnectSink { connected(r: ConnectResult & { sock?: KeptConnection }): void }
+
+/**
+ * connectQueued without a promise: the verdict goes to `sink.connected` (on a later tick, never
+ * from inside this call). A sweep's check of a port is itself the sink, so a pending connect costs
+ * its socket and one small object, not a promise with its resolving functions.
+ */
+export function connectQueuedTo(host: string, port: number, deadlines: ConnectDeadlines, signal: AbortSignal | undefined, keep: boolean, sink: ConnectSink): void {
+  if (signal?.aborted) { process.nextTick(settleAborted, sink); return; }
+  const a = new QueuedConnect(net.connect({ host, port }), deadlines, signal, keep, sink);
+  // Node issues the connect on the next tick: the deadline starts there.
+  process.nextTick(enqueue, a);
+  signal?.addEventListener('abort', a, { once: true });
+}
+function settleAborted(sink: ConnectSink): void { sink.connected({ state: 'error', code: 'ABORTED', ms: 0 }); }
 
 const kConnect = Symbol('camsweep.connect');
 type AttemptSocket = net.Socket & { [kConnect]?: QueuedConnect };
@@ -213,7 +224,7 @@ class QueuedConnect implements DeadlineEntry {
   live = false;
   private done = false;
   constructor(private readonly sock: AttemptSocket, readonly deadlines: ConnectDeadlines, private readonly signal: AbortSignal | undefined,
-    private readonly keep: boolean, private readonly resolve: (r: ConnectResult & { sock?: KeptConnection }) => void) {
+    private readonly keep: boolean, private readonly sink: ConnectSink) {
     this.t0 = performance.now();
     sock[kConnect] = this;
     sock.on('connect', onAttemptConnect);
@@ -232,9 +243,9 @@ class QueuedConnect implements DeadlineEntry {
     sock.removeAllListeners();
     sock.on('error', ignore);
     const ms = Math.round(performance.now() - this.t0);
-    if (state === 'open' && this.keep) { sock.pause(); this.resolve({ state, ms, sock }); return; }
+    if (state === 'open' && this.keep) { sock.pause(); this.sink.connected({ state, ms, sock }); return; }
     sock.destroy();
-    this.resolve({ state, code, ms });
+    this.sink.connected({ state, code, ms });
   }
 }
 function enqueue(a: QueuedConnect): void { if (!a.settled) a.deadlines.add(a); }
