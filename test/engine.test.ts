@@ -120,17 +120,26 @@ describe('HTTP probe: TLS only where the port speaks it', () => {
     }
   });
 
-  it('tries TLS once on a plain port that closed on the plain request without a byte (as a TLS server does)', async () => {
-    const st = await rawServer('127.77.100.22', 8000, (s) => { s.destroy(); });
+  it('tries TLS once on a plain port that reset the connection on the plain request without a byte (as a TLS server may)', async () => {
+    // Reads the first bytes only and closes with the rest unread: the kernel answers with a reset.
+    const st = await rawServer('127.77.100.22', 8000, (s) => { s.resetAndDestroy(); });
     await httpProbe.run({ ip: '127.77.100.22', port: 8000 }, ctxFor());
     expect(st.connections).toBe(2);
     expect(st.firstBytes[1]?.[0]).toBe(0x16); // a TLS handshake record
   });
 
+  it('no TLS on a plain port that closed cleanly in answer to the plain request (a binary vendor port): one connection', async () => {
+    const st = await rawServer('127.202.0.23', 8000, (s) => { s.end(); });
+    const r = await httpProbe.run({ ip: '127.202.0.23', port: 8000 }, ctxFor());
+    expect(r.record.http).toBeUndefined();
+    expect(st.connections).toBe(1);
+    expect(st.firstBytes.some((b) => b[0] === 0x16)).toBe(false);
+  });
+
   it('choosing the other scheme: pure rules', () => {
     expect(tryOtherScheme({ timedOut: true }, false)).toBe(false);
     expect(tryOtherScheme({ timedOut: true }, true)).toBe(false);
-    expect(tryOtherScheme({ silentClose: true }, false)).toBe(true);
+    expect(tryOtherScheme({ silentClose: true }, false)).toBe(true); // reset without a byte
     expect(tryOtherScheme({ looksTls: true }, false)).toBe(true);
     expect(tryOtherScheme({}, false)).toBe(false); // a binary answer of another protocol
     expect(tryOtherScheme({}, true)).toBe(true); // a TLS port that failed the handshake: plain once

@@ -1,8 +1,9 @@
 // The sweep hands an open port's connection to its first probe (issue 11, dense networks): the connect
 // check's connection carries the first request, plain or TLS, so a port costs one connection, not two;
 // a connection the peer dropped while it waited is replaced and the request still gets its answer (and
-// is not taken for a TLS server that closed on a plain request); a port no probe speaks is closed at
-// once. Real sockets on 127.77.142.0/24 only, the servers count the connections they accept.
+// is not taken for a TLS server that closed on a plain request), while a port that closes in answer to
+// the request is asked once, with no TLS after it; a port no probe speaks is closed at once. Real sockets
+// on 127.77.142.0/24 and 127.203.0.0/24 only, the servers count the connections they accept.
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,16 @@ describe('connect check -> first probe: one connection per port', () => {
     expect(r.hosts[0].record.http?.[0]?.title).toBe('Handoff');
     expect(st.firstBytes.some((b) => b[0] === 0x16)).toBe(false);
     expect(st.connections).toBe(2);
+  });
+
+  it('a binary port that closes in answer to the request (Hikvision\'s 8000): the check\'s connection only, asked once, no TLS', async () => {
+    // Reads what the client sent, then closes cleanly (127.203.0.0/24: this test's block).
+    const st = await counting('127.203.0.10', 8000, (on) => net.createServer(on), (s) => { s.once('data', () => s.end()); });
+    const r = await sweepHosts(['127.203.0.10'], new Map(), options([8000]));
+    expect(r.hosts[0].record.open_ports).toEqual([8000]);
+    expect(r.hosts[0].record.http).toBeUndefined();
+    expect(st.connections).toBe(1);
+    expect(st.firstBytes.map((b) => b.subarray(0, 4).toString('latin1'))).toEqual(['GET ']);
   });
 
   it('a TLS-first port that speaks plain HTTP: the failed handshake over the check\'s connection is not tried again, plain follows', async () => {

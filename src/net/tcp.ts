@@ -191,14 +191,25 @@ const MIN_TICK_MS = 5;
  * `sock` (what the peer sent first waits in it for whoever reads it); the caller owns it.
  */
 export function connectQueued(host: string, port: number, deadlines: ConnectDeadlines, signal?: AbortSignal, keep = false): Promise<ConnectResult & { sock?: KeptConnection }> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve({ state: 'error', code: 'ABORTED', ms: 0 });
-    const a = new QueuedConnect(net.connect({ host, port }), deadlines, signal, keep, resolve);
-    // Node issues the connect on the next tick: the deadline starts there.
-    process.nextTick(enqueue, a);
-    signal?.addEventListener('abort', a, { once: true });
-  });
+  return new Promise((resolve) => { connectQueuedTo(host, port, deadlines, signal, keep, { connected: resolve }); });
 }
+
+/** Who is told a queued connect's verdict (once, never synchronously): a sweep's own per-check object. */
+export interface ConnectSink { connected(r: ConnectResult & { sock?: KeptConnection }): void }
+
+/**
+ * connectQueued without a promise: the verdict goes to `sink.connected` (on a later tick, never
+ * from inside this call). A sweep's check of a port is itself the sink, so a pending connect costs
+ * its socket and one small object, not a promise with its resolving functions.
+ */
+export function connectQueuedTo(host: string, port: number, deadlines: ConnectDeadlines, signal: AbortSignal | undefined, keep: boolean, sink: ConnectSink): void {
+  if (signal?.aborted) { process.nextTick(settleAborted, sink); return; }
+  const a = new QueuedConnect(net.connect({ host, port }), deadlines, signal, keep, sink);
+  // Node issues the connect on the next tick: the deadline starts there.
+  process.nextTick(enqueue, a);
+  signal?.addEventListener('abort', a, { once: true });
+}
+function settleAborted(sink: ConnectSink): void { sink.connected({ state: 'error', code: 'ABORTED', ms: 0 }); }
 
 const kConnect = Symbol('camsweep.connect');
 type AttemptSocket = net.Socket & { [kConnect]?: QueuedConnect };
@@ -213,7 +224,7 @@ class QueuedConnect implements DeadlineEntry {
   live = false;
   private done = false;
   constructor(private readonly sock: AttemptSocket, readonly deadlines: ConnectDeadlines, private readonly signal: AbortSignal | undefined,
-    private readonly keep: boolean, private readonly resolve: (r: ConnectResult & { sock?: KeptConnection }) => void) {
+    private readonly keep: boolean, private readonly sink: ConnectSink) {
     this.t0 = performance.now();
     sock[kConnect] = this;
     sock.on('connect', onAttemptConnect);
@@ -232,9 +243,9 @@ class QueuedConnect implements DeadlineEntry {
     sock.removeAllListeners();
     sock.on('error', ignore);
     const ms = Math.round(performance.now() - this.t0);
-    if (state === 'open' && this.keep) { sock.pause(); this.resolve({ state, ms, sock }); return; }
+    if (state === 'open' && this.keep) { sock.pause(); this.sink.connected({ state, ms, sock }); return; }
     sock.destroy();
-    this.resolve({ state, code, ms });
+    this.sink.connected({ state, code, ms });
   }
 }
 function enqueue(a: QueuedConnect): void { if (!a.settled) a.deadlines.add(a); }
@@ -355,11 +366,15 @@ export function session(o: SessionOptions, adopt?: net.Socket): Session {
     else s.once('connect', () => end({ ok: true }));
   });
   // One request on the kept connection: read until the response is whole, capped, closed or late.
-  const once = (r: SessionRequest, t0: number, deadline: number, fresh: boolean): Promise<ExchangeResult> => new Promise((resolve) => {
+  // `waited`: the connection waited unread since its handshake (a connect check kept it): the request
+  // goes out only once the loop has polled it again, so a close that arrived while it waited is seen
+  // as that (`early`: the peer never saw the request), not as the peer's answer to the request.
+  const once = (r: SessionRequest, t0: number, deadline: number, fresh: boolean, waited = false): Promise<ExchangeResult> => new Promise((resolve) => {
     const s = sock as net.Socket;
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    let sent = false;
     const finish = (end: ExchangeResult['end'], code?: string) => {
       if (done) return;
       done = true;
@@ -371,7 +386,7 @@ export function session(o: SessionOptions, adopt?: net.Socket): Session {
       s.removeListener('error', onError);
       // Only a connection whose response ended where it said it would can carry the next request.
       if (end !== 'complete') drop();
-      resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, connected: true, ms: Math.round(performance.now() - t0), ...(fresh ? {} : { reused: true }) } as ExchangeResult);
+      resolve({ data: Buffer.concat(chunks, size), end, code, cert, tlsVersion, connected: true, ms: Math.round(performance.now() - t0), ...(fresh ? {} : { reused: true }), ...(sent ? {} : { early: true }), ...(waited ? { waited: true } : {}) } as ExchangeResult);
     };
     const onAbort = () => finish('aborted', 'ABORTED');
     const onEnd = () => finish('closed');
@@ -394,7 +409,10 @@ export function session(o: SessionOptions, adopt?: net.Socket): Session {
     s.once('end', onEnd);
     s.once('close', onEnd);
     s.once('error', onError);
-    s.write(r.request);
+    const send = () => { if (done) return; sent = true; s.write(r.request); };
+    // Two turns: the first check phase may come before the poll phase that reads the socket again.
+    if (waited) setImmediate(() => setImmediate(send));
+    else send();
   });
   const attempt = async (r: SessionRequest, t0: number): Promise<ExchangeResult> => {
     const deadline = t0 + r.timeoutMs;
@@ -405,7 +423,7 @@ export function session(o: SessionOptions, adopt?: net.Socket): Session {
       drop();
       const c = await connect(deadline, o.signal, over);
       // Counted as a kept connection: a peer that closed it while it waited is asked again, freshly.
-      if (c.ok) return once(r, t0, deadline, false);
+      if (c.ok) return once(r, t0, deadline, false, !o.tls);
       // Only a connection the peer dropped while it waited is worth a new one: a handshake that ran out
       // of time, was aborted or failed on what the peer sent (a plain server's answer) would fail again.
       const dropped = c.end === 'closed' || (c.end === 'error' && (c.code === 'ECONNRESET' || c.code === 'EPIPE'));
@@ -427,9 +445,15 @@ export function session(o: SessionOptions, adopt?: net.Socket): Session {
       const t0 = performance.now();
       if (closed || o.signal?.aborted) return { data: Buffer.alloc(0), end: 'aborted', code: 'ABORTED', ms: 0 };
       const first = await attempt(r, t0);
-      // A kept connection the peer closed just as the request went out: send it once more, freshly.
-      const stale = (first as { reused?: boolean }).reused && first.data.length === 0 && (first.end === 'closed' || (first.end === 'error' && (first.code === 'ECONNRESET' || first.code === 'EPIPE')));
-      const { reused: _r, ...res } = (stale ? await attempt(r, performance.now()) : first) as ExchangeResult & { reused?: boolean };
+      // A kept connection the peer closed or reset just as the request went out: send it once more,
+      // freshly. A connection a connect check kept waits unread (`waited`), so a close that came while
+      // it waited is seen before the request goes out (`early`); one that comes after it is the peer's
+      // answer to the request (a binary port that closes on what it does not understand), and asking
+      // again on a new connection would get the same answer.
+      const f = first as ExchangeResult & { reused?: boolean; early?: boolean; waited?: boolean };
+      const reset = f.end === 'error' && (f.code === 'ECONNRESET' || f.code === 'EPIPE');
+      const stale = f.reused && f.data.length === 0 && (reset || (f.end === 'closed' && (f.early || !f.waited)));
+      const { reused: _r, early: _e, waited: _w, ...res } = (stale ? await attempt(r, performance.now()) : first) as ExchangeResult & { reused?: boolean; early?: boolean; waited?: boolean };
       return res;
     },
     reset: drop,

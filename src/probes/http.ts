@@ -3,7 +3,7 @@
 // status, every header (duplicates kept), title, bounded body, favicon hashes and the TLS certificate.
 // Never sends credentials. All requests to a port go over one kept connection where the server allows
 // it (HTTP/1.1 keep-alive); TLS is tried only on ports registered as TLS-first or whose plain answer
-// showed a TLS server (closed on a plain request, a TLS record, a 400 that asks for HTTPS).
+// showed a TLS server (reset on a plain request, a TLS record, a 400 that asks for HTTPS).
 import type { HostError, HttpObservation, TlsObservation } from '../model/types.js';
 import { clean, cleanText } from '../util/sanitize.js';
 import type { PeerCert } from '../model/net.js';
@@ -148,7 +148,7 @@ export function tlsObservation(port: number, c: PeerCert, version?: string): Tls
   return o;
 }
 
-interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean; warn?: HostError; /** The port closed or reset the connection without a byte. */ silentClose?: boolean; timedOut?: boolean }
+interface Fetched { obs?: HttpObservation; location?: string; raw?: Buffer; tls?: TlsObservation; error?: HostError; looksTls?: boolean; warn?: HostError; /** The port reset the connection without a byte (as a TLS server given plain HTTP may); a clean close is the port's answer to the request, not this. */ silentClose?: boolean; timedOut?: boolean }
 
 async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, s: Session, useTls: boolean, method: string, reqPath: string, body?: string, ct?: string): Promise<Fetched> {
   const r = await s.request({
@@ -159,7 +159,7 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, s: Session, useTls: 
   const parsed = parseResponse(r.data);
   if (!parsed || !parsed.protocol.startsWith('HTTP')) {
     const looksTls = r.data.length > 0 && (r.data[0] === 0x15 || r.data[0] === 0x16);
-    const silentClose = r.data.length === 0 && (r.end === 'closed' || (r.end === 'error' && (r.code === 'ECONNRESET' || r.code === 'EPIPE' || r.code === 'EPROTO' || /^ERR_SSL/.test(r.code ?? ''))));
+    const silentClose = r.data.length === 0 && r.end === 'error' && (r.code === 'ECONNRESET' || r.code === 'EPIPE' || r.code === 'EPROTO' || /^ERR_SSL/.test(r.code ?? ''));
     return {
       tls: tlsObs, looksTls, silentClose, timedOut: r.end === 'timeout',
       error: { stage: 'http', port: t.port, ...coded(r.end === 'timeout' ? 'ETIMEDOUT' : r.code ?? (r.data.length ? 'PROTOCOL' : 'EMPTY'), r.connected), message: `${method} ${reqPath}: ${r.data.length ? 'not an HTTP response' : `no response (${r.end})`}` },
@@ -177,8 +177,10 @@ async function fetchOnce(t: ProbeTarget, ctx: ProbeContext, s: Session, useTls: 
 /**
  * After a failed index request, is the other scheme worth one try? From TLS to plain unless the port
  * stayed silent (a plain server answers a ClientHello with a 400 or a reset); from plain to TLS only
- * when the port behaved like a TLS server (closed without a byte, sent a TLS record, or answered 400
- * asking for HTTPS), not after a timeout or a binary answer of another protocol. Pure.
+ * when the port behaved like a TLS server (reset the connection without a byte, sent a TLS record, or
+ * answered 400 asking for HTTPS), not after a timeout, a binary answer of another protocol or a clean
+ * close in answer to the request (a binary vendor port such as Hikvision's 8000 closes on a request
+ * it does not understand). Pure.
  */
 export function tryOtherScheme(f: Fetched, useTls: boolean): boolean {
   if (f.obs) return !useTls && f.obs.status === 400 && /\b(?:https|ssl|tls)\b/i.test(`${f.obs.title ?? ''} ${f.obs.body ?? ''}`.slice(0, 4096));

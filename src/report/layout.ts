@@ -4,7 +4,9 @@
 // escape sequence is never measured, cut or wrapped.
 
 const SGR = /\u001b\[[0-9;]*m/g;
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made on first use: building ICU's grapheme segmenter costs ~15 ms, and a run that prints no table
+// (a JSON report, -q) never needs it.
+let segmenter: Intl.Segmenter | undefined;
 
 /** Remove SGR colour sequences (the only escapes camsweep itself writes). */
 export function stripSgr(s: string): string {
@@ -56,7 +58,7 @@ export function graphemeWidth(g: string): number {
 }
 
 export function graphemes(s: string): string[] {
-  return Array.from(segmenter.segment(s), (x) => x.segment);
+  return Array.from((segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })).segment(s), (x) => x.segment);
 }
 
 /** Columns a string takes on a terminal (SGR sequences take none). */

@@ -16,7 +16,7 @@ import { identify } from '../fingerprint/engine.js';
 import type { KnowledgeBase } from '../fingerprint/rules.js';
 import type { MacVendorLookup } from '../fingerprint/fields.js';
 import { makerOfMac } from '../fingerprint/oui.js';
-import { connectCheck, connectQueued, ConnectDeadlines, dropKept, exchange, session, type ConnectResult, type ExchangeResult, type KeptConnection } from '../net/tcp.js';
+import { connectCheck, connectQueuedTo, ConnectDeadlines, dropKept, exchange, session, type ConnectResult, type ConnectSink, type ExchangeResult, type KeptConnection } from '../net/tcp.js';
 import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import { openSession } from '../probes/session.js';
@@ -304,7 +304,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   // scope of their own: the sweep's deadline queue ends them all when the sweep is stopped, and they
   // cannot outlast the host's deadline (eagerHost: unless --host-timeout is that short).
   interface HostRun {
-    ip: string; at: number; errors: HostError[]; local?: string;
+    readonly ip: string; readonly at: number; readonly errors: HostError[]; local?: string;
     scope?: Scope; probe?: HostProbes;
   }
   const eagerHost = o.hostTimeoutMs < (STALL_RETRIES + 1) * 2 * o.timeoutMs;
@@ -393,101 +393,193 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
     if (k === undefined) keepable.set(port, k = !o.net && probeList.some((p) => p.ports.includes(port)));
     return k;
   };
-  // One connect check in a slot of the budget; an open port's first probe follows in the same slot
-  // (released when it is done: scanOne waits for it among the host's jobs).
-  const connectOnce = async (h: HostRun, port: number): Promise<ConnectResult> => {
-    if (!budget.tryAcquire()) await budget.acquire();
-    let r: ConnectResult & { sock?: KeptConnection };
-    try {
-      if (limited) await take();
+  /**
+   * One connect check of one port: a slot of the budget, a --rate token, the connect, and (an open
+   * port) its first probe in the same slot (released when the probe is done: scanOne waits for it
+   * among the host's jobs); then, as the check of a port in a host's batch, the stall retries. A
+   * sweep keeps a thousand of these pending for a whole connect deadline (long enough for all they hold
+   * to be promoted to the old generation), so each is one object, the sink of its own connect, instead
+   * of a chain of async functions (an awaiting frame, a promise and two closures at each level: ~2 KB
+   * more per pending check, test/pending.test.ts).
+   */
+  class PortCheck implements ConnectSink {
+    private t0 = performance.now();
+    private tries = 0;
+    constructor(readonly h: HostRun, readonly port: number, private readonly to: CheckSink, private readonly slot: number, private readonly single: boolean) {}
+    start(): void {
+      if (budget.tryAcquire()) this.acquired();
+      else budget.acquire().then(() => this.acquired(), (e: unknown) => this.to.failed(e));
+    }
+    private acquired(): void {
+      if (limited) take().then(() => this.connect(), (e: unknown) => { budget.release(); this.to.failed(e); });
+      else this.connect();
+    }
+    private connect(): void {
+      const { h, port } = this;
       // The sweep's own connects share one deadline queue (one timer for all, the deadline read as it
       // adapts); a NetApi given in the options gets the adaptive deadline as a function.
       const signal = h.scope?.signal;
-      r = !o.net
-        ? await connectQueued(h.ip, port, deadlines, signal, keepPort(port))
-        : await (connectTimeout.settled() ? net.connectCheck(h.ip, port, connectTimeout.current(), signal ?? root.signal) : net.connectCheck(h.ip, port, o.timeoutMs, signal ?? root.signal, connectTimeout.current));
-    } catch (e) { budget.release(); throw e; }
-    if (r.state !== 'open') { dropKept(r.sock); budget.release(); return r; }
-    const { sock, ...res } = r;
-    void probePort(h, port, sock).then(budget.release, budget.release);
-    return res;
-  };
-  // The first try without guard's frames (every connect of a sweep comes here; local errors are rare).
-  const once = async (h: HostRun, port: number): Promise<ConnectResult> => {
-    const r = await connectOnce(h, port);
-    if (!isLocalError(r.code)) { budget.ok(); return r; }
-    return guard(h, () => connectOnce(h, port), connectCode, { r });
-  };
-  const checkPort = async (h: HostRun, port: number): Promise<{ port: number; r: ConnectResult }> => {
-    let t0 = performance.now();
-    let r = await once(h, port);
-    // A timeout during which the process stood still for half its wait says nothing about the
-    // host: try again (the stall is usually over), and count it as unseen if it stays in doubt.
-    for (let n = 0; r.state === 'filtered' && env.loop && !hostAborted(h); n++) {
-      const t1 = performance.now();
-      if (env.loop.stoodStill(t0, t1) < (t1 - t0) / 2) break;
-      if (n >= STALL_RETRIES) { blind.push(`${h.ip}:${port}`); break; }
-      t0 = performance.now();
-      r = await once(h, port);
+      try {
+        if (!o.net) { connectQueuedTo(h.ip, port, deadlines, signal, keepPort(port), this); return; }
+        const p = connectTimeout.settled() ? net.connectCheck(h.ip, port, connectTimeout.current(), signal ?? root.signal) : net.connectCheck(h.ip, port, o.timeoutMs, signal ?? root.signal, connectTimeout.current);
+        p.then((r) => this.connected(r), (e: unknown) => { budget.release(); this.to.failed(e); });
+      } catch (e) { budget.release(); this.to.failed(e); }
     }
-    // A round trip measured while the event loop lagged is the loop's delay, not the network's.
-    if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
-    return { port, r };
-  };
-  const check = (h: HostRun, ports: number[]) => Promise.all(ports.map((port) => checkPort(h, port)));
+    /** The connect's verdict (ConnectSink). */
+    connected(x: ConnectResult & { sock?: KeptConnection }): void {
+      let r: ConnectResult = x;
+      if (x.state !== 'open') { dropKept(x.sock); budget.release(); }
+      else {
+        const { sock, ...res } = x;
+        r = res;
+        void probePort(this.h, this.port, sock).then(budget.release, budget.release);
+      }
+      if (this.single) { this.to.checked(this.slot, this.port, r); return; }
+      if (isLocalError(r.code)) {
+        guard(this.h, () => connectOnce(this.h, this.port), connectCode, { r }).then((g) => this.tried(g), (e: unknown) => this.to.failed(e));
+        return;
+      }
+      budget.ok();
+      this.tried(r);
+    }
+    private tried(r: ConnectResult): void {
+      const { h, port } = this;
+      // A timeout during which the process stood still for half its wait says nothing about the
+      // host: try again (the stall is usually over), and count it as unseen if it stays in doubt.
+      if (r.state === 'filtered' && env.loop && !hostAborted(h)) {
+        const t1 = performance.now();
+        if (env.loop.stoodStill(this.t0, t1) >= (t1 - this.t0) / 2) {
+          if (this.tries >= STALL_RETRIES) blind.push(`${h.ip}:${port}`);
+          else { this.tries++; this.t0 = performance.now(); this.start(); return; }
+        }
+      }
+      // A round trip measured while the event loop lagged is the loop's delay, not the network's.
+      if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
+      this.to.checked(this.slot, this.port, r);
+    }
+  }
+  interface CheckSink { checked(slot: number, port: number, r: ConnectResult): void; failed(e: unknown): void }
+  /** One try of a connect check (after a local resource error, under guard's pauses). */
+  const connectOnce = (h: HostRun, port: number): Promise<ConnectResult> => new Promise((resolve, reject) => {
+    new PortCheck(h, port, { checked: (_, __, r) => resolve(r), failed: reject }, 0, true).start();
+  });
 
-  const scanOne = async (ip: string): Promise<HostResult | undefined> => {
-    const h: HostRun = { ip, at: Date.now(), errors: [] };
-    if (eagerHost) scopeOf(h);
-    try {
-      let states = await check(h, ping ? livenessPorts : o.ports);
-      if (ping) {
+  /**
+   * One host of the sweep, from its first connect check to its record. Its checks report to it (it
+   * is their sink) and, until a port answers, nothing else exists for it: an absent host, the common
+   * case of a sparse block, is this object, its checks and their sockets, with no async function
+   * suspended for it (a frame, a promise and two closures per await, per host, kept for the whole
+   * connect deadline: test/pending.test.ts).
+   */
+  class HostScan implements HostRun, CheckSink {
+    readonly at = Date.now();
+    readonly errors: HostError[] = [];
+    local?: string;
+    scope?: Scope;
+    probe?: HostProbes;
+    private states: Array<{ port: number; r: ConnectResult }> = [];
+    private left = 0;
+    private second = false;
+    private over = false;
+    constructor(readonly ip: string) {}
+    begin(): void {
+      if (eagerHost) scopeOf(this);
+      this.checks(ping ? livenessPorts : o.ports);
+    }
+    /** The checks of `ports`, at once; their results kept in the order of `ports`. */
+    private checks(ports: readonly number[]): void {
+      const base = this.states.length;
+      this.left = ports.length;
+      if (!ports.length) { this.checksDone(); return; }
+      for (let i = 0; i < ports.length; i++) new PortCheck(this, ports[i], this, base + i, false).start();
+    }
+    checked(slot: number, port: number, r: ConnectResult): void {
+      if (this.over) return;
+      this.states[slot] = { port, r };
+      if (--this.left === 0) this.checksDone();
+    }
+    failed(e: unknown): void { this.end(undefined, e); }
+    private checksDone(): void {
+      if (ping && !this.second) {
         // Host discovery, as nmap does by default: a host that answers none of the first ports (no
         // SYN-ACK, no RST) is taken as down and its other ports are not tried. --no-ping sweeps all.
         // A host whose checks failed locally (EMFILE) is not "down": it was not looked at.
-        if (!states.some((x) => x.r.state === 'open' || x.r.state === 'closed')) return;
-        states = [...states, ...(await check(h, o.ports.filter((p) => !livenessPorts.includes(p))))];
+        if (!this.states.some((x) => x.r.state === 'open' || x.r.state === 'closed')) { this.end(undefined); return; }
+        this.second = true;
+        this.checks(o.ports.filter((p) => !livenessPorts.includes(p)));
+        return;
       }
-      const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
-      const { errors } = h;
-      for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, ...coded(s.r.code ?? 'ERROR'), message: `connect failed (${s.r.code})` });
-      if (open.length === 0) return;
-      const hp = probesOf(h);
-      const { rec, results } = hp;
-      for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
-      rec.open_ports = open;
-      await Promise.all(hp.jobs);
-      if (h.scope?.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
-      rec.http?.sort((a, b) => a.port - b.port);
-      rec.rtsp?.sort((a, b) => a.port - b.port);
-      results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
-      const res: HostResult = { record: rec, errors, results, at: new Date(h.at).toISOString() };
-      hostResults.push(res);
-      return res;
-    } finally {
-      h.scope?.dispose();
-      if (h.local) {
-        notScanned.push({ ip, status: 'local-error', code: h.local });
-        const r = hostResults.find((x) => x.record.ip === ip);
-        r?.errors.push({ stage: 'host', ...coded(h.local), message: `not fully scanned: ${h.local} (a resource of this machine ran out)` });
-      }
+      hostRecord(this, this.states).then((res) => this.end(res), (e: unknown) => this.end(undefined, e));
     }
+    private end(res: HostResult | undefined, error?: unknown): void {
+      if (this.over) return;
+      this.over = true;
+      const { ip } = this;
+      this.scope?.dispose();
+      if (this.local) {
+        notScanned.push({ ip, status: 'local-error', code: this.local });
+        const r = hostResults.find((x) => x.record.ip === ip);
+        r?.errors.push({ stage: 'host', ...coded(this.local), message: `not fully scanned: ${this.local} (a resource of this machine ran out)` });
+      }
+      hostEnded(ip, res, error);
+    }
+  }
+  /** A host with an open port: its probes waited for, its record and results put in order. */
+  const hostRecord = async (h: HostScan, states: Array<{ port: number; r: ConnectResult }>): Promise<HostResult | undefined> => {
+    const open = states.filter((s) => s.r.state === 'open').map((s) => s.port).sort((a, b) => a - b);
+    const { errors } = h;
+    for (const s of states) if (s.r.state === 'error' && s.r.code !== 'ABORTED') errors.push({ stage: 'connect', port: s.port, ...coded(s.r.code ?? 'ERROR'), message: `connect failed (${s.r.code})` });
+    if (open.length === 0) return undefined;
+    const hp = probesOf(h);
+    const { rec, results } = hp;
+    for (const s of [...states].sort((a, b) => a.port - b.port)) results.push(connectResult(s.port, s.r));
+    rec.open_ports = open;
+    await Promise.all(hp.jobs);
+    if (h.scope?.timedOut) errors.push({ stage: 'host', ...coded('HOST_TIMEOUT'), message: `host deadline of ${o.hostTimeoutMs} ms reached; results may be partial` });
+    rec.http?.sort((a, b) => a.port - b.port);
+    rec.rtsp?.sort((a, b) => a.port - b.port);
+    results.sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || Number(b.module === 'tcp') - Number(a.module === 'tcp') || a.module.localeCompare(b.module));
+    const res: HostResult = { record: rec, errors, results, at: new Date(h.at).toISOString() };
+    hostResults.push(res);
+    return res;
   };
 
+  // Hosts are taken one at a time from the iterator, at most `workers` at once (a host is taken when
+  // another ends), until the targets run out or the sweep is stopped; the sweep ends when the last
+  // host taken has ended, or at the first error (as Promise.all over the workers did).
   const iterator = hosts[Symbol.iterator]();
-  const worker = async () => {
-    for (;;) {
-      if (root.aborted) return;
+  let running = 0;
+  let exhausted = false;
+  let failure: { e: unknown } | undefined;
+  let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  const finished = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
+  const pump = (): void => {
+    while (!failure && !exhausted && running < workers && !root.aborted) {
       const next = iterator.next();
-      if (next.done) return;
-      const res = await scanOne(next.value);
-      done++;
-      hooks.onHostScanned?.(next.value, res);
-      hooks.onHostDone?.(done, total, hostResults.length);
+      if (next.done) { exhausted = true; break; }
+      running++;
+      try { new HostScan(next.value).begin(); } catch (e) { hostEnded(next.value, undefined, e); }
     }
+    if (failure) settle?.reject(failure.e);
+    else if (running === 0 && (exhausted || root.aborted)) settle?.resolve();
+    else return;
+    settle = undefined;
   };
+  function hostEnded(ip: string, res: HostResult | undefined, error?: unknown): void {
+    running--;
+    if (error !== undefined) failure ??= { e: error };
+    else {
+      done++;
+      try {
+        hooks.onHostScanned?.(ip, res);
+        hooks.onHostDone?.(done, total, hostResults.length);
+      } catch (e) { failure ??= { e }; }
+    }
+    pump();
+  }
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    pump();
+    await finished;
   } finally {
     root.dispose();
   }
