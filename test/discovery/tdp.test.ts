@@ -13,6 +13,17 @@ const KASA = '127.225.20.11';
 const GARBAGE = '127.225.20.12';
 const OUTSIDE = '127.225.20.13';
 const SILENT = '127.225.20.14';
+const HOSTILE = '127.225.20.15';
+
+const head = (n: number) => { const h = Buffer.from('02000001000000110000000000000000', 'hex'); h.writeUInt16BE(n & 0xffff, 4); return h; };
+const HOSTILE_20002 = [
+  Buffer.alloc(60000, 0x41),
+  Buffer.concat([head(0xffff), Buffer.from('{"error_code":0,"result":{"device_model":"' + 'A'.repeat(50000) + '"}}')]),
+  Buffer.concat([head(40), Buffer.from('{"result":{"__proto__":{"x":1},"constructor":{"device_type":"y"},"device_type":"SMART.IPCAMERA\u001b]0;pwn\u0007"}}')]),
+  Buffer.concat([head(9000), Buffer.from('{"result":' + '['.repeat(4000))]),
+  Buffer.concat([head(10), Buffer.from('{"result":{"device_model":"C2')]),
+];
+const HOSTILE_9999 = [kasaEncrypt('{"system":{"get_sysinfo":{"__proto__":{"x":1},"model":"' + '\u0000'.repeat(3000) + '"}}}'), kasaEncrypt('{"system":' + '{"a":'.repeat(3000)), Buffer.alloc(60000, 0)];
 
 function tdpAnswer(json: string): Buffer {
   const body = Buffer.from(json);
@@ -48,6 +59,12 @@ beforeAll(async () => {
   await respond(GARBAGE, KASA_PORT, () => Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'));
   await respond(OUTSIDE, TDP_PORT, () => tdpAnswer(C210_JSON));
   await respond(SILENT, TDP_PORT, () => undefined);
+  for (const [port, list] of [[TDP_PORT, HOSTILE_20002], [KASA_PORT, HOSTILE_9999]] as const) {
+    await respond(HOSTILE, port, () => undefined);
+    const r = responders.get(`${HOSTILE}:${port}`)!;
+    r.sock.removeAllListeners('message');
+    r.sock.on('message', (msg, rinfo) => { r.got.push(msg); for (const d of list) r.sock.send(d, rinfo.port, rinfo.address); });
+  }
 });
 afterAll(() => { for (const r of responders.values()) r.sock.close(); });
 
@@ -66,6 +83,19 @@ describe('tdp module (unicast, loopback)', () => {
     expect(responders.get(`${TAPO}:${KASA_PORT}`)!.got[0]).toEqual(buildKasaProbe());
     expect(responders.get(`${SILENT}:${TDP_PORT}`)!.got.length).toBeGreaterThan(0);
     expect(responders.get(`${OUTSIDE}:${TDP_PORT}`)!.got).toEqual([]);
+  });
+
+  it('hostile answers (huge, cut, deep, prototype keys, escape sequences) give at most clean, bounded sightings and no pollution', async () => {
+    const out = await run(tdp, ctx({ unicastTargets: [HOSTILE], listenMs: 300 }));
+    expect(responders.get(`${HOSTILE}:${TDP_PORT}`)!.got.length).toBeGreaterThan(0);
+    for (const s of out) {
+      for (const v of Object.values(s.record.tdp ?? {})) { expect(String(v).length).toBeLessThanOrEqual(129); expect(String(v)).not.toMatch(/[\u0000-\u001f\u007f]/); }
+      expect(JSON.stringify(s)).not.toMatch(/"x":1|constructor/);
+    }
+    // One sighting per address and port (the first answer that parses): the 50,000-character model, capped.
+    expect(out.map((s) => s.record.tdp?.port).sort()).toEqual(['20002']);
+    expect(out[0]!.record.tdp?.device_model).toMatch(/^A{100,128}/);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
   it('sends nothing in passive mode', async () => {
