@@ -17,7 +17,7 @@ describe('library entry', () => {
     const req = scanRequest({ targets: lab.targets, ports: lab.portList, listenMs: 800 });
     expect(req.timeoutMs).toBe(2000);
     expect(req.concurrency).toBe(512);
-    expect(req.protocols).toEqual(['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tcp']);
+    expect(req.protocols).toEqual(['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tdp', 'tcp']);
     const { report, couldNotSee } = await scan(req);
     expect(couldNotSee).toBe(false);
     expect(report.devices.map((d) => d.ip)).toEqual(lab.targets);

@@ -160,12 +160,12 @@ describe.skipIf(!isRoot)('the packed tarball, installed by an unprivileged user'
     const j = run(bin, ['demo', '-f', 'json'], { cwd: home(), asNobody: true, env: nobodyEnv() });
     expect(j.status, j.stderr).toBe(0);
     const report = JSON.parse(j.stdout) as ScanReport;
-    expect(report.devices).toHaveLength(18);
+    expect(report.devices).toHaveLength(19);
     expect(report.summary.restricted).toBeGreaterThanOrEqual(6);
     const t = run(bin, ['demo', '-f', 'table'], { cwd: home(), asNobody: true, env: { ...nobodyEnv(), COLUMNS: '80', FORCE_COLOR: '1' } });
     expect(t.status, t.stderr).toBe(0);
     expect(tableProblems(t.stdout, { width: 80, colour: true })).toEqual([]);
-    expect(t.stdout).toMatch(/Policy ndaa: 18 devices on 18 hosts/);
+    expect(t.stdout).toMatch(/Policy ndaa: 19 devices on 19 hosts/);
   });
 });
 

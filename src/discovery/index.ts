@@ -6,9 +6,10 @@ import { mdns } from './mdns.js';
 import { sadp } from './sadp.js';
 import { dhip } from './dhip.js';
 import { ubnt } from './ubnt.js';
+import { tdp } from './tdp.js';
 
-export const discoveryModules = { onvif, ssdp, mdns, sadp, dhip, ubnt } satisfies Record<DiscoveryName, DiscoveryModule>;
+export const discoveryModules = { onvif, ssdp, mdns, sadp, dhip, ubnt, tdp } satisfies Record<DiscoveryName, DiscoveryModule>;
 
-export { onvif, ssdp, mdns, sadp, dhip, ubnt };
+export { onvif, ssdp, mdns, sadp, dhip, ubnt, tdp };
 export type * from './types.js';
 export { DISCOVERY_NAMES } from './types.js';

@@ -8,7 +8,7 @@ import type { HttpApi, NetIface, UdpApi } from '../model/net.js';
 // The socket facades discovery modules are given (defined below both src/net and src/discovery).
 export type { HttpApi, HttpFetchError, HttpFetchResult, NetIface, UdpApi, UdpMessage, UdpSocket, UdpSocketOptions } from '../model/net.js';
 
-export const DISCOVERY_NAMES = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt'] as const;
+export const DISCOVERY_NAMES = ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tdp'] as const;
 export type DiscoveryName = (typeof DISCOVERY_NAMES)[number];
 
 export interface Credential { username: string; password: string }

@@ -1,5 +1,6 @@
 // Discovery responders for the simulated lab: each persona with `discovery` data answers WS-Discovery
-// (UDP 3702), SSDP (1900), mDNS (5353, unicast queries), SADP (37020), DHIP (37810) and Ubiquiti discovery (10001) on its own
+// (UDP 3702), SSDP (1900), mDNS (5353, unicast queries), SADP (37020), DHIP (37810), Ubiquiti discovery (10001) and TP-Link discovery (20002, unicast only: TP-Link
+// devices answer broadcasts, never a group) on its own
 // loopback address, so `camsweep demo` and the tests see discovery results without root. All ports are
 // >= 1024; every socket binds with SO_REUSEADDR to the device's own IP. With `multicastIface` (network
 // namespace labs) each protocol also listens on its multicast group joined on that interface, and
@@ -21,6 +22,7 @@ import { DNS_SD_META_QUERY, MDNS_MULTICAST_V4, MDNS_MULTICAST_V6, MDNS_PORT, bui
 import { SADP_MULTICAST_V4, SADP_PORT, buildSadpReply, parseSadpMessage } from '../protocols/sadp.js';
 import { DHIP_MULTICAST_V4, DHIP_PORT, buildDhipReply, parseDhip } from '../protocols/dhip.js';
 import { UBNT_MULTICAST_V4, UBNT_PORT, buildUbntReply, parseUbnt, ubntMac, ubntMacIp, ubntU32 } from '../protocols/ubnt.js';
+import { TDP_PORT, buildTdpReply, parseTdp } from '../protocols/tdp.js';
 
 export interface DiscoveryResponderOptions {
   /** Join the multicast groups on this interface address (namespace lab); never used on loopback tests. */
@@ -243,6 +245,25 @@ export async function startDiscoveryResponders(device: DeviceLike, opts: Discove
         if (!m || !m.request) return;
         const r = ubntReply();
         if (r) void send(sock, r, from.port, from.address);
+      });
+    }
+    if (d.tdp) {
+      // Field order of python-kasa's Tapo camera dumps (tests/fixtures/smartcam discovery_result).
+      const t = d.tdp;
+      const result = {
+        device_id: randomUUID().replace(/-/g, '').toUpperCase(), device_model: t.device_model, device_type: t.device_type,
+        encrypt_info: { data: '', key: '', sym_schm: 'AES' }, encrypt_type: ['3'], factory_default: false,
+        ...(t.firmware_version ? { firmware_version: t.firmware_version } : {}), ...(t.hw_ver ? { hardware_version: t.hw_ver } : {}),
+        ip: ip.includes(':') ? '0.0.0.0' : ip, is_support_iot_cloud: true, mac: t.mac.toUpperCase().replace(/:/g, '-'), mgt_encrypt_schm: { is_support_https: true }, protocol_version: 1,
+      };
+      const uni = await bindUdp(ip, TDP_PORT);
+      sockets.push(uni);
+      senders.set(TDP_PORT, uni);
+      uni.on('message', (msg: Buffer, from: RemoteInfo) => {
+        try {
+          const m = parseTdp(msg);
+          if (m?.request) void send(uni, buildTdpReply(result), from.port, from.address);
+        } catch { /* hostile input never crashes the lab */ }
       });
     }
   } catch (e) {

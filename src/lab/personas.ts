@@ -73,6 +73,8 @@ export interface PersonaDiscovery {
   dhip?: { mac: string; deviceInfo: Record<string, unknown> };
   /** Ubiquiti discovery answer (UDP 10001): the MAC and the text TLVs (antoine-lombardo/unifi-cam-proxy adoption-flow.md). */
   ubnt?: { mac: string; hostname?: string; platform?: string; model?: string; firmware?: string };
+  /** TP-Link discovery answer (UDP 20002): the `result` object's fields (python-kasa tests/fixtures discovery_result). */
+  tdp?: { mac: string; device_type: string; device_model: string; hw_ver?: string; firmware_version?: string };
   /** SSDP answer + UPnP description fields (PEERS §4.2). */
   upnp?: {
     server: string;

@@ -156,14 +156,14 @@ const httpWhere = (h: Item<typeof HTTP>) => `${h.tls ? 'https' : 'http'}:${h.por
 export const SECTIONS = {
   ip: section({ key: 'ip', module: 'input', kind: 'scalar', merge: 'identity', shape: str(), description: 'the address the device answered from (the lowest IPv4 one when it has several)', fields: [] }),
   mac: section({
-    key: 'mac', module: 'sadp, dhip, ubnt, onvif, mdns, arp, eui64', kind: 'scalar', merge: 'first', takes: ['mac_from'], shape: str(), description: 'the device\'s MAC address',
+    key: 'mac', module: 'sadp, dhip, ubnt, tdp, onvif, mdns, arp, eui64', kind: 'scalar', merge: 'first', takes: ['mac_from'], shape: str(), description: 'the device\'s MAC address',
     where: () => 'mac',
     fields: [
       { name: 'mac.address', type: 'string', derive: 'mac-address', label: 'mac.address', phrase: 'MAC address' },
       { name: 'mac.vendor', type: 'string', derive: 'mac-vendor', label: 'MAC address OUI', phrase: '{who} MAC prefix' },
     ],
   }),
-  mac_from: section({ key: 'mac_from', module: 'merge', kind: 'scalar', merge: 'follows', shape: str(), description: 'which protocol or table gave the MAC: sadp, dhip, ubnt, onvif, mdns, ssdp, arp (neighbour table), eui64 (IPv6 address)', fields: [] }),
+  mac_from: section({ key: 'mac_from', module: 'merge', kind: 'scalar', merge: 'follows', shape: str(), description: 'which protocol or table gave the MAC: sadp, dhip, ubnt, tdp, onvif, mdns, ssdp, arp (neighbour table), eui64 (IPv6 address)', fields: [] }),
   hostname: section({ key: 'hostname', module: 'mdns, targets', kind: 'scalar', merge: 'first', shape: str(), description: 'host name (mDNS, or the target name given)', fields: [{ name: 'hostname', from: '.', type: 'string', label: 'hostname', phrase: 'host name' }] }),
   addresses: section({ key: 'addresses', module: 'merge', kind: 'scalar', merge: 'union', shape: arr(str()), description: 'every address the same physical device answered from', fields: [] }),
   open_ports: section({ key: 'open_ports', module: 'tcp', kind: 'scalar', merge: 'union-sorted', shape: arr(int({ minimum: 1, maximum: 65535 })), description: 'open TCP ports', fields: [] }),
@@ -278,6 +278,13 @@ export const SECTIONS = {
     fields: [
       { name: 'ubnt', type: 'presence', label: 'answers Ubiquiti discovery', phrase: 'answers Ubiquiti discovery' },
       { name: 'ubnt.*', key: '[a-z0-9_]+', from: '*', coerce: true, type: 'string', label: 'Ubiquiti discovery {sub}', phrase: 'Ubiquiti discovery {sub:words}' },
+    ],
+  }),
+  tdp: section({
+    key: 'tdp', module: 'tdp', kind: 'object', merge: 'fill', shape: VENDOR_FIELDS, description: 'TP-Link smart-device discovery answer (UDP 20002, or legacy Kasa UDP 9999)',
+    fields: [
+      { name: 'tdp', type: 'presence', label: 'answers TP-Link discovery', phrase: 'answers TP-Link smart-device discovery' },
+      { name: 'tdp.*', key: '[a-z0-9_]+', from: '*', coerce: true, type: 'string', label: 'TP-Link discovery {sub}', phrase: 'TP-Link discovery {sub:words}' },
     ],
   }),
   seen_by: section({ key: 'seen_by', module: 'merge', kind: 'scalar', merge: 'union-sorted', shape: arr(str()), description: 'which protocols, probes and tables saw this device (tcp, http, onvif, sadp, arp, …)', fields: [] }),

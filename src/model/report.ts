@@ -12,9 +12,10 @@ import { STATUSES } from './status.js';
  * merge (a report joined by `camsweep merge`), the run-level results' shard, devices[].acceptance (a
  * baseline's acceptance of the device) and summary.accepted; 1.4 added onvif.uuid_mac (the MAC in
  * the node of a time-based WS-Discovery MessageID); 1.5 added the ubnt observation section (Ubiquiti
- * discovery, UDP 10001) and "ubnt" as a protocol and seen_by value.
+ * discovery, UDP 10001) and "ubnt" as a protocol and seen_by value; 1.6 added the tdp observation
+ * section (TP-Link smart-device discovery, UDP 20002 and legacy Kasa UDP 9999) and "tdp" likewise.
  */
-export const SCHEMA_VERSION = '1.5';
+export const SCHEMA_VERSION = '1.6';
 
 export const DEVICE_TYPES = ['camera', 'recorder', 'doorbell', 'thermal', 'access-control', 'camera-or-recorder',
   'router', 'gateway', 'switch', 'printer', 'nas', 'web-server', 'appliance', 'radio', 'other'] as const;

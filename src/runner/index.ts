@@ -235,7 +235,7 @@ export async function demo(req: Pick<ScanRequest, 'listenMs' | 'timeoutMs' | 'ho
     let pl: ScanPlan;
     try {
       pl = planScan({
-        hosts: lab.targets, explicitTargets: true, protocols: ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tcp'], interfaces: [], interfaceNamed: false,
+        hosts: lab.targets, explicitTargets: true, protocols: ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tdp', 'tcp'], interfaces: [], interfaceNamed: false,
         passive: false, listenMs: req.listenMs, options: scanOptions({ ...req, ports: lab.portList, ping: true }), fds: rt.fdBudget(),
       });
     } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }
@@ -262,7 +262,7 @@ export async function probe(address: string, req: Pick<ScanRequest, 'listenMs' |
   let pl: ScanPlan;
   try {
     pl = planScan({
-      hosts: resolved.hosts, explicitTargets: true, protocols: ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tcp'], interfaces: [], interfaceNamed: false, allowPublic: req.allowPublic,
+      hosts: resolved.hosts, explicitTargets: true, protocols: ['onvif', 'ssdp', 'mdns', 'sadp', 'dhip', 'ubnt', 'tdp', 'tcp'], interfaces: [], interfaceNamed: false, allowPublic: req.allowPublic,
       passive: false, listenMs: req.listenMs, options: scanOptions({ ...req, ping: true }), fds: rt.fdBudget(),
     });
   } catch (e) { if (e instanceof PlanError) throw new RunError(e.message); throw e; }

@@ -20,7 +20,7 @@ const FULL: ObservationRecord = {
   onvif: { manufacturer: 'HIKVISION', model: 'm', firmware: 'f', serial: 's', hardware: 'h', scopes: ['onvif://www.onvif.org/name/A%20B'], xaddrs: ['http://10.0.0.5/onvif'], endpoint: 'urn:uuid:1', types: ['dn:NetworkVideoTransmitter'], clock_skew_s: 3 },
   upnp: { server: 'Linux UPnP/1.0', manufacturer: 'Hanwha', modelName: 'XNV' },
   mdns: [{ instance: 'AXIS', type: '_axis-video._tcp', host: 'axis.local', port: 80, txt: { macaddress: 'ACCC8E012345' } }],
-  sadp: { DeviceType: '138', Activated: 'true' }, dhip: { DeviceType: 'IPC', Vendor: 'General' }, ubnt: { platform: 'UVC G3 Flex', firmware: 'UVC.S2L.v4.75.62.67.e71c6e5.250411.1421' },
+  sadp: { DeviceType: '138', Activated: 'true' }, dhip: { DeviceType: 'IPC', Vendor: 'General' }, ubnt: { platform: 'UVC G3 Flex', firmware: 'UVC.S2L.v4.75.62.67.e71c6e5.250411.1421' }, tdp: { device_type: 'SMART.IPCAMERA', device_model: 'C210' },
   seen_by: ['http', 'tcp'],
 };
 

@@ -19,6 +19,8 @@ import { parseResponse } from '../../src/protocols/response.js';
 import { cleanText } from '../../src/util/sanitize.js';
 import { dumpToOnvifInfo, dumpToUpnpXml, dumpToXml, summaryToXml, ubntFromDump, unbytesRepr, unescapeBytes, unescapeMarkup, unfenceSoap, unquoteDocument, upnpFragment } from './dumps.js';
 import { UBNT_PORT, parseUbnt } from '../../src/protocols/ubnt.js';
+import { KASA_PORT, TDP_PORT, parseKasa, parseTdp, tdpFieldsFromJson } from '../../src/protocols/tdp.js';
+import { normaliseMac } from '../../src/model/address.js';
 import { txtDecode } from '../../src/protocols/mdns.js';
 
 export const SPLITS = ['tune', 'check'] as const;
@@ -371,7 +373,8 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
   const seen = (p: string) => { rec.seen_by = [...new Set([...(rec.seen_by ?? []), p])].sort(); };
   for (const [i, c] of fr.captures.entries()) {
     const kind = c.kind === 'banner'
-      ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : c.proto === 'udp' && c.port === UBNT_PORT ? 'ubnt' : 'tcp')
+      ? (c.proto === 'rtsp' ? 'rtsp' : c.proto === 'http' ? 'http' : c.proto === 'udp' && c.port === UBNT_PORT ? 'ubnt'
+        : c.proto === 'udp' && (c.port === TDP_PORT || c.port === KASA_PORT) ? 'tdp' : 'tcp')
       : c.kind;
     switch (kind) {
       case 'http': {
@@ -536,6 +539,20 @@ export function toObservation(fr: Pick<FieldRecord, 'id' | 'captures'>): Convert
         mergeRecord(rec, { ubnt: { ...fields } });
         if (fields.mac && !rec.mac) { rec.mac = fields.mac; rec.mac_from = 'ubnt'; }
         seen('ubnt');
+        break;
+      }
+      case 'tdp': {
+        // TP-Link discovery (UDP 20002, legacy Kasa UDP 9999): the answer's JSON as a dump tool stored it
+        // (python-kasa: re-serialised, the 20002 header dropped, the 9999 cipher already undone), or the
+        // datagram's bytes as \\xNN escapes. The same fields the tdp module records (src/protocols/tdp.ts).
+        const bytes = unescapeBytes(c.raw ?? '');
+        const msg = bytes ? (c.port === KASA_PORT ? parseKasa(bytes) : parseTdp(bytes)) : undefined;
+        const fields = msg && !msg.request ? msg.fields : bytes ? undefined : tdpFieldsFromJson(c.raw ?? '');
+        if (!fields || !Object.keys(fields).length) { unused.push(`captures[${i}]: no TP-Link discovery answer parsed`); break; }
+        mergeRecord(rec, { tdp: { ...fields } });
+        const mac = normaliseMac(fields.mac ?? '');
+        if (mac && !rec.mac) { rec.mac = mac; rec.mac_from = 'tdp'; }
+        seen('tdp');
         break;
       }
       case 'mdns': {
