@@ -10,17 +10,19 @@ import { buildDhipFrame, dhipHeader } from '../../src/protocols/dhip.js';
 import type { DiscoveryName, HttpApi } from '../../src/discovery/types.js';
 import { ctx, run } from './helpers.js';
 
-const PORTS: Record<DiscoveryName, number> = { onvif: 3702, ssdp: 1900, mdns: 5353, sadp: 37020, dhip: 37810 };
+const PORTS: Record<DiscoveryName, number> = { onvif: 3702, ssdp: 1900, mdns: 5353, sadp: 37020, dhip: 37810, ubnt: 10001, tdp: 20002 };
 const closers: Array<() => void> = [];
 afterEach(() => { while (closers.length) closers.pop()!(); });
 
 /** A responder on addr:port answering every datagram with each of `replies(request)`. */
-async function fake(addr: string, port: number, replies: (req: Buffer) => Buffer[]): Promise<void> {
+async function fake(addr: string, port: number, replies: (req: Buffer) => Buffer[]): Promise<{ asked: number }> {
   const s = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const seen = { asked: 0 };
   s.on('error', () => {});
-  s.on('message', (m, r) => { for (const b of replies(m)) s.send(b, r.port, r.address); });
+  s.on('message', (m, r) => { seen.asked++; for (const b of replies(m)) s.send(b, r.port, r.address); });
   await new Promise<void>((res) => s.bind(port, addr, () => res()));
   closers.push(() => s.close());
+  return seen;
 }
 
 const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>';
@@ -43,9 +45,10 @@ describe('hostile responders never crash a module', () => {
   for (const name of Object.keys(PORTS) as DiscoveryName[]) {
     it(`${name}: garbage, huge and malicious datagrams give no sighting and no throw`, async () => {
       const addr = '127.77.24.10';
-      await fake(addr, PORTS[name], GARBAGE);
+      const responder = await fake(addr, PORTS[name], GARBAGE);
       const c = ctx({ unicastTargets: [addr], listenMs: 300 });
       const out = await run(discoveryModules[name], c);
+      expect(responder.asked).toBeGreaterThan(0); // the module really asked, so the garbage really reached it
       // SADP is flat XML: the bomb's ProbeMatch is a (harmless, unexpanded) record; nothing else may come out.
       for (const s of out) {
         expect(name).toBe('sadp');
