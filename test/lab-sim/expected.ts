@@ -37,7 +37,7 @@ export const EXPECTED: Record<string, { ndaa: Expected; uk?: Expected }> = {
   // Named by Ubiquiti discovery alone (UDP 10001).
   'ubiquiti-camera': { ndaa: { maker: 'ubiquiti', brand: 'ubiquiti', verdict: 'clear', model: 'UVC G3 Flex', device_type: 'camera' } },
   // Named by TP-Link discovery alone (UDP 20002).
-  'tapo-camera': { ndaa: { maker: 'tplink', brand: 'tapo', verdict: 'clear', model: 'C210', device_type: 'camera' } },
+  'tapo-camera': { ndaa: { maker: 'tplink', brand: 'tapo', verdict: 'clear', model: 'C210', device_type: 'camera' }, uk: { maker: 'tplink', brand: 'tapo', verdict: 'suspect', model: 'C210', device_type: 'camera' } },
   'huawei-hilink-operator': { ndaa: { maker: 'huawei', brand: 'huawei', verdict: 'restricted', device_type: 'router' }, uk: { maker: 'huawei', brand: 'huawei', verdict: 'clear', device_type: 'router' } },
 };
 
