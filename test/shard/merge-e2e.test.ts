@@ -24,6 +24,13 @@ const shardFiles: Record<number, string[]> = {};
 
 const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as ScanReport;
 
+/**
+ * A vendor path (anything but the index) is asked once per host and page: when two ports serve the same
+ * page (a lab device on 8080 and 8443), the one whose index answered first asks it, so which port
+ * carries that evidence changes from run to run (src/probes/types.ts HostEvidence.asked). Its path is kept.
+ */
+const askedOnce = (where: string | undefined) => (where ?? '').replace(/^https?:\d+(\/.+)$/, 'http(s):*$1');
+
 /** A device without what changes from one run to the next (times, nonces, dates, durations). */
 function scrub(d: DeviceReport) {
   const id = d.identification;
@@ -34,7 +41,7 @@ function scrub(d: DeviceReport) {
     mac_from: d.observations.mac_from,
     identification: {
       maker: id.maker, brand: id.brand, model: id.model, firmware: id.firmware, serial: id.serial, device_type: id.device_type, platform: id.platform,
-      maker_score: id.maker_score, conflicts: id.conflicts, evidence: id.evidence.map((e) => `${e.rule} ${e.field} ${e.where}`), channels: id.channels,
+      maker_score: id.maker_score, conflicts: id.conflicts, evidence: id.evidence.map((e) => `${e.rule} ${e.field} ${askedOnce(e.where)}`), channels: id.channels,
     },
     verdict: d.verdict,
     errors: d.errors.map((e) => `${e.stage} ${e.port} ${e.code}`),
