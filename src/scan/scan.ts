@@ -627,7 +627,8 @@ export function pickLivenessPorts(ports: readonly number[], n = LIVENESS_PORTS):
 /**
  * Connect deadline that adapts to the network, as nmap's does: once a few handshakes (SYN-ACK or RST)
  * have been timed, absent hosts are given up on after 10× the 95th-percentile round trip (at least
- * 250 ms, never more than --timeout). Reads after a connect keep the full --timeout.
+ * `floor`, --min-timeout, 250 ms by default; never more than --timeout). Reads after a connect keep the
+ * full --timeout.
  */
 export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number, busy?: boolean): void; settled(): boolean } {
   const samples: number[] = [];
