@@ -161,7 +161,7 @@ function jsonlLive(io: Io, ds: readonly Destination[], state: RunState): JsonlLi
 function requestOf(o: Opts, ports: number[], cmd: CommandName = 'scan'): Omit<ScanRequest, 'targets' | 'protocols' | 'passive' | 'listenMs' | 'ipv6' | 'maxHosts' | 'credentials' | 'failOn'> & { listenMs: number } {
   const v = (key: string) => o[key] ?? optionDefault(key, cmd);
   return {
-    ports, timeoutMs: v('timeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, autoConcurrency: cmd === 'scan' && o.concurrencyGiven === false, rate: v('rate') as number,
+    ports, timeoutMs: v('timeout') as number, minTimeoutMs: v('minTimeout') as number, hostTimeoutMs: v('hostTimeout') as number, concurrency: v('concurrency') as number, autoConcurrency: cmd === 'scan' && o.concurrencyGiven === false, rate: v('rate') as number,
     maxBytes: v('maxBytes') as number, ping: o.ping !== false, allowPublic: Boolean(o.allowPublic), policy: String(o.policy), userAgent: `camsweep/${VERSION}`,
     listenMs: (o.listenTime ?? optionDefault('listenTime', cmd)) as number, ...(o.baselineLoaded ? { baseline: o.baselineLoaded as Baseline } : {}),
   };

@@ -4,7 +4,14 @@
 export const PORT_STATES = ['open', 'closed', 'filtered', 'error'] as const;
 export type PortState = (typeof PORT_STATES)[number];
 
-export interface ConnectResult { state: PortState; code?: string; ms: number }
+export interface ConnectResult {
+  state: PortState; code?: string; ms: number;
+  /**
+   * The event loop never waited for I/O between the connect and its verdict (it was busy throughout):
+   * `ms` then says how long the loop took to get to the answer, not how long the network took.
+   */
+  busy?: true;
+}
 
 export interface PeerCert { subject?: string; issuer?: string; not_before?: string; not_after?: string; fingerprint256?: string }
 

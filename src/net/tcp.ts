@@ -221,6 +221,8 @@ type AttemptSocket = net.Socket & { [kConnect]?: QueuedConnect };
  */
 class QueuedConnect implements DeadlineEntry {
   t0: number;
+  /** The loop's idle time (performance.nodeTiming.idleTime) when the connect was queued. */
+  idle0 = 0;
   live = false;
   private done = false;
   constructor(private readonly sock: AttemptSocket, readonly deadlines: ConnectDeadlines, private readonly signal: AbortSignal | undefined,
@@ -243,12 +245,25 @@ class QueuedConnect implements DeadlineEntry {
     sock.removeAllListeners();
     sock.on('error', ignore);
     const ms = Math.round(performance.now() - this.t0);
-    if (state === 'open' && this.keep) { sock.pause(); this.sink.connected({ state, ms, sock }); return; }
+    // A handshake answered while the loop never waited for I/O (a burst of connects being issued, a
+    // poll phase full of other answers) was timed by the loop, not the network: say so.
+    const busy = (state === 'open' || state === 'closed') && loopIdleMs() - this.idle0 < BUSY_IDLE_MS ? { busy: true as const } : {};
+    if (state === 'open' && this.keep) { sock.pause(); this.sink.connected({ state, ms, sock, ...busy }); return; }
     sock.destroy();
-    this.sink.connected({ state, code, ms });
+    this.sink.connected({ state, code, ms, ...busy });
   }
 }
-function enqueue(a: QueuedConnect): void { if (!a.settled) a.deadlines.add(a); }
+function enqueue(a: QueuedConnect): void { if (!a.settled) { a.deadlines.add(a); a.idle0 = loopIdleMs(); } }
+
+/**
+ * Time (ms) the event loop has spent waiting for I/O since it started (libuv's idle-time metric). A
+ * connect's round trip is trusted only if the loop waited at some point between the connect and its
+ * answer: while it waits, an answer that came would wake it at once, so a loop that waited was not
+ * holding that answer back for the whole time measured.
+ */
+const loopIdleMs = (): number => performance.nodeTiming.idleTime;
+/** Less idle time than this between a connect and its answer: the loop was busy throughout. */
+const BUSY_IDLE_MS = 1;
 function onAttemptConnect(this: AttemptSocket): void { this[kConnect]?.finish('open'); }
 function onAttemptError(this: AttemptSocket, e: NodeJS.ErrnoException): void {
   const code = e.code ?? 'ERROR';

@@ -42,6 +42,8 @@ export interface ScanRequest {
   interfaces?: string[];
   ipv6: boolean;
   timeoutMs: number;
+  /** The least the adaptive connect deadline goes down to (--min-timeout; default 250 ms). */
+  minTimeoutMs?: number;
   hostTimeoutMs: number;
   concurrency: number;
   /** --concurrency was not given: size it from the descriptor limit (planScan). */
@@ -92,9 +94,9 @@ export function loadKnowledge(policyName: string): Knowledge & { kb: KnowledgeBa
   return { kb, policy: loadPolicy(policyName, kb.vocab), macVendor: defaultMacLookup() };
 }
 
-export function scanOptions(r: Pick<ScanRequest, 'ports' | 'timeoutMs' | 'hostTimeoutMs' | 'concurrency' | 'rate' | 'maxBytes' | 'userAgent' | 'ping'>): ScanOptions {
+export function scanOptions(r: Pick<ScanRequest, 'ports' | 'timeoutMs' | 'minTimeoutMs' | 'hostTimeoutMs' | 'concurrency' | 'rate' | 'maxBytes' | 'userAgent' | 'ping'>): ScanOptions {
   return {
-    ports: r.ports, timeoutMs: r.timeoutMs, hostTimeoutMs: r.hostTimeoutMs, concurrency: Math.max(1, r.concurrency),
+    ports: r.ports, timeoutMs: r.timeoutMs, ...(r.minTimeoutMs !== undefined ? { minTimeoutMs: r.minTimeoutMs } : {}), hostTimeoutMs: r.hostTimeoutMs, concurrency: Math.max(1, r.concurrency),
     rate: r.rate, maxBytes: Math.max(1024, r.maxBytes), userAgent: r.userAgent, ping: r.ping, httpPaths: httpPaths(),
   };
 }

@@ -40,6 +40,8 @@ export interface ScanOptions {
   ports: number[];
   /** Per-connection deadline (connect + one response). */
   timeoutMs: number;
+  /** The least the adaptive connect deadline goes down to (default 250 ms; never above timeoutMs). */
+  minTimeoutMs?: number;
   /** Whole-host deadline. */
   hostTimeoutMs: number;
   /** Connections in flight at most. */
@@ -291,7 +293,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   const blind: string[] = [];
   let recovered = 0;
   let done = 0;
-  const connectTimeout = adaptiveTimeout(o.timeoutMs);
+  const connectTimeout = adaptiveTimeout(o.timeoutMs, o.minTimeoutMs);
   const deadlines = new ConnectDeadlines(connectTimeout.current);
   // One listener for all the sweep's connect checks: stopping the sweep ends them at once.
   if (root.aborted) deadlines.abortAll();
@@ -453,8 +455,9 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
           else { this.tries++; this.t0 = performance.now(); this.start(); return; }
         }
       }
-      // A round trip measured while the event loop lagged is the loop's delay, not the network's.
-      if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms);
+      // A round trip measured while the event loop lagged is the loop's delay, not the network's (and
+      // one it answered without ever waiting for I/O, busy, mostly so: adaptiveTimeout).
+      if ((r.state === 'open' || r.state === 'closed') && !env.loop?.lagging()) connectTimeout.sample(r.ms, r.busy);
       this.to.checked(this.slot, this.port, r);
     }
   }
@@ -624,17 +627,24 @@ export function pickLivenessPorts(ports: readonly number[], n = LIVENESS_PORTS):
 /**
  * Connect deadline that adapts to the network, as nmap's does: once a few handshakes (SYN-ACK or RST)
  * have been timed, absent hosts are given up on after 10× the 95th-percentile round trip (at least
- * 250 ms, never more than --timeout). Reads after a connect keep the full --timeout.
+ * `floor`, --min-timeout, 250 ms by default; never more than --timeout). Reads after a connect keep the
+ * full --timeout.
  */
-export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number): void; settled(): boolean } {
+export function adaptiveTimeout(max: number, floor = 250): { current(): number; sample(ms: number, busy?: boolean): void; settled(): boolean } {
   const samples: number[] = [];
+  floor = Math.min(floor, max);
   // Until round trips have been measured, start like nmap (1 s initial RTT timeout), capped by --timeout.
-  let cached = Math.min(max, 1000);
+  let cached = Math.min(max, Math.max(floor, 1000));
   return {
     current: () => cached,
     settled: () => samples.length >= 8,
-    sample(ms: number) {
-      samples.push(ms);
+    // A busy sample (the loop never waited for I/O between the connect and its answer: a burst of
+    // connects being issued, a poll phase full of other answers) is mostly the loop's own delay: that
+    // is covered once with a margin of 2 (a fifth of its time, times 10), not multiplied by 10 as a
+    // network round trip is. A slow network with a loop that waits gives the full 10x as before;
+    // --min-timeout raises the floor for a slow link on a machine too busy to wait.
+    sample(ms: number, busy = false) {
+      samples.push(busy ? ms / BUSY_SHARE : ms);
       if (samples.length > 256) samples.shift();
       if (samples.length < 8) return;
       const sorted = [...samples].sort((a, b) => a - b);
@@ -643,6 +653,9 @@ export function adaptiveTimeout(max: number, floor = 250): { current(): number; 
     },
   };
 }
+
+/** How much less a busy round-trip sample counts than a network one (adaptiveTimeout). */
+const BUSY_SHARE = 5;
 
 /** Back-compatible TCP-only scan: sweep, then judge each host. */
 export async function scanHosts(hosts: string[], names: Map<string, string>, o: ScanOptions, k: Knowledge, hooks: ScanHooks = {}, signal?: AbortSignal): Promise<DeviceReport[]> {
