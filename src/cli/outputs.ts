@@ -7,7 +7,7 @@ import type { FailOn } from '../model/fail-on.js';
 import type { ScanReport } from '../model/types.js';
 import { colorsFor, outputWidth } from '../report/color.js';
 import { isReporterName, loadReporter, reporterForFile, type ReporterName } from '../report/registry.js';
-import { renderToString, type RenderOptions } from '../report/reporter.js';
+import { DEFAULT_RENDER, type RenderOptions } from '../report/reporter.js';
 import { RunError, UsageError } from '../runner/index.js';
 import { clean } from '../util/sanitize.js';
 
@@ -112,11 +112,33 @@ export function renderOptionsFor(d: Destination, io: { stdout: { isTTY?: boolean
   return { width: outputWidth(io.stdout, io.env), color: colorsFor(io.stdout, o.color === false, io.env).enabled, failOn };
 }
 
-/** Render the report to every destination: files written whole, standard output through `toStdout`. */
+/**
+ * Render the report to every destination: files written as the reporter produces its pieces (a JSON
+ * report one device at a time), standard output through `toStdout`, piece by piece too.
+ */
 export async function writeReport(report: ScanReport, ds: readonly Destination[], io: { stdout: { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv }, o: Opts, toStdout: (text: string) => void): Promise<void> {
   for (const d of ds) {
-    const text = renderToString(await loadReporter(d.format), report, renderOptionsFor(d, io, o));
-    if (d.file) writeFile(d.file, d.append ? (text.endsWith('\n') ? text : text + '\n') + '\n' : text, d.append);
-    else toStdout(text);
+    const rendered = (await loadReporter(d.format)).render(report, { ...DEFAULT_RENDER, ...renderOptionsFor(d, io, o) });
+    if (!d.file) {
+      if (typeof rendered === 'string') toStdout(rendered);
+      else for (const piece of rendered) toStdout(piece);
+    } else if (typeof rendered === 'string' || d.append) {
+      const text = typeof rendered === 'string' ? rendered : [...rendered].join('');
+      writeFile(d.file, d.append ? (text.endsWith('\n') ? text : text + '\n') + '\n' : text, d.append);
+    } else writePieces(d.file, rendered);
+  }
+}
+
+/** Write a file from pieces, replacing it; a failure to write is a RunError naming the file. */
+function writePieces(file: string, pieces: Iterable<string>): void {
+  const io = <T>(f: () => T): T => { try { return f(); } catch (e) { throw new RunError(`cannot write ${file}: ${writeError(e)}`); } };
+  const fd = io(() => fs.openSync(file, 'w'));
+  try {
+    for (const piece of pieces) {
+      const b = Buffer.from(piece, 'utf8');
+      for (let off = 0; off < b.length;) off += io(() => fs.writeSync(fd, b, off, b.length - off));
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -7,6 +7,21 @@ export function renderJson(r: ScanReport): string {
   return jsonTerminalSafe(JSON.stringify(r, null, 2)) + '\n';
 }
 
+/**
+ * The JSON report as renderJson prints it, in pieces (the keys before the devices, each device, the
+ * rest): what is written to a file or a pipe, so a report of many devices is never held as one string
+ * (and again as one buffer) at the end of a scan.
+ */
+export function* renderJsonPieces(r: ScanReport): Generator<string> {
+  const keys = Object.keys(r) as Array<keyof ScanReport>;
+  const at = keys.indexOf('devices');
+  if (at <= 0 || !Array.isArray(r.devices)) { yield renderJson(r); return; }
+  const pick = (ks: Array<keyof ScanReport>) => Object.fromEntries(ks.map((k) => [k, r[k]]));
+  yield jsonPieces.head(pick(keys.slice(0, at)));
+  for (let i = 0; i < r.devices.length; i++) yield jsonPieces.device(r.devices[i]!, i === 0);
+  yield jsonPieces.tail(pick(keys.slice(at + 1)), r.devices.length > 0);
+}
+
 /** JSON Lines: one {"type":"device",...} per device, one {"type":"seen-not-probed",...} per outside responder, then one {"type":"summary",...}. */
 export function renderJsonl(r: ScanReport): string {
   return r.devices.map((d) => jsonlDevice(d)).join('') + renderJsonlTail(r);

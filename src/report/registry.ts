@@ -13,7 +13,7 @@ export const reporters = {
   },
   json: {
     extensions: ['.json'], description: 'the whole report (schema/scan-report.schema.json); `camsweep report` re-renders it',
-    load: async () => { const { renderJson } = await import('./json.js'); return (r) => renderJson(r); },
+    load: async () => { const { renderJsonPieces } = await import('./json.js'); return (r) => renderJsonPieces(r); },
   },
   jsonl: {
     extensions: ['.jsonl', '.ndjson'], description: 'JSON Lines: a device line per device, then a summary line (identify reads it back)',

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ObservationRecord, ScanReport } from '../../src/model/types.js';
 import { renderExplain } from '../../src/report/explain.js';
-import { renderJson, renderJsonl } from '../../src/report/json.js';
+import { renderJson, renderJsonl, renderJsonPieces } from '../../src/report/json.js';
 import { renderTable } from '../../src/report/table.js';
 import { loadKnowledge } from '../../src/runner/index.js';
 import { FIXED_REPORT, identifyLab, tableProblems } from '../report/helpers.js';
@@ -96,6 +96,13 @@ describe('golden tables', () => {
 
 describe('golden JSON and JSON Lines', () => {
   it('the JSON report', () => golden('report-1.2.json', renderJson(report12)));
+  it('the JSON report in pieces (how it is written) is the same document, a piece per device', () => {
+    const pieces = [...renderJsonPieces(report12)];
+    expect(pieces.length).toBe(report12.devices.length + 2);
+    golden('report-1.2.json', pieces.join(''));
+    const none = { ...report12, devices: [] };
+    expect([...renderJsonPieces(none)].join('')).toBe(renderJson(none));
+  });
   it('JSON Lines', () => golden('report-1.2.jsonl', renderJsonl(report12)));
 });
 
