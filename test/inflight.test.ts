@@ -153,4 +153,27 @@ describe('heap keeper', () => {
       expect(k.nextMargin).toBe(GROWTH_BYTES);
     } finally { k.stop(); }
   });
+
+  it('poll() collects from synchronous work that holds the loop, also after stop(), and at most once per 5 ms', () => {
+    const k = new HeapKeeper().start();
+    k.stop();
+    // One long synchronous stretch (as forming a large scan's devices at its end): the timer cannot run.
+    const t0 = performance.now();
+    let polls = 0;
+    for (let n = 0; n < 200; n++) {
+      let junk: unknown[] | undefined = Array.from({ length: 20_000 }, (_, i) => ({ i, s: `junk ${n} ${i}` }));
+      expect(junk.length).toBe(20_000);
+      junk = undefined;
+      k.poll();
+      polls++;
+    }
+    const ms = performance.now() - t0;
+    expect(polls).toBe(200);
+    expect(k.collections).toBeGreaterThan(0);
+    expect(k.collections).toBeLessThanOrEqual(Math.ceil(ms / 5) + 1);
+    // A keeper that never started (no collector asked for) does nothing.
+    const idle = new HeapKeeper();
+    idle.poll();
+    expect(idle.collections).toBe(0);
+  });
 });

@@ -128,7 +128,8 @@ function tableOptions(io: Io, o: Opts): { width: number; color: boolean } {
 /** Render a whole report to its destinations (standard output, -o files, the summary file); a streamed JSON Lines destination is ended, not rendered again. */
 async function emit(io: Io, o: Opts, ds: readonly Destination[], report: ScanReport, state: RunState, live?: JsonlLive): Promise<void> {
   if (live) live.end(report);
-  await writeReport(report, live ? ds.filter((d) => d !== live.dest) : ds, io, o, (t) => out(io, state, t));
+  const sink = stdoutSink(io, state);
+  await writeReport(report, live ? ds.filter((d) => d !== live.dest) : ds, io, o, (t) => sink.write(t));
 }
 
 /** JSON Lines written as the run goes: a device line as each verdict is final, the rest (summary last) at the end. */

@@ -116,12 +116,13 @@ export function renderOptionsFor(d: Destination, io: { stdout: { isTTY?: boolean
  * Render the report to every destination: files written as the reporter produces its pieces (a JSON
  * report one device at a time), standard output through `toStdout`, piece by piece too.
  */
-export async function writeReport(report: ScanReport, ds: readonly Destination[], io: { stdout: { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv }, o: Opts, toStdout: (text: string) => void): Promise<void> {
+export async function writeReport(report: ScanReport, ds: readonly Destination[], io: { stdout: { isTTY?: boolean; columns?: number }; env: NodeJS.ProcessEnv }, o: Opts, toStdout: (text: string) => void | Promise<void>): Promise<void> {
   for (const d of ds) {
     const rendered = (await loadReporter(d.format)).render(report, { ...DEFAULT_RENDER, ...renderOptionsFor(d, io, o) });
     if (!d.file) {
-      if (typeof rendered === 'string') toStdout(rendered);
-      else for (const piece of rendered) toStdout(piece);
+      // A piece waits while the reader is behind (toStdout's promise): the pieces are not all queued in memory.
+      if (typeof rendered === 'string') await toStdout(rendered);
+      else for (const piece of rendered) await toStdout(piece);
     } else if (typeof rendered === 'string' || d.append) {
       const text = typeof rendered === 'string' ? rendered : [...rendered].join('');
       writeFile(d.file, d.append ? (text.endsWith('\n') ? text : text + '\n') + '\n' : text, d.append);

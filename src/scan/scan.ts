@@ -886,6 +886,8 @@ export function formDevices(seen: Seen[], k: Knowledge, a: {
   neighAt?: Map<string, string>; now?: string;
   /** Judge only these merged devices (a streaming pass judges the ones whose verdict became final). */
   only?: (m: MergedDevice) => boolean;
+  /** Called after each device is judged (the scan's heap keeper looks there: the loop is held until every device is formed). */
+  tick?: () => void;
 } = {}): DeviceReport[] {
   const all = mergeDevices(seen);
   const merged = a.only ? all.filter(a.only) : all;
@@ -909,7 +911,9 @@ export function formDevices(seen: Seen[], k: Knowledge, a: {
   const assessed = formed.map(({ rec, sightings }) => {
     const errs = (rec.addresses ?? [rec.ip]).flatMap((ip) => a.errorsByIp?.get(ip) ?? []);
     const res = (rec.addresses ?? [rec.ip]).flatMap((ip) => a.resultsByIp?.get(ip) ?? []);
-    return assess(rec, k, errs, res, { sightings });
+    const dev = assess(rec, k, errs, res, { sightings });
+    a.tick?.();
+    return dev;
   });
   // What the merge did not join: an identifier shared with another device whose MAC differs.
   const devices = assessed.map((dev, i) => {
@@ -1049,7 +1053,7 @@ export async function executePlan(plan: ScanPlan, k: Knowledge, rt: DiscoveryRun
     ...tcpSeen.map((s) => ({ seen: structuredClone(s), errors: errorsByIp.get(s.ip), results: resultsByIp.get(s.ip) })),
     ...discSeen.map((s) => ({ seen: structuredClone(s) })),
   ] : undefined;
-  const formed = assemble(scopeOf, tcpSeen, discSeen, k, { neigh, errorsByIp, resultsByIp });
+  const formed = assemble(scopeOf, tcpSeen, discSeen, k, { neigh, errorsByIp, resultsByIp, tick: () => heap.poll() });
   const { seenNotProbed } = formed;
   if (seenNotProbed.length) warnings.push(`${seenNotProbed.length} device(s) answered discovery from outside the targets: seen, not probed (listed under seen_not_probed)`);
   const devices = formed.devices.map((dev) => {

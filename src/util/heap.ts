@@ -17,6 +17,8 @@ import vm from 'node:vm';
 // run ends before the first swing). A full collection of that heap takes 5-40 ms: about two a second.
 export const GROWTH_BYTES = 3 * 1024 * 1024;
 const CHECK_MS = 100;
+/** poll() looks at most this often (a look reads the process's memory use: a few microseconds). */
+const POLL_MS = 5;
 
 let gcFn: (() => void) | undefined | null;
 function collector(): (() => void) | undefined {
@@ -41,6 +43,8 @@ export class HeapKeeper {
   private base = 0;
   private margin = GROWTH_BYTES;
   private unproductive = 0;
+  private gc: (() => void) | undefined;
+  private polled = -Infinity;
   /** Collections asked for (for tests and stats). */
   collections = 0;
   /** The growth that triggers the next collection (for tests). */
@@ -49,25 +53,42 @@ export class HeapKeeper {
   start(): this {
     const gc = collector();
     if (!gc || this.timer) return this;
+    this.gc = gc;
     this.base = process.memoryUsage().heapUsed;
-    this.timer = setInterval(() => {
-      const used = process.memoryUsage().heapUsed;
-      if (used - this.base < this.margin) return;
-      gc();
-      this.collections++;
-      const after = process.memoryUsage().heapUsed;
-      // What grew was garbage (a sweep's connects): keep collecting at the small margin. What grew
-      // was mostly alive (the connections and answers of a dense LAN being probed): a forced
-      // collection there only costs CPU, so the margin doubles until a collection pays again.
-      // Twice in a row before the margin grows: the first wave of a sweep (its connections, alive)
-      // is not a reason to let the garbage after it pile up.
-      const freed = (used - after) / Math.max(1, used - this.base);
-      if (freed >= 0.5) { this.unproductive = 0; this.margin = GROWTH_BYTES; }
-      else if (++this.unproductive >= 2) this.margin = Math.min(MAX_GROWTH_BYTES, this.margin * 2);
-      this.base = after;
-    }, CHECK_MS);
+    this.timer = setInterval(() => this.check(), CHECK_MS);
     this.timer.unref();
     return this;
+  }
+
+  /**
+   * Look now, from synchronous work that holds the event loop (forming a large scan's devices at its
+   * end), where the timer cannot run: at most once per POLL_MS, also after stop().
+   */
+  poll(): void {
+    if (!this.gc) return;
+    const now = performance.now();
+    if (now - this.polled < POLL_MS) return;
+    this.polled = now;
+    this.check();
+  }
+
+  private check(): void {
+    const gc = this.gc;
+    if (!gc) return;
+    const used = process.memoryUsage().heapUsed;
+    if (used - this.base < this.margin) return;
+    gc();
+    this.collections++;
+    const after = process.memoryUsage().heapUsed;
+    // What grew was garbage (a sweep's connects): keep collecting at the small margin. What grew
+    // was mostly alive (the connections and answers of a dense LAN being probed): a forced
+    // collection there only costs CPU, so the margin doubles until a collection pays again.
+    // Twice in a row before the margin grows: the first wave of a sweep (its connections, alive)
+    // is not a reason to let the garbage after it pile up.
+    const freed = (used - after) / Math.max(1, used - this.base);
+    if (freed >= 0.5) { this.unproductive = 0; this.margin = GROWTH_BYTES; }
+    else if (++this.unproductive >= 2) this.margin = Math.min(MAX_GROWTH_BYTES, this.margin * 2);
+    this.base = after;
   }
 
   stop(): void {
