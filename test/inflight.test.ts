@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectDeadlines, connectQueued } from '../src/net/tcp.js';
 import { adaptiveLimiter } from '../src/util/limit.js';
-import { runSession, UNICAST_BURST } from '../src/discovery/engine.js';
+import { runSession, UNICAST_BURST, UNICAST_BURST_MS } from '../src/discovery/engine.js';
 import type { UdpApi, UdpSocket } from '../src/discovery/types.js';
 import { ctx } from './discovery/helpers.js';
 import { GROWTH_BYTES, HeapKeeper } from '../src/util/heap.js';
@@ -110,10 +110,11 @@ describe('connection budget', () => {
 });
 
 describe('unicast discovery gives the event loop a turn', () => {
+  const spin = (us: number) => { const end = performance.now() + us / 1000; while (performance.now() < end) { /* a send's own cost */ } };
   it('sends that complete at once do not run as one long microtask chain', async () => {
-    // 600 loopback targets whose sends "complete at once" (resolved promises, as a datagram that
-    // leaves at once does): count the sends made before the loop's next check phase.
-    const targets = Array.from({ length: 600 }, (_, i) => `127.77.170.${1 + (i % 250)}`);
+    // 2,600 loopback targets, 2,500 of them distinct, whose sends "complete at once" (resolved promises,
+    // as a datagram that leaves at once does): count the sends made before the loop's next check phase.
+    const targets = Array.from({ length: 2600 }, (_, i) => `127.77.${160 + Math.floor((i % 2500) / 250)}.${1 + (i % 250)}`);
     let sends = 0;
     const sock: UdpSocket = { send: async () => { sends++; }, onMessage: () => {}, close: () => {} } as unknown as UdpSocket;
     const udp: UdpApi = { open: async () => sock } as unknown as UdpApi;
@@ -122,9 +123,40 @@ describe('unicast discovery gives the event loop a turn', () => {
     const session = runSession(c, 'test', { port: 9, group: '239.255.255.250', ttl: 1, multicast: () => [], unicast: () => [Buffer.from('x')], onMessage: () => {} });
     setImmediate(() => { beforeTurn = sends; });
     await session;
-    expect(sends).toBe(250);
+    expect(sends).toBe(2500);
     expect(beforeTurn).toBeGreaterThan(0);
     expect(beforeTurn).toBeLessThanOrEqual(UNICAST_BURST);
+  });
+
+  it('a burst ends after UNICAST_BURST_MS of sends, and after UNICAST_BURST sends at the most', async () => {
+    // 3,000 targets, each send costing at least 50 us: the loop gets a turn within ~4 ms of sends.
+    const targets = Array.from({ length: 3000 }, (_, i) => `127.77.${171 + Math.floor(i / 250)}.${1 + (i % 250)}`);
+    let sends = 0;
+    const sock: UdpSocket = { send: async () => { spin(50); sends++; }, onMessage: () => {}, close: () => {} } as unknown as UdpSocket;
+    const udp: UdpApi = { open: async () => sock } as unknown as UdpApi;
+    const turns: number[] = [];
+    let last = 0;
+    const watch = () => { turns.push(sends - last); last = sends; if (sends < 3000) setImmediate(watch); };
+    const session = runSession(ctx({ unicastTargets: targets, udp, listenMs: 0 }), 'test', { port: 9, group: '239.255.255.250', ttl: 1, multicast: () => [], unicast: () => [Buffer.from('x')], onMessage: () => {} });
+    setImmediate(watch);
+    await session;
+    expect(sends).toBe(3000);
+    // Every burst: at most as many 50-us sends as fit in the budget (+1: the send that crossed it).
+    const most = Math.floor((UNICAST_BURST_MS * 1000) / 50) + 1;
+    expect(turns.length).toBeGreaterThan(3000 / most / 2);
+    expect(Math.max(...turns)).toBeLessThanOrEqual(Math.min(UNICAST_BURST, most));
+    // Cheap sends: the count ends a burst.
+    let cheap = 0;
+    const quick: UdpSocket = { send: async () => { cheap++; }, onMessage: () => {}, close: () => {} } as unknown as UdpSocket;
+    const seen: number[] = [];
+    let prev = 0;
+    const look = () => { seen.push(cheap - prev); prev = cheap; if (cheap < 3000) setImmediate(look); };
+    const s2 = runSession(ctx({ unicastTargets: targets, udp: { open: async () => quick } as unknown as UdpApi, listenMs: 0 }), 'test', { port: 9, group: '239.255.255.250', ttl: 1, multicast: () => [], unicast: () => [Buffer.from('x')], onMessage: () => {} });
+    setImmediate(look);
+    await s2;
+    expect(Math.max(...seen)).toBeLessThanOrEqual(UNICAST_BURST);
+    // ...and a turn is not given away every few sends (16 before: each a whole turn of a busy loop).
+    expect(Math.max(...seen)).toBeGreaterThan(64);
   });
 });
 
