@@ -29,7 +29,7 @@ import { BENCH_DIR, BENCH_PORTS, buildAbsentBlock, buildDenseBlock, buildMixedBl
 import { captureSyns, cpuSeconds, GNU_TIME, load, mb, median, openFromReport, parseNmap, sec, setDiff, synStats, textTable, timedExec, type SynStats, type TimedRun } from './measure.js';
 import { requestsPerOpenPort, summariseProfile, summariseTrace, topLevelFunctions, type CpuProfile, type ResponderStats, type Trace } from './profile.js';
 
-interface Config { layouts: string[]; size: number; rounds: number; rates: number[]; profile: boolean; memory: boolean; memorySizes: number[]; nmap: boolean; out: string }
+interface Config { layouts: string[]; size: number; rounds: number; rates: number[]; profile: boolean; memory: boolean; memorySizes: number[]; nmap: boolean; floor: boolean; out: string }
 const cfg = configFromEnv() as Config;
 const PORT_ARG = BENCH_PORTS.join(',');
 const TRACE_HOOK = path.join(BENCH_DIR, 'trace-hook.mjs');
@@ -46,7 +46,9 @@ const why = labUnavailable()
 
 if (why && (LAYOUTS.length || cfg.memory)) console.log(`issue 11 benchmark skipped: ${why}`);
 
-type Variant = 'cs-tcp' | 'cs-noping' | 'cs-full' | 'nmap' | 'nmap-Pn' | 'cs-base';
+type Variant = 'cs-tcp' | 'cs-noping' | 'cs-full' | 'nmap' | 'nmap-Pn' | 'cs-base' | 'floor';
+// --floor: test/bench/floor-client.mjs, the same requests with none of camsweep's machinery (dense only).
+const FLOOR = path.join(BENCH_DIR, 'floor-client.mjs');
 const CS = ['node', CAMSWEEP, 'scan'];
 // BENCH_BASELINE=<checkout with dist/ built>: that camsweep's --protocols tcp scan as one more variant,
 // in the same rounds (a before/after measured side by side on a noisy machine).
@@ -58,11 +60,13 @@ const ARGV: Record<Variant, (cidr: string) => string[]> = {
   nmap: (c) => ['nmap', '-n', '-sT', '-T4', '-p', PORT_ARG, c, '-oX', '-'],
   'nmap-Pn': (c) => ['nmap', '-n', '-sT', '-T4', '-Pn', '-p', PORT_ARG, c, '-oX', '-'],
   'cs-base': (c) => ['node', path.join(BASELINE ?? '.', 'bin', 'camsweep.js'), 'scan', c, '--protocols', 'tcp', '-f', 'json', '-q'],
+  floor: (c) => ['node', FLOOR, c, PORT_ARG],
 };
 const SHOWN: Record<Variant, string> = {
   'cs-tcp': 'camsweep scan <cidr> --protocols tcp', 'cs-noping': 'camsweep scan <cidr> --protocols tcp --no-ping', 'cs-full': 'camsweep scan <cidr> (default: discovery + TCP)',
   nmap: `nmap -n -sT -T4 -p ${PORT_ARG} <cidr>`, 'nmap-Pn': `nmap -n -sT -T4 -Pn -p ${PORT_ARG} <cidr>`,
   'cs-base': `camsweep scan <cidr> --protocols tcp, as built in BENCH_BASELINE (${BASELINE ?? 'not set'})`,
+  floor: 'node test/bench/floor-client.mjs <cidr> (--floor: about the requests camsweep makes, nothing else; dense only)',
 };
 
 interface Run {
@@ -107,7 +111,7 @@ async function runTool(b: Block, variant: Variant, round: number, extra: string[
   const base = { layout: b.name, cidr, variant, round, wallMs: r.elapsedMs ?? r.wallMs, rssKb: r.maxRssKb, cpuS: (r.userS ?? 0) + (r.sysS ?? 0), code: r.code, responderCpuS, load1 };
   let open: Set<string>;
   let more: Partial<Run> = {};
-  if (variant.startsWith('cs')) {
+  if (variant.startsWith('cs') || variant === 'floor') {
     // Exit 1 = finished and found a restricted device; anything else but 0 means it did not finish or could not see.
     if (r.code !== 0 && r.code !== 1) throw new Error(`${argv.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
     let rep: { devices: Array<{ ip: string; open_ports?: number[] }>; stats?: { tcp_ms?: number; duration_ms?: number }; summary?: unknown; complete?: unknown; warnings?: unknown; not_scanned?: unknown[] };
@@ -146,6 +150,7 @@ function saveOutput(b: Block, v: Variant, round: number, r: TimedRun): string {
 function variantsFor(b: Block): Variant[] {
   const v: Variant[] = b.name === 'routed' ? ['cs-tcp', 'nmap', 'cs-full'] : ['cs-tcp', 'nmap', 'cs-noping', 'nmap-Pn', 'cs-full'];
   if (BASELINE) v.splice(1, 0, 'cs-base');
+  if (cfg.floor && b.name === 'dense') v.splice(1, 0, 'floor');
   return cfg.nmap ? v : v.filter((x) => !x.startsWith('nmap'));
 }
 
@@ -156,7 +161,7 @@ function comparisonTable(): string {
   const spread = (xs: number[]) => (xs.length ? `${sec(median(xs))} (${sec(Math.min(...xs))}-${sec(Math.max(...xs))})` : '-');
   for (const l of results.layouts) {
     const runs = results.runs.filter((r) => r.layout === l.name && r.rate === undefined);
-    const pairs: Array<[Variant, Variant | undefined]> = [['cs-tcp', 'nmap'], ['cs-base', 'nmap'], ['cs-noping', 'nmap-Pn'], ['cs-full', 'nmap']];
+    const pairs: Array<[Variant, Variant | undefined]> = [['cs-tcp', 'nmap'], ['cs-base', 'nmap'], ['floor', 'nmap'], ['cs-noping', 'nmap-Pn'], ['cs-full', 'nmap']];
     for (const [c, n] of pairs) {
       const cs = runs.filter((r) => r.variant === c);
       if (!cs.length) continue;
@@ -187,11 +192,11 @@ function comparisonTable(): string {
   if (inner.length) {
     lines.push('', 'inside the runs (medians): camsweep\'s own duration_ms / tcp_ms from its report, nmap\'s own elapsed, CPU of the tool and of the responders:');
     for (const l of results.layouts) {
-      for (const v of ['cs-tcp', 'cs-noping', 'cs-full', 'nmap', 'nmap-Pn'] as Variant[]) {
+      for (const v of ['cs-tcp', 'cs-base', 'floor', 'cs-noping', 'cs-full', 'nmap', 'nmap-Pn'] as Variant[]) {
         const rs = inner.filter((r) => r.layout === l.name && r.variant === v);
         if (!rs.length) continue;
         const m = (f: (r: Run) => number | undefined) => median(rs.map(f).filter((x): x is number => x !== undefined));
-        const own = v.startsWith('nmap') ? `nmap elapsed ${sec(m((r) => r.nmapMs))} s, ${m((r) => r.up)} hosts up` : `duration ${sec(m((r) => r.durationMs))} s, TCP ${sec(m((r) => r.tcpMs))} s`;
+        const own = v === 'floor' ? 'no timings of its own' : v.startsWith('nmap') ? `nmap elapsed ${sec(m((r) => r.nmapMs))} s, ${m((r) => r.up)} hosts up` : `duration ${sec(m((r) => r.durationMs))} s, TCP ${sec(m((r) => r.tcpMs))} s`;
         lines.push(`  ${l.name.padEnd(6)} ${v.padEnd(9)} wall ${sec(m((r) => r.wallMs))} s; ${own}; CPU ${m((r) => r.cpuS).toFixed(2)} s; responders ${Number.isFinite(m((r) => r.responderCpuS)) ? `${m((r) => r.responderCpuS).toFixed(2)} s` : '-'}; load ${m((r) => r.load1)}`);
       }
     }

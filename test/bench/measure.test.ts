@@ -158,11 +158,11 @@ describe('connection trace summary', () => {
 
 describe('options', () => {
   it('defaults to the issue-11 layouts, 3 rounds, rates 500 and 2000', () => {
-    expect(parseArgs([])).toMatchObject({ layouts: ['dense', 'mixed', 'routed'], size: 20, rounds: 3, rates: [500, 2000], profile: false, memory: false, nmap: true });
+    expect(parseArgs([])).toMatchObject({ layouts: ['dense', 'mixed', 'routed'], size: 20, rounds: 3, rates: [500, 2000], profile: false, memory: false, nmap: true, floor: false });
   });
   it('parses every option', () => {
-    expect(parseArgs(['--layouts', 'routed', '--size', '/16', '--rounds=1', '--rates', 'none', '--profile', '--memory', '--memory-sizes', '24,/20', '--no-nmap', '--out', 'x.json']))
-      .toEqual({ layouts: ['routed'], size: 16, rounds: 1, rates: [], profile: true, memory: true, memorySizes: [24, 20], nmap: false, out: 'x.json' });
+    expect(parseArgs(['--layouts', 'routed', '--size', '/16', '--rounds=1', '--rates', 'none', '--profile', '--memory', '--memory-sizes', '24,/20', '--no-nmap', '--floor', '--out', 'x.json']))
+      .toEqual({ layouts: ['routed'], size: 16, rounds: 1, rates: [], profile: true, memory: true, memorySizes: [24, 20], nmap: false, floor: true, out: 'x.json' });
   });
   it('refuses what it does not know', () => {
     expect(() => parseArgs(['--size', '8'])).toThrow(/--size/);

@@ -24,6 +24,7 @@ export const DEFAULTS = Object.freeze({
   memory: false,
   memorySizes: MEMORY_SIZES,
   nmap: true,
+  floor: false,
   out: '',
 });
 
@@ -43,6 +44,9 @@ ${Object.entries(LAYOUTS).map(([k, v]) => `                         ${k.padEnd(1
                        trace, event-loop delay, GC, and requests per open port counted by the responders
   --memory             peak RSS of camsweep on routed blocks of absent addresses (--memory-sizes)
   --memory-sizes <l>   prefix lengths for --memory (default ${MEMORY_SIZES.join(',')})
+  --floor              on the dense /24, also time test/bench/floor-client.mjs: a bare Node.js client
+                       asking about what camsweep asks, none of its machinery (where camsweep's own
+                       cost starts)
   --no-nmap            camsweep only (no nmap columns; every run is still checked against the layout as built)
   --out <file>         also write every measurement as JSON to <file>
   -h, --help           this text
@@ -90,6 +94,7 @@ export function parseArgs(argv) {
       case '--memory': c.memory = true; break;
       case '--memory-sizes': c.memorySizes = intList(value(k).replace(/\//g, ''), k); break;
       case '--no-nmap': c.nmap = false; break;
+      case '--floor': c.floor = true; break;
       case '--out': c.out = value(k); break;
       default: throw new Error(`unknown option ${k} (npm run bench -- --help)`);
     }
