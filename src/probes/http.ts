@@ -16,6 +16,7 @@ import type { Session } from '../model/net.js';
 import { openSession } from './session.js';
 import type { HttpPathDef } from '../model/types.js';
 import type { AskOutcome, HostEvidence, Probe, ProbeContext, ProbeResult, ProbeTarget } from './types.js';
+import { ScanFleet } from './fleet.js';
 import { apiErrorEnvelope } from '../protocols/envelope.js';
 
 export type { HttpPathDef } from '../model/types.js';
@@ -277,26 +278,50 @@ export const httpProbe: Probe = {
       // A path this host was already asked after the same index page on another port (or is being
       // asked): its outcome is that one's, with no request; one that got no answer there is asked here.
       const page = pageKey(index);
-      const askOnce = async (def: HttpPathDef, spend: () => boolean = () => true): Promise<AskOutcome['kind'] | 'spent'> => {
+      // An extra path that other hosts of the scan serving the same page found empty is not asked and
+      // costs none of the budget; one that enough of them are asking now is looked at again at the end
+      // (src/probes/fleet.ts).
+      const pageId = ctx.fleet ? ScanFleet.pageId(page) : '';
+      type Later = { def: HttpPathDef; settled: Promise<'kept' | 'nothing' | 'unknown'> };
+      const askOnce = async (def: HttpPathDef, spend: () => boolean = () => true, later?: Later[]): Promise<AskOutcome['kind'] | 'spent' | 'later'> => {
         const key = `${def.id}\u0000${def.method} ${def.path}\u0000${page}`;
         const prev = host.asked?.get(key);
         if (prev) {
           const o = await prev;
           if (o.kind !== 'failed') { if (o.favicon) setFavicon(o.favicon); return o.kind; }
         }
-        if (!spend()) return 'spent';
+        const look = later && ctx.fleet ? ctx.fleet.look(`${def.id}\u0000${def.method} ${def.path}\u0000${pageId}`) : undefined;
+        if (look?.kind === 'empty') return 'nothing';
+        if (look?.kind === 'busy') { later!.push({ def, settled: look.settled }); return 'later'; }
+        if (!spend()) { if (look?.kind === 'ask') look.claim.cancel(); return 'spent'; }
         const p = ask(def);
         host.asked?.set(key, p);
+        if (look?.kind === 'ask') look.claim.settle(p);
         return (await p).kind;
       };
       for (const def of plan.always) {
         if (ctx.signal.aborted) break;
         await askOnce(def);
       }
+      const spendExtra = () => (host.extraLeft > 0 ? (host.extraLeft--, true) : false);
+      const later: Later[] = [];
+      let found = false;
       for (const def of plan.extra) {
         if (ctx.signal.aborted || host.extraLeft <= 0) break;
-        const o = await askOnce(def, () => (host.extraLeft > 0 ? (host.extraLeft--, true) : false));
-        if (o === 'kept' || o === 'spent') break;
+        const o = await askOnce(def, spendExtra, later);
+        if (o === 'kept') { found = true; break; }
+        if (o === 'spent') break;
+      }
+      // The paths other hosts were asking when this one came to them: asked here too when those asks
+      // gave something (the answer is per device: once past the budget if need be) or got no answer
+      // (within the budget); not when they found nothing.
+      let beyond = 1;
+      const spendKept = () => spendExtra() || (beyond > 0 ? (beyond--, true) : false);
+      for (const l of found ? [] : later) {
+        if (ctx.signal.aborted) break;
+        const settled = await l.settled;
+        if (settled === 'nothing') continue;
+        if ((await askOnce(l.def, settled === 'kept' ? spendKept : spendExtra)) === 'kept') break;
       }
       return { record: { http, ...(tlsObs ? { tls: [tlsObs] } : {}) }, errors };
     } finally {

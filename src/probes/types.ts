@@ -19,6 +19,34 @@ export interface ProbeContext {
   httpPaths?: readonly HttpPathDef[];
   /** What the host showed so far, shared by every probe of one host (src/probes/http.ts hostEvidence). */
   host?: HostEvidence;
+  /** What the scan's other hosts were told when asked the same extra vendor path after the same index page (src/probes/fleet.ts). */
+  fleet?: FleetMemo;
+}
+
+/**
+ * The outcomes of the extra vendor requests across the hosts of one scan, by path and index page:
+ * which (path, page) pairs are known to add nothing (src/probes/fleet.ts).
+ */
+export interface FleetMemo {
+  /**
+   * What asking this path after this page is worth, now (no waiting): known empty (hosts serving the
+   * same page found nothing); busy (enough such asks in flight: `settled` says how they ended); or
+   * worth asking, with a claim that counts this host's ask as in flight until it settles.
+   */
+  look(key: string): FleetLook;
+}
+
+export type FleetLook =
+  | { kind: 'empty' }
+  | { kind: 'busy'; settled: Promise<'kept' | 'nothing' | 'unknown'> }
+  | { kind: 'ask'; claim: FleetClaim };
+
+/** One host's ask of a (path, page) pair, counted while in flight so that no more hosts ask it than needed. */
+export interface FleetClaim {
+  /** The ask was sent; its outcome counts when it ends. */
+  settle(outcome: Promise<AskOutcome>): void;
+  /** The ask was not sent after all (no budget left). */
+  cancel(): void;
 }
 
 /**

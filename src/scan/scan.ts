@@ -21,6 +21,7 @@ import { judge, type Policy } from '../policy/policy.js';
 import { probes as registry, type Probe } from '../probes/index.js';
 import { openSession } from '../probes/session.js';
 import { hostEvidence } from '../probes/http.js';
+import { ScanFleet } from '../probes/fleet.js';
 import type { HostEvidence, NetApi, ProbeContext } from '../probes/types.js';
 import { DISCOVERY_NAMES } from '../discovery/types.js';
 import type { Credential, DiscoveryContext, DiscoveryModule, DiscoveryName, HttpApi, HttpFetchError, HttpFetchResult, NetIface, Sighting, UdpApi } from '../discovery/types.js';
@@ -293,6 +294,8 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
   const blind: string[] = [];
   let recovered = 0;
   let done = 0;
+  // The extra vendor requests' outcomes across the sweep's hosts (src/probes/fleet.ts).
+  const fleet = new ScanFleet();
   const connectTimeout = adaptiveTimeout(o.timeoutMs, o.minTimeoutMs);
   const deadlines = new ConnectDeadlines(connectTimeout.current);
   // One listener for all the sweep's connect checks: stopping the sweep ends them at once.
@@ -355,7 +358,7 @@ export async function sweepHosts(hosts: Iterable<string> & ({ size: number } | {
     // its ports as they are found open (a port's probes start at once, so a probe sees the ports found
     // before it) and the maker of its MAC prefix, read from the neighbour table once a port answered.
     const evidence: HostEvidence = hostEvidence([]);
-    const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: evidence };
+    const ctx: ProbeContext = { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, signal: host.signal, net: probeNet, userAgent: o.userAgent, httpPaths: o.httpPaths, host: evidence, fleet };
     const rec: ObservationRecord = { ip, ...(names.get(ip) ? { hostname: names.get(ip) } : {}), open_ports: [], seen_by: ['tcp'] };
     return (h.probe = { rec, results: [], evidence, ctx, kept, jobs: [], probed: new Set() });
   };
